@@ -1,0 +1,7 @@
+"""htscreen: screen for human trafficking hidden behind other offences."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

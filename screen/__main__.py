@@ -1,0 +1,5 @@
+"""Run htscreen as ``python -m screen``."""
+
+from screen.cli import main
+
+raise SystemExit(main())

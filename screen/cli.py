@@ -1,0 +1,204 @@
+"""The command line: a thin Typer shell over the core; one table maps errors to exit codes.
+
+Heavy modules are imported inside the commands so ``htscreen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from screen import __version__
+from screen.errors import (
+    InputError,
+    InterviewInterrupted,
+    OutputError,
+    RulebookError,
+    ScreenError,
+    UsageError,
+)
+
+
+class ExitCode(IntEnum):
+    """Exit statuses of htscreen."""
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    RULEBOOK_INVALID = 3
+    INPUT_ERROR = 4
+    INTERNAL = 70
+    INTERRUPTED = 130
+
+
+EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
+    (RulebookError, ExitCode.RULEBOOK_INVALID),
+    (UsageError, ExitCode.USAGE),
+    (InputError, ExitCode.INPUT_ERROR),
+    (OutputError, ExitCode.INPUT_ERROR),
+    (InterviewInterrupted, ExitCode.INTERRUPTED),
+    (KeyboardInterrupt, ExitCode.INTERRUPTED),
+    (ScreenError, ExitCode.INPUT_ERROR),
+)
+"""The one place that maps errors to exit codes (most specific first)."""
+
+app = typer.Typer(
+    name="htscreen",
+    help="Screen for human trafficking hidden behind other offences.\n\n"
+    "Interview an encountered person, screen incident notes in bulk, and work on the "
+    "rulebook that drives both. Nothing leaves this machine.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Validate, test, list and show the rulebook.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", "-r", help="Rulebook to use (default: $HTSCREEN_RULES or the "
+                 "shipped indicators.yaml).", show_default=False),
+]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def exit_code_for(error: BaseException) -> ExitCode:
+    """Return the exit code for ``error`` from :data:`EXIT_CODES`."""
+    for kind, code in EXIT_CODES:
+        if isinstance(error, kind):
+            return code
+    raise error
+
+
+def report_error(error: BaseException) -> None:
+    """Print ``error`` to stderr for a user: what happened and what to do."""
+    from screen import render
+
+    render.print_error(error)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"htscreen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True,
+                           help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Screen for human trafficking hidden behind other offences."""
+
+
+def resolve_rules(rules: Path | None) -> Path:
+    """Return the rulebook path a command should use."""
+    from screen.rulebook import default_rules_path
+
+    return rules or default_rules_path()
+
+
+@rules_app.command("validate")
+def rules_validate(
+    path: Annotated[Path | None, typer.Argument(help="Rulebook to check (default: the "
+                                                "active rulebook).", show_default=False)] = None,
+) -> None:
+    """Check a rulebook and list every problem as file:line:column.
+
+    Example: htscreen rules validate my-rules.yaml
+    """
+    from screen import commands
+
+    commands.validate(resolve_rules(path))
+
+
+@rules_app.command("list")
+def rules_list(
+    offence: Annotated[str | None, typer.Option(help="Only indicators that matter for this "
+                                                "cover offence.")] = None,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="table, json or markdown.")] = "table",
+    rules: RulesOption = None,
+) -> None:
+    """List the indicators, optionally filtered.
+
+    Example: htscreen rules list --offence labour_dispute --format markdown
+    """
+    from screen import commands
+
+    commands.list_indicators(resolve_rules(rules), offence, category, fmt)
+
+
+@rules_app.command("show")
+def rules_show(
+    indicator_id: Annotated[str, typer.Argument(metavar="ID", help="Indicator id.")],
+    rules: RulesOption = None,
+) -> None:
+    """Show one indicator: weight, dimension, patterns, examples, questions, sources.
+
+    Example: htscreen rules show documents-held-by-other
+    """
+    from screen import commands
+
+    commands.show_indicator(resolve_rules(rules), indicator_id)
+
+
+@rules_app.command("test")
+def rules_test(
+    path: Annotated[Path | None, typer.Argument(help="Rulebook to test (default: the "
+                                                "active rulebook).", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Run every indicator's match and no_match examples through the matcher.
+
+    Example: htscreen rules test
+    """
+    from screen import commands
+
+    commands.test_examples(resolve_rules(path), fmt)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run htscreen; return the exit code (the console-script entry point)."""
+    try:
+        result = app(args=argv, prog_name="htscreen", standalone_mode=False)
+    except typer.Exit as done:
+        return int(done.exit_code or 0)
+    except typer.TyperException as exc:
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"htscreen: {exc.format_message()}", err=True)
+        return int(ExitCode.USAGE)
+    except typer.Abort:
+        report_error(KeyboardInterrupt())
+        return int(ExitCode.INTERRUPTED)
+    except (ScreenError, KeyboardInterrupt) as exc:
+        report_error(exc)
+        return int(exit_code_for(exc))
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return int(ExitCode.OK)
+    except Exception as exc:  # a bug: say so without echoing any data
+        if os.environ.get("HTSCREEN_DEBUG"):
+            raise
+        typer.echo(f"htscreen: internal error ({type(exc).__name__}). Please report it; set "
+                   "HTSCREEN_DEBUG=1 to see the traceback.", err=True)
+        return int(ExitCode.INTERNAL)
+    return int(result) if isinstance(result, int) else int(ExitCode.OK)
+
+
+def _quiet_broken_pipe() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -1,0 +1,104 @@
+"""What the rule commands do, between parsing options (cli.py) and rendering (render.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from rich.markup import escape
+
+from screen import render
+from screen.errors import RulebookError, UsageError
+from screen.model import CATEGORIES, OFFENCES, Rulebook
+from screen.rulebook import load_rulebook
+
+
+def load_checked(path: Path, cache: bool = True) -> Rulebook:
+    """Load a rulebook and make sure its patterns compile into the scanner."""
+    from screen.matcher import compile_matcher
+    from screen.scanner import RegexRejected
+
+    rulebook = load_rulebook(path)
+    try:
+        compile_matcher(rulebook, cache_dir() if cache else None)
+    except RegexRejected as exc:
+        from screen.errors import Problem
+
+        raise RulebookError((Problem(str(path), 1, 1, f"the patterns do not compile: {exc}",
+                                     "fix or remove the expression named"),)) from None
+    return rulebook
+
+
+def cache_dir() -> Path | None:
+    """Where compiled scanners are cached ($HTSCREEN_CACHE, else the user cache folder)."""
+    import os
+
+    if os.environ.get("HTSCREEN_NO_CACHE"):
+        return None
+    base = os.environ.get("HTSCREEN_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    return Path(base) / "htscreen" if base else Path.home() / ".cache" / "htscreen"
+
+
+def validate(path: Path) -> None:
+    """Validate ``path``; print warnings and a summary."""
+    rulebook = load_checked(path)
+    err = render.console(stderr=True)
+    for warning in rulebook.warnings:
+        err.print(escape(warning), style="yellow")
+    render.console().print(escape(render.validation_summary(rulebook)))
+
+
+def list_indicators(path: Path, offence: str | None, category: str | None, fmt: str) -> None:
+    """Print the indicators, filtered, as a table, JSON or Markdown."""
+    if offence and offence not in OFFENCES:
+        raise UsageError(f"unknown offence '{offence}': choose one of {', '.join(OFFENCES)}")
+    if category and category not in CATEGORIES:
+        raise UsageError(f"unknown category '{category}': choose one of {', '.join(CATEGORIES)}")
+    if fmt not in ("table", "json", "markdown"):
+        raise UsageError(f"unknown format '{fmt}': choose table, json or markdown")
+    rulebook = load_rulebook(path)
+    chosen = [ind for ind in rulebook.indicators
+              if (not offence or offence in ind.offences)
+              and (not category or ind.category == category)]
+    out = render.console()
+    if fmt == "json":
+        typer.echo(render.indicators_json(rulebook, chosen))
+    elif fmt == "markdown":
+        typer.echo(render.indicators_markdown(rulebook, chosen), nl=False)
+    else:
+        out.print(render.indicators_table(chosen))
+        out.print(f"{len(chosen)} of {len(rulebook.indicators)} indicators")
+
+
+def show_indicator(path: Path, indicator_id: str) -> None:
+    """Print everything about one indicator."""
+    rulebook = load_rulebook(path)
+    if not rulebook.has_indicator(indicator_id):
+        from screen.yamlsafe import suggest
+
+        hint = suggest(indicator_id, [ind.id for ind in rulebook.indicators])
+        raise UsageError(f"no indicator '{indicator_id}' in the rulebook — {hint}")
+    render.console().print(render.indicator_panel(rulebook.indicator(indicator_id), rulebook))
+
+
+def test_examples(path: Path, fmt: str) -> None:
+    """Run the rulebook's examples; exit 1 if any fails."""
+    from screen.examples import run_examples
+
+    rulebook = load_checked(path)
+    from screen.matcher import compile_matcher
+
+    failures, total = run_examples(rulebook, compile_matcher(rulebook, cache_dir()))
+    if fmt == "json":
+        typer.echo(json.dumps({"examples": total, "failures": [f._asdict() for f in failures]},
+                              indent=2, ensure_ascii=False))
+    else:
+        out = render.console()
+        for failure in failures:
+            out.print(escape(failure.describe()))
+        out.print(f"{total - len(failures)} passed, {len(failures)} failed "
+                  f"({total} examples in {len(rulebook.indicators)} indicators)")
+    if failures:
+        raise typer.Exit(1)

@@ -1,0 +1,193 @@
+"""The rulebook's pattern language, compiled to regular expressions.
+
+Phrases (``took @documents``, ``threaten*``, ``(her|his)? passport``, ``~2``,
+``$``) become regular expressions over *normalised* text: lower case, accents
+folded, curly quotes straightened. Normalisation never changes the length of
+a string, so offsets found in the normalised text are offsets in the original.
+The same expression serves the fast scanner (Hyperscan) and the plain
+reference matcher (Python ``re``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+_FOLD = str.maketrans(
+    {
+        "á": "a", "à": "a", "â": "a", "ä": "a", "ã": "a",
+        "é": "e", "è": "e", "ê": "e", "ë": "e",
+        "í": "i", "ì": "i", "î": "i", "ï": "i",
+        "ó": "o", "ò": "o", "ô": "o", "ö": "o", "õ": "o",
+        "ú": "u", "ù": "u", "û": "u", "ü": "u",
+        "ñ": "n", "ç": "c",
+        "’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"',
+        "¿": "?", "¡": "!",
+    }
+)  # fmt: skip
+
+SEP = r"""[\s,"()\-]+"""
+"""What may stand between two words of a phrase."""
+
+_WORD_ANY = r"""[^\s.,;:!?"()]+"""
+_WORD_CHARS = re.compile(r"[a-z0-9'/.$#&\-]+")
+_MONEY = r"(?:\$\s?\d[\d,.]*k?\b|\b\d[\d,.]*k?\s?(?:dollars|dlls|dls|bucks|usd|pesos)\b)"
+MAX_GAP = 6
+MAX_SUFFIX = 10
+
+
+class PatternSyntaxError(ValueError):
+    """A phrase that does not follow the pattern language."""
+
+
+def normalise(text: str) -> str:
+    """Lower-case ``text`` and fold accents without changing its length."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    if lowered.isascii():
+        return lowered
+    return lowered.translate(_FOLD)
+
+
+def split_top(source: str, sep: str) -> list[str]:
+    """Split ``source`` on ``sep`` characters that are outside parentheses."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for ch in source:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise PatternSyntaxError("a ')' has no matching '('")
+        if ch == sep and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    if depth != 0:
+        raise PatternSyntaxError("a '(' is never closed")
+    parts.append("".join(current))
+    return parts
+
+
+class PhraseCompiler:
+    """Compiles phrases against a lexicon, caching each list's expression."""
+
+    def __init__(self, lexicon: Mapping[str, tuple[str, ...]]) -> None:
+        self._lexicon = lexicon
+        self._cache: dict[str, str] = {}
+        self._active: list[str] = []
+
+    def compile(self, phrase: str) -> str:
+        """Return the regular expression for ``phrase`` (without outer boundaries)."""
+        text = normalise(phrase).strip()
+        if not text:
+            raise PatternSyntaxError("the phrase is empty")
+        tokens = [tok for tok in split_top(text, " ") if tok]
+        units = [self._unit(tok) for tok in tokens]
+        if units[0][1] == "gap" or units[-1][1] == "gap":
+            raise PatternSyntaxError("a phrase cannot begin or end with '~'")
+        if all(kind == "optional" for _, kind in units):
+            raise PatternSyntaxError("a phrase must have at least one word that is not optional")
+        return _join(units)
+
+    def lexicon_expression(self, name: str) -> str:
+        """Return the alternation of every term of list ``name``."""
+        if name in self._cache:
+            return self._cache[name]
+        if name not in self._lexicon:
+            raise PatternSyntaxError(f"there is no lexicon list named '@{name}'")
+        if name in self._active:
+            chain = " -> ".join([*self._active, name])
+            raise PatternSyntaxError(f"lexicon lists refer to each other in a loop: @{chain}")
+        self._active.append(name)
+        try:
+            terms = sorted({self.compile(term) for term in self._lexicon[name]}, key=len)
+        finally:
+            self._active.pop()
+        expression = "(?:" + "|".join(reversed(terms)) + ")"
+        self._cache[name] = expression
+        return expression
+
+    def _unit(self, token: str) -> tuple[str, str]:
+        if token.startswith("~"):
+            return _gap(token), "gap"
+        optional = token.endswith(")?")
+        if optional:
+            token = token[:-1]
+        if token.startswith("(") and token.endswith(")"):
+            inner = token[1:-1]
+            alternatives = [alt.strip() for alt in split_top(inner, "|")]
+            if any(not alt for alt in alternatives):
+                raise PatternSyntaxError("an alternative inside '( | )' is empty")
+            expression = "(?:" + "|".join(self.compile(alt) for alt in alternatives) + ")"
+        elif "(" in token or ")" in token:
+            raise PatternSyntaxError(f"'{token}': parentheses must enclose whole words")
+        else:
+            expression = self._word(token)
+        return expression, "optional" if optional else "word"
+
+    def _word(self, token: str) -> str:
+        if token.startswith("@"):
+            return self.lexicon_expression(token[1:])
+        if token == "$":
+            return _MONEY
+        prefix = token.endswith("*")
+        stem = token[:-1] if prefix else token
+        if not stem or not _WORD_CHARS.fullmatch(stem):
+            raise PatternSyntaxError(
+                f"'{token}' is not a word: use letters, digits and ' / . $ # & - only"
+            )
+        expression = "".join("'?" if ch == "'" else re.escape(ch) for ch in stem)
+        if prefix:
+            expression += "[a-z0-9]{0,%d}" % MAX_SUFFIX
+        start = r"\b" if stem[0].isalnum() else ""
+        end = r"\b" if prefix or stem[-1].isalnum() else ""
+        return f"{start}{expression}{end}"
+
+
+def _gap(token: str) -> str:
+    count_text = token[1:]
+    if not count_text:
+        return f"(?:{_WORD_ANY}{SEP})"
+    if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_GAP:
+        raise PatternSyntaxError(f"'{token}': a gap is '~' or '~N' with N from 1 to {MAX_GAP}")
+    return f"(?:{_WORD_ANY}{SEP}){{0,{count_text}}}"
+
+
+def _join(units: list[tuple[str, str]]) -> str:
+    """Join units with separators; optional units and gaps carry their own."""
+    out: list[str] = []
+    pending_sep = False
+    for index, (expression, kind) in enumerate(units):
+        last = index == len(units) - 1
+        if kind == "gap":
+            if pending_sep:
+                out.append(SEP)
+            out.append(expression)
+            pending_sep = False
+            continue
+        if pending_sep:
+            out.append(SEP)
+        if kind == "optional" and not last:
+            out.append(f"(?:{expression}{SEP})?")
+            pending_sep = False
+        elif kind == "optional":
+            if out and out[-1] == SEP:
+                out.pop()
+                out.append(f"(?:{SEP}{expression})?")
+            else:
+                out.append(f"(?:{expression})?")
+            pending_sep = False
+        else:
+            out.append(expression)
+            pending_sep = True
+    return "".join(out)
+
+
+def lexicon_references(phrase: str) -> list[str]:
+    """Return the lexicon list names a phrase refers to."""
+    return re.findall(r"@([a-z0-9][a-z0-9-]*)", phrase.lower())

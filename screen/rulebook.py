@@ -1,0 +1,99 @@
+"""Load and validate a rulebook: the only code that reads rulebook YAML.
+
+:func:`load_rulebook` returns a frozen :class:`~screen.model.Rulebook` or
+raises :class:`~screen.errors.RulebookError` carrying every problem found,
+each located as ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from importlib import resources
+from pathlib import Path
+
+from screen import flowschema, sections
+from screen.errors import InputError, Problem, RulebookError
+from screen.model import Rulebook
+from screen.schema import Reader
+from screen.xrefs import check_references
+from screen.yamlsafe import Node, YamlReadError, read_yaml
+
+TOP_KEYS = ("schema", "version", "title", "languages", "lexicon", "cues", "indicators",
+            "questions", "interview", "decision")
+
+
+def default_rules_path() -> Path:
+    """Return the rulebook to use when none is named: $HTSCREEN_RULES, else the shipped one."""
+    env = os.environ.get("HTSCREEN_RULES")
+    if env:
+        return Path(env)
+    packaged = resources.files("screen").joinpath("data", "indicators.yaml")
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "indicators.yaml"
+
+
+def load_rulebook(path: Path | None = None) -> Rulebook:
+    """Read and validate the rulebook at ``path`` (default: :func:`default_rules_path`)."""
+    path = path or default_rules_path()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no rulebook at {path}: check the path, or unset HTSCREEN_RULES "
+                         "to use the shipped rulebook") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the rulebook {path}: {exc.strerror}") from None
+    return parse_rulebook(data, str(path))
+
+
+def parse_rulebook(data: bytes, source: str) -> Rulebook:
+    """Validate rulebook bytes; ``source`` names the file in messages."""
+    try:
+        root = read_yaml(data, source)
+    except YamlReadError as exc:
+        raise RulebookError((exc.problem,)) from None
+    reader = Reader(source)
+    rulebook = _build(reader, root, hashlib.sha256(data).hexdigest())
+    if rulebook is not None and not reader.problems:
+        check_references(reader, root, rulebook)
+    if reader.problems or rulebook is None:
+        raise RulebookError(_sorted(reader.problems))
+    warnings = tuple(str(w) for w in _sorted(reader.warnings))
+    return Rulebook(**{**_fields(rulebook), "warnings": warnings})
+
+
+def _build(reader: Reader, root: Node, sha256: str) -> Rulebook | None:
+    top = reader.mapping(root, "the rulebook", TOP_KEYS)
+    if top is None:
+        return None
+    reader.integer(top.get("schema"), "schema", 1, 1)
+    version = reader.string(top.get("version"), "version") or ""
+    title = reader.string(top.get("title"), "title") or ""
+    languages = tuple(v for v, _ in reader.strings(top.get("languages"), "languages"))
+    if languages and "en" not in languages:
+        reader.error(top["languages"], "languages must include 'en'", "add en to the list")
+    languages = languages or ("en",)
+    lexicon = sections.read_lexicon(reader, top.get("lexicon"))
+    cues = sections.read_cues(reader, top.get("cues"))
+    indicators = sections.read_indicators(reader, top.get("indicators"))
+    questions = flowschema.read_questions(reader, top.get("questions"), languages)
+    opening, flows = flowschema.read_interview(reader, top.get("interview"), languages)
+    decision = flowschema.read_decision(reader, top.get("decision"), languages)
+    if decision is None:
+        return None
+    return Rulebook(
+        source=reader.source, sha256=sha256, version=version, title=title,
+        languages=languages, lexicon=lexicon, cues=cues, indicators=indicators,
+        questions=questions, opening=opening, flows=flows, decision=decision,
+    )
+
+
+def _fields(rulebook: Rulebook) -> dict[str, object]:
+    names = ("source", "sha256", "version", "title", "languages", "lexicon", "cues",
+             "indicators", "questions", "opening", "flows", "decision")
+    return {name: getattr(rulebook, name) for name in names}
+
+
+def _sorted(problems: list[Problem]) -> tuple[Problem, ...]:
+    return tuple(sorted(problems, key=lambda p: (p.line, p.column, p.message)))

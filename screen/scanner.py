@@ -1,0 +1,129 @@
+"""One linear-time pass over a text for many expressions at once (Hyperscan).
+
+A :class:`Scanner` is built once from a tuple of regular expressions and
+reports, for a normalised text, every (expression, start, end) it finds, with
+offsets in characters of that text. Hyperscan compiles all expressions into
+one automaton: no backtracking, so no input or rulebook can make a scan slow.
+The compiled database can be serialised, so worker processes and later runs
+load it instead of compiling again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import hyperscan
+
+FLAGS = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
+Hit = tuple[int, int, int]
+"""(expression index, start, end) in characters."""
+
+
+class RegexRejected(ValueError):
+    """An expression the scanner cannot run (bad syntax, empty match, too large)."""
+
+
+def check_expert_regex(expression: str) -> None:
+    """Raise RegexRejected unless Hyperscan compiles ``expression`` on its own."""
+    if not expression.strip():
+        raise RegexRejected("it is empty")
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(expressions=[expression.encode("utf-8")], ids=[0], elements=1,
+                         flags=[FLAGS])
+    except hyperscan.error as exc:
+        raise RegexRejected(str(exc).rstrip(".")) from None
+
+
+class Scanner:
+    """A compiled multi-expression scanner."""
+
+    def __init__(self, expressions: Sequence[str], cache_dir: Path | None = None) -> None:
+        self.expressions = tuple(expressions)
+        self._database = _load_or_compile(self.expressions, cache_dir)
+        self._scratch: Any = None
+
+    def scan(self, text: str) -> list[Hit]:
+        """Return the hits in ``text`` (already normalised), longest per start."""
+        if not self.expressions:
+            return []
+        data = text.encode("utf-8")
+        raw: dict[tuple[int, int], int] = {}
+
+        def on_match(ident: int, start: int, end: int, flags: int, context: Any) -> None:
+            key = (ident, start)
+            if raw.get(key, -1) < end:
+                raw[key] = end
+
+        self._database.scan(data, match_event_handler=on_match)
+        if not raw:
+            return []
+        if len(data) == len(text):
+            return [(ident, start, end) for (ident, start), end in raw.items()]
+        return _to_chars(data, raw)
+
+
+def _to_chars(data: bytes, raw: dict[tuple[int, int], int]) -> list[Hit]:
+    offsets = sorted({pos for (_, start), end in raw.items() for pos in (start, end)})
+    mapping: dict[int, int] = {}
+    previous_byte = 0
+    previous_char = 0
+    for pos in offsets:
+        previous_char += len(data[previous_byte:pos].decode("utf-8", "ignore"))
+        previous_byte = pos
+        mapping[pos] = previous_char
+    return [(ident, mapping[start], mapping[end]) for (ident, start), end in raw.items()]
+
+
+def _load_or_compile(expressions: tuple[str, ...], cache_dir: Path | None) -> Any:
+    key = hashlib.sha256("\x00".join(expressions).encode("utf-8")).hexdigest()[:32]
+    version = getattr(hyperscan, "__version__", "0")
+    cached = cache_dir / f"scanner-{version}-{key}.hsdb" if cache_dir else None
+    if cached is not None and cached.is_file():
+        try:
+            database = hyperscan.loadb(cached.read_bytes(), hyperscan.HS_MODE_BLOCK)
+            database.scratch = hyperscan.Scratch(database)
+            return database
+        except (hyperscan.error, OSError, ValueError):
+            pass
+    database = _compile(expressions)
+    if cached is not None:
+        _store(cached, hyperscan.dumpb(database))
+    return database
+
+
+def _compile(expressions: tuple[str, ...]) -> Any:
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    if not expressions:
+        return database
+    encoded = [expression.encode("utf-8") for expression in expressions]
+    try:
+        database.compile(expressions=encoded, ids=list(range(len(encoded))),
+                         elements=len(encoded), flags=[FLAGS] * len(encoded))
+    except hyperscan.error as exc:
+        culprit = _find_culprit(expressions)
+        raise RegexRejected(f"{exc} (expression: {culprit[:120]})") from None
+    return database
+
+
+def _find_culprit(expressions: tuple[str, ...]) -> str:
+    for expression in expressions:
+        try:
+            check_expert_regex(expression)
+        except RegexRejected:
+            return expression
+    return "(the expressions together are too large)"
+
+
+def _store(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError:
+        pass  # a cache is an optimisation: failing to write it never fails a run

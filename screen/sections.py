@@ -1,0 +1,205 @@
+"""Readers for the lexicon, cue and indicator sections of a rulebook."""
+
+from __future__ import annotations
+
+from screen.model import (
+    CATEGORIES,
+    CUE_DIRECTIONS,
+    CUE_KINDS,
+    DIMENSIONS,
+    ELEMENTS,
+    EXPLOITATIONS,
+    HTCDS,
+    OFFENCES,
+    PROFILES,
+    TRIGGERS,
+    WEIGHTS,
+    CueGroup,
+    Indicator,
+    LexiconList,
+    Pattern,
+)
+from screen.schema import KEBAB, Reader
+from screen.yamlsafe import Node
+
+INDICATOR_REQUIRED = ("id", "category", "title", "description", "element", "dimension",
+                      "weight", "offences", "sources")
+INDICATOR_OPTIONAL = ("weights", "exploitation", "triggers", "htcds", "patterns", "examples")
+PATTERN_KINDS = ("phrase", "near", "regex")
+PATTERN_OPTIONS = ("within", "lang", "slang", "note")
+MIN_EXAMPLES = 2
+
+
+def read_lexicon(reader: Reader, node: Node | None) -> tuple[LexiconList, ...]:
+    """Read the ``lexicon`` mapping of named term lists."""
+    if node is None:
+        return ()
+    fields = reader.mapping(node, "lexicon", (), tuple(node.value) if isinstance(node.value, dict) else ())
+    if fields is None:
+        return ()
+    lists = []
+    for name, item in fields.items():
+        where = f"lexicon list '{name}'"
+        if not KEBAB.fullmatch(name):
+            reader.error(node.keys[name], f"{where}: the name is not lower-case kebab-case",
+                         "rename it, e.g. 'holder' or 'travel-cost'")
+        entry = reader.mapping(item, where, ("terms",), ("description",))
+        if entry is None:
+            continue
+        terms = tuple(v.strip() for v, _ in reader.strings(entry.get("terms"), f"{where} terms"))
+        if not terms and "terms" in entry:
+            reader.error(entry["terms"], f"{where} has no terms", "add at least one term")
+        description = reader.string(entry.get("description"), f"{where} description") or ""
+        lists.append(LexiconList(name, description, terms))
+    return tuple(lists)
+
+
+def read_cues(reader: Reader, node: Node | None) -> tuple[CueGroup, ...]:
+    """Read the ``cues`` list of context cue groups."""
+    groups = []
+    for index, item in enumerate(reader.sequence(node, "cues")):
+        where = f"cue group {index + 1}"
+        fields = reader.mapping(item, where, ("kind", "direction", "lang", "terms"), ("window",))
+        if fields is None:
+            continue
+        kind = reader.choice(fields.get("kind"), f"{where} kind", CUE_KINDS)
+        direction = reader.choice(fields.get("direction"), f"{where} direction", CUE_DIRECTIONS)
+        lang = reader.string(fields.get("lang"), f"{where} lang") or ""
+        window = reader.integer(fields.get("window"), f"{where} window", 1, 30) or 8
+        terms = tuple(v.strip() for v, _ in reader.strings(fields.get("terms"), f"{where} terms"))
+        if kind and direction:
+            groups.append(CueGroup(kind, direction, lang, window, terms))
+    return tuple(groups)
+
+
+def read_indicators(reader: Reader, node: Node | None) -> tuple[Indicator, ...]:
+    """Read the ``indicators`` list."""
+    seen: dict[str, Node] = {}
+    indicators = []
+    for index, item in enumerate(reader.sequence(node, "indicators")):
+        indicator = _indicator(reader, item, index + 1)
+        if indicator is None:
+            continue
+        id_node = item.value["id"]
+        if indicator.id in seen:
+            first = seen[indicator.id]
+            reader.error(id_node, f"duplicate indicator id '{indicator.id}' (first at line "
+                         f"{first.line})", "give each indicator its own id")
+            continue
+        seen[indicator.id] = id_node
+        indicators.append(indicator)
+    return tuple(indicators)
+
+
+def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
+    fields = reader.mapping(item, f"indicator {number}", INDICATOR_REQUIRED, INDICATOR_OPTIONAL)
+    if fields is None:
+        return None
+    ident = reader.ident(fields.get("id"), f"indicator {number} id")
+    where = f"indicator '{ident or number}'"
+    get = fields.get
+    values = {
+        "category": reader.choice(get("category"), f"{where} category", CATEGORIES),
+        "title": reader.string(get("title"), f"{where} title"),
+        "description": reader.string(get("description"), f"{where} description"),
+        "element": reader.choice(get("element"), f"{where} element", ELEMENTS),
+        "dimension": reader.choice(get("dimension"), f"{where} dimension", DIMENSIONS),
+        "weight": reader.choice(get("weight"), f"{where} weight", WEIGHTS),
+    }
+    weights = _weights(reader, get("weights"), where)
+    exploitation = "any"
+    if "exploitation" in fields:
+        exploitation = reader.choice(get("exploitation"), f"{where} exploitation", EXPLOITATIONS) or "any"
+    triggers = frozenset(reader.choices(get("triggers"), f"{where} triggers", TRIGGERS))
+    offences = tuple(reader.choices(get("offences"), f"{where} offences", OFFENCES))
+    htcds = reader.choice(get("htcds"), f"{where} htcds", HTCDS) if "htcds" in fields else ""
+    sources = tuple(v for v, _ in reader.strings(get("sources"), f"{where} sources"))
+    if "sources" in fields and not sources:
+        reader.error(fields["sources"], f"{where} names no source", "cite an instrument and section")
+    patterns = tuple(_patterns(reader, get("patterns"), where))
+    matches, no_matches = _examples(reader, item, get("examples"), where, bool(patterns))
+    if ident is None or any(v is None for v in values.values()):
+        return None
+    return Indicator(
+        id=ident, category=str(values["category"]), title=str(values["title"]).strip(),
+        description=" ".join(str(values["description"]).split()),
+        element=str(values["element"]), dimension=str(values["dimension"]),
+        weight=str(values["weight"]), weights=weights, exploitation=exploitation,
+        triggers=triggers, offences=offences, htcds=htcds or "", sources=sources,
+        patterns=patterns, match_examples=matches, no_match_examples=no_matches,
+    )
+
+
+def _weights(reader: Reader, node: Node | None, where: str) -> tuple[tuple[str, str], ...]:
+    if node is None:
+        return ()
+    fields = reader.mapping(node, f"{where} weights", (), PROFILES)
+    if fields is None:
+        return ()
+    pairs = []
+    for profile, value in fields.items():
+        weight = reader.choice(value, f"{where} weights {profile}", WEIGHTS)
+        if weight:
+            pairs.append((profile, weight))
+    return tuple(pairs)
+
+
+def _patterns(reader: Reader, node: Node | None, where: str) -> list[Pattern]:
+    patterns = []
+    for index, item in enumerate(reader.sequence(node, f"{where} patterns")):
+        pattern = _pattern(reader, item, f"{where} pattern {index + 1}")
+        if pattern is not None:
+            patterns.append(pattern)
+    return patterns
+
+
+def _pattern(reader: Reader, item: Node, where: str) -> Pattern | None:
+    fields = reader.mapping(item, where, (), (*PATTERN_KINDS, *PATTERN_OPTIONS))
+    if fields is None:
+        return None
+    kinds = [kind for kind in PATTERN_KINDS if kind in fields]
+    if len(kinds) != 1:
+        reader.error(item, f"{where} must have exactly one of phrase, near or regex",
+                     "split it into separate patterns" if kinds else "add 'phrase:'")
+        return None
+    kind = kinds[0]
+    if kind == "near":
+        parts = tuple(v for v, _ in reader.strings(fields["near"], f"{where} near"))
+        if len(parts) < 2:
+            reader.error(fields["near"], f"{where}: 'near' needs at least two phrases",
+                         "use 'phrase:' for a single phrase")
+            return None
+    else:
+        text = reader.string(fields[kind], f"{where} {kind}")
+        if text is None:
+            return None
+        parts = (text,)
+    if "within" in fields and kind != "near":
+        reader.error(fields["within"], f"{where}: 'within' only applies to 'near' patterns",
+                     "remove it")
+    within = reader.integer(fields.get("within"), f"{where} within", 1, 30) or 8
+    slang = bool(reader.boolean(fields.get("slang"), f"{where} slang"))
+    lang = reader.string(fields.get("lang"), f"{where} lang") or ""
+    reader.string(fields.get("note"), f"{where} note")
+    return Pattern(kind, parts, within, slang, lang)
+
+
+def _examples(
+    reader: Reader, item: Node, node: Node | None, where: str, needed: bool
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if node is None:
+        if needed:
+            reader.error(item, f"{where} has patterns but no examples",
+                         "add 'examples:' with 'match:' and 'no_match:' sentences")
+        return (), ()
+    fields = reader.mapping(node, f"{where} examples", ("match", "no_match"))
+    if fields is None:
+        return (), ()
+    result = []
+    for key in ("match", "no_match"):
+        values = tuple(v for v, _ in reader.strings(fields.get(key), f"{where} examples {key}"))
+        if key in fields and len(values) < MIN_EXAMPLES:
+            reader.error(fields[key], f"{where} has {len(values)} '{key}' example(s)",
+                         f"give at least {MIN_EXAMPLES}")
+        result.append(values)
+    return result[0], result[1]

@@ -1,0 +1,197 @@
+"""Cross-reference checks over a structurally valid rulebook.
+
+Runs after every section has been read: patterns compile and name existing
+lexicon lists, answers set existing indicators, ``when:`` conditions parse and
+name earlier questions and possible values, flows and levels are complete.
+"""
+
+from __future__ import annotations
+
+from screen import conditions, fairness
+from screen.errors import ConditionError
+from screen.flow import SHORT_FORM_LIMIT, asking_order
+from screen.model import OFFENCES, SPECIAL_ANSWERS, Question, Rulebook
+from screen.patterns import PatternSyntaxError, PhraseCompiler
+from screen.scanner import RegexRejected, check_expert_regex
+from screen.schema import Reader
+from screen.yamlsafe import Node
+
+
+def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
+    """Record a located problem for every broken reference in ``rulebook``."""
+    top = root.value
+    compiler = PhraseCompiler({entry.name: entry.terms for entry in rulebook.lexicon})
+    _check_lexicon(reader, top.get("lexicon"), rulebook, compiler)
+    _check_cues(reader, top.get("cues"), rulebook, compiler)
+    _check_patterns(reader, top["indicators"], rulebook, compiler)
+    _check_questions(reader, top.get("questions"), rulebook)
+    _check_interview(reader, top.get("interview"), root, rulebook)
+    _check_decision(reader, top["decision"], rulebook)
+    fairness.check(reader, top, rulebook)
+
+
+def _check_lexicon(
+    reader: Reader, node: Node | None, rulebook: Rulebook, compiler: PhraseCompiler
+) -> None:
+    for entry in rulebook.lexicon:
+        try:
+            compiler.lexicon_expression(entry.name)
+        except PatternSyntaxError as exc:
+            assert node is not None
+            reader.error(node.value[entry.name], f"lexicon list '{entry.name}': {exc}",
+                         "fix the term; see the pattern language in docs/rulebook.md")
+
+
+def _check_cues(
+    reader: Reader, node: Node | None, rulebook: Rulebook, compiler: PhraseCompiler
+) -> None:
+    for index, group in enumerate(rulebook.cues):
+        for term in group.terms:
+            try:
+                compiler.compile(term)
+            except PatternSyntaxError as exc:
+                assert node is not None
+                reader.error(node.value[index], f"cue group {index + 1} term '{term}': {exc}",
+                             "fix the term")
+
+
+def _check_patterns(
+    reader: Reader, node: Node, rulebook: Rulebook, compiler: PhraseCompiler
+) -> None:
+    for item, indicator in zip(node.value, rulebook.indicators):
+        pattern_nodes = item.value["patterns"].value if "patterns" in item.value else []
+        for pattern_node, pattern in zip(pattern_nodes, indicator.patterns):
+            where = f"indicator '{indicator.id}'"
+            try:
+                if pattern.kind == "regex":
+                    check_expert_regex(pattern.parts[0])
+                else:
+                    for part in pattern.parts:
+                        compiler.compile(part)
+            except PatternSyntaxError as exc:
+                reader.error(pattern_node, f"{where}: {exc}",
+                             "fix the phrase; see the pattern language in docs/rulebook.md")
+            except RegexRejected as exc:
+                reader.error(pattern_node, f"{where}: the regex is refused: {exc}",
+                             "write a phrase instead, or a regex Hyperscan accepts")
+
+
+def _check_questions(reader: Reader, node: Node | None, rulebook: Rulebook) -> None:
+    if node is None:
+        return
+    orders = {
+        offence: [q.id for q in asking_order(rulebook, offence, "full")] for offence in OFFENCES
+    }
+    for item, question in zip(node.value, rulebook.questions):
+        fields = item.value
+        if "sets" in fields:
+            _check_sets(reader, fields["sets"], question, rulebook)
+        if question.when:
+            _check_when(reader, fields["when"], question, rulebook, orders)
+
+
+def _check_sets(reader: Reader, node: Node, question: Question, rulebook: Rulebook) -> None:
+    allowed = question.allowed_values()
+    for answer, ids in question.sets:
+        where = f"question '{question.id}' sets '{answer}'"
+        if answer not in allowed:
+            reader.error(node.keys[answer], f"{where}: '{answer}' is not an answer this "
+                         "question can get", "allowed: " + ", ".join(allowed or ("(none)",)))
+        for position, indicator_id in enumerate(ids):
+            if not rulebook.has_indicator(indicator_id):
+                reader.error(node.value[answer].value[position],
+                             f"{where}: there is no indicator '{indicator_id}'",
+                             "use an id from the indicators list")
+
+
+def _check_when(
+    reader: Reader, node: Node, question: Question, rulebook: Rulebook,
+    orders: dict[str, list[str]],
+) -> None:
+    try:
+        tree = conditions.parse(question.when)
+    except ConditionError as exc:
+        reader.error((node.line, node.column + exc.position),
+                     f"question '{question.id}' when: {exc}",
+                     "see the when-condition language in docs/rulebook.md")
+        return
+    known = {q.id: q for q in rulebook.questions}
+    for name, literals in conditions.references(tree):
+        if name not in known:
+            reader.error(node, f"question '{question.id}' when: no question '{name}'",
+                         "name a question asked earlier")
+            continue
+        _check_order(reader, node, question, name, orders)
+        _check_literals(reader, node, question, known[name], literals)
+
+
+def _check_order(
+    reader: Reader, node: Node, question: Question, name: str, orders: dict[str, list[str]]
+) -> None:
+    for offence, order in orders.items():
+        if question.id in order and (name not in order or order.index(name) > order.index(question.id)):
+            reader.error(node, f"question '{question.id}' when: '{name}' is not asked before "
+                         f"it in the {offence} interview", f"move the question after '{name}' "
+                         "or give both the same offences")
+            return
+
+
+def _check_literals(
+    reader: Reader, node: Node, question: Question, other: Question, literals: tuple[conditions.Literal, ...]
+) -> None:
+    allowed = other.allowed_values()
+    for literal in literals:
+        if other.type == "number" and not literal.numeric:
+            reader.error(node, f"question '{question.id}' when: '{other.id}' is a number "
+                         f"question, compared with '{literal.value}'", "compare it with a number")
+        elif allowed and not literal.numeric and literal.value not in (*allowed, *SPECIAL_ANSWERS):
+            reader.error(node, f"question '{question.id}' when: '{other.id}' never has the "
+                         f"answer '{literal.value}'", "allowed: " + ", ".join(allowed))
+
+
+def _check_interview(reader: Reader, node: Node | None, root: Node, rulebook: Rulebook) -> None:
+    if node is None:
+        reader.error(root, "the rulebook has no 'interview' section", "add opening and offences")
+        return
+    known = {q.id for q in rulebook.questions}
+    fields = node.value
+    for position, qid in enumerate(rulebook.opening):
+        if qid not in known:
+            reader.error(fields["opening"].value[position], f"interview opening: no question "
+                         f"'{qid}'", "name a question id")
+    flows = {flow.offence: flow for flow in rulebook.flows}
+    offences_node = fields.get("offences", node)
+    for offence in OFFENCES:
+        if offence not in flows:
+            reader.error(offences_node, f"interview has no entry for the offence '{offence}'",
+                         f"add '{offence}:' with a title and focus questions")
+            continue
+        focus_node = offences_node.value[offence].value["focus"]
+        for position, qid in enumerate(flows[offence].focus):
+            if qid not in known:
+                reader.error(focus_node.value[position], f"interview {offence} focus: no "
+                             f"question '{qid}'", "name a question id")
+        short = asking_order(rulebook, offence, "short")
+        if len(short) > SHORT_FORM_LIMIT:
+            reader.error(focus_node, f"the short form for '{offence}' has {len(short)} "
+                         f"questions, over the limit of {SHORT_FORM_LIMIT}",
+                         "mark some of them 'form: full'")
+
+
+def _check_decision(reader: Reader, node: Node, rulebook: Rulebook) -> None:
+    decision = rulebook.decision
+    fields = node.value
+    names = [j.name for j in decision.jurisdictions]
+    if decision.jurisdiction not in names:
+        reader.error(fields["jurisdiction"], f"decision jurisdiction '{decision.jurisdiction}' "
+                     "is not defined", "allowed: " + ", ".join(names))
+    resources = {r.id for r in decision.resources}
+    for position, level in enumerate(decision.levels):
+        for index, res in enumerate(level.resources):
+            if res not in resources:
+                level_node = fields["levels"].value[position].value["resources"].value[index]
+                reader.error(level_node, f"level {level.id}: no resource '{res}'",
+                             "define it under decision resources")
+    if not decision.dimension_rule:
+        reader.error(fields["dimension_rule"], "the dimension rule has no lines",
+                     "add e.g. '- {strong: 2}'")
