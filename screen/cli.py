@@ -168,6 +168,45 @@ def rules_test(
     commands.test_examples(resolve_rules(path), fmt)
 
 
+@app.command()
+def batch(
+    paths: Annotated[list[str] | None, typer.Argument(
+        metavar="[PATH ...|-]", help="Files, folders (recursive) or - for stdin.",
+        show_default=False)] = None,
+    input_format: Annotated[str, typer.Option(help="auto, text, jsonl or csv.")] = "auto",
+    id_field: Annotated[str | None, typer.Option(help="Field holding the note id.")] = None,
+    text_field: Annotated[str | None, typer.Option(help="Field holding the narrative.")] = None,
+    date_field: Annotated[str | None, typer.Option(help="Field holding the report date.")] = None,
+    offence_field: Annotated[str | None, typer.Option(help="Field holding the cover offence.")] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding of the input.")] = "utf-8",
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="table, jsonl, json or csv.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of "
+                                                "stdout (created owner-only).")] = None,
+    min_level: Annotated[str, typer.Option(help="Only output records at this level or more "
+                                           "urgent (L0 most urgent).")] = "L5",
+    fail_on: Annotated[str | None, typer.Option(help="Exit 1 if any note reaches this level "
+                                                "or a more urgent one.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
+    redact: Annotated[bool, typer.Option(help="Leave note text out of the output.")] = False,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted run into --output.")] = False,
+    jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Screen incident notes in bulk: one result per note, with evidence.
+
+    Example: htscreen batch examples/incident-notes.csv --format jsonl -o results.jsonl
+    """
+    from screen import batchrun, commands
+    from screen.notes import ReadOptions
+
+    read = ReadOptions(input_format, id_field, text_field, date_field, offence_field, encoding)
+    request = batchrun.BatchRequest(
+        tuple(paths or ["-"]), resolve_rules(rules), read, fmt, output, min_level, fail_on,
+        jobs, redact, resume, jurisdiction)
+    raise typer.Exit(batchrun.run(request, commands.cache_dir()))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run htscreen; return the exit code (the console-script entry point)."""
     try:

@@ -126,13 +126,15 @@ def read_interview(
     offences_node = fields.get("offences")
     offences = reader.mapping(offences_node, "interview offences", OFFENCES) if offences_node else None
     for offence, item in (offences or {}).items():
-        entry = reader.mapping(item, f"interview offence '{offence}'", ("title", "focus"))
+        entry = reader.mapping(item, f"interview offence '{offence}'", ("title", "focus"),
+                               ("context",))
         if entry is None:
             continue
         title = reader.text(entry.get("title"), f"interview offence '{offence}' title",
                             languages, all_languages=True)
         focus = tuple(v for v, _ in reader.strings(entry.get("focus"), f"{offence} focus"))
-        flows.append(OffenceFlow(offence, title, focus))
+        context = tuple(v for v, _ in reader.strings(entry.get("context"), f"{offence} context"))
+        flows.append(OffenceFlow(offence, title, focus, context))
     return opening, tuple(flows)
 
 

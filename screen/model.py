@@ -229,6 +229,7 @@ class OffenceFlow:
     offence: str
     title: Text
     focus: tuple[str, ...]
+    context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

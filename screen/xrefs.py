@@ -166,7 +166,12 @@ def _check_interview(reader: Reader, node: Node | None, root: Node, rulebook: Ru
             reader.error(offences_node, f"interview has no entry for the offence '{offence}'",
                          f"add '{offence}:' with a title and focus questions")
             continue
-        focus_node = offences_node.value[offence].value["focus"]
+        flow_node = offences_node.value[offence]
+        for position, indicator_id in enumerate(flows[offence].context):
+            if not rulebook.has_indicator(indicator_id):
+                reader.error(flow_node.value["context"].value[position], f"interview {offence} "
+                             f"context: no indicator '{indicator_id}'", "name an indicator id")
+        focus_node = flow_node.value["focus"]
         for position, qid in enumerate(flows[offence].focus):
             if qid not in known:
                 reader.error(focus_node.value[position], f"interview {offence} focus: no "

@@ -1,0 +1,200 @@
+"""The ``batch`` command's edge: output files, resume, progress and the summary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from screen.batch import Pipeline, ScreenOptions, Totals
+from screen.engine import LEVEL_ORDER
+from screen.errors import OutputError, UsageError
+from screen.notes import ReadOptions, iter_units
+from screen.outputs import Formatter
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRequest:
+    """Everything the batch command was asked to do."""
+
+    paths: tuple[str, ...]
+    rules_path: Path
+    read: ReadOptions
+    fmt: str = "table"
+    output: Path | None = None
+    min_level: str = "L5"
+    fail_on: str | None = None
+    jobs: int = 1
+    redact: bool = False
+    resume: bool = False
+    jurisdiction: str | None = None
+
+
+def check(request: BatchRequest) -> None:
+    """Raise UsageError for option combinations that cannot work."""
+    if request.fmt not in ("table", "jsonl", "json", "csv"):
+        raise UsageError(f"unknown format '{request.fmt}': use table, jsonl, json or csv")
+    for name, level in (("--min-level", request.min_level), ("--fail-on", request.fail_on)):
+        if level is not None and level not in LEVEL_ORDER:
+            raise UsageError(f"{name} takes a level from L0 to L5, not '{level}'")
+    if request.jobs < 1 or request.jobs > 64:
+        raise UsageError("--jobs takes a number from 1 to 64")
+    if request.resume and (request.output is None or request.fmt not in ("jsonl", "csv")):
+        raise UsageError("--resume needs --output FILE with --format jsonl or csv")
+    if request.resume and request.min_level != "L5":
+        raise UsageError("--resume needs every record in the output: drop --min-level")
+
+
+def run(request: BatchRequest, cache: Path | None) -> int:
+    """Run the batch; return the exit code (0, 1 for --fail-on, 4 if any record failed)."""
+    from screen.commands import load_checked
+
+    check(request)
+    rulebook = load_checked(request.rules_path)
+    if request.jurisdiction:
+        names = [j.name for j in rulebook.decision.jurisdictions]
+        if request.jurisdiction not in names:
+            raise UsageError(f"unknown jurisdiction '{request.jurisdiction}': use "
+                             + " or ".join(names))
+    formatter = Formatter(request.fmt, rulebook.version, rulebook.short_hash)
+    pipeline = Pipeline(rulebook, request.rules_path, request.read,
+                        ScreenOptions(request.redact, request.jurisdiction), formatter,
+                        request.jobs, cache)
+    totals = Totals()
+    units: Iterator[Any] = iter_units(request.paths, request.read)
+    done = _resume_point(request) if request.resume else 0
+    units = islice(units, done, None)
+    threshold = LEVEL_ORDER.index(request.min_level)
+
+    def keep(summary: dict[str, Any]) -> bool:
+        return LEVEL_ORDER.index(summary["level"]) <= threshold
+
+    with _open_output(request, done) as sink:
+        writer = _Writer(sink, formatter, first=done == 0)
+        try:
+            with _progress() as tick:
+                pipeline.run(units, writer.write, keep, totals, tick)
+        finally:
+            writer.close(interrupted=sys.exc_info()[0] is not None)
+    if request.fmt == "table":
+        from screen.batchview import print_summary
+
+        print_summary(totals, rulebook)
+    return _exit_code(request, totals)
+
+
+def _exit_code(request: BatchRequest, totals: Totals) -> int:
+    if totals.errors:
+        return 4
+    if request.fail_on and LEVEL_ORDER.index(totals.worst) <= LEVEL_ORDER.index(request.fail_on):
+        return 1
+    return 0
+
+
+class _Writer:
+    """Writes whole records only; a JSON array is closed even after an interrupt."""
+
+    def __init__(self, sink: IO[str], formatter: Formatter, first: bool) -> None:
+        self.sink = sink
+        self.formatter = formatter
+        self.count = 0
+        self.table = formatter.fmt == "table"
+        if first and not self.table:
+            sink.write(formatter.header())
+
+    def write(self, line: str) -> None:
+        if self.table:
+            return
+        if self.count:
+            line = self.formatter.separator() + line
+        self.sink.write(line)
+        self.count += 1
+
+    def close(self, interrupted: bool) -> None:
+        if not self.table:
+            self.sink.write(self.formatter.footer())
+        self.sink.flush()
+
+
+class _Sink:
+    """stdout, or a file opened for writing or appending, flushed and synced on close."""
+
+    def __init__(self, path: Path | None, append: bool) -> None:
+        self.path = path
+        self.handle: IO[str]
+        if path is None:
+            self.handle = sys.stdout
+            return
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC),
+                         0o600)
+            self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror}; check the folder exists "
+                              "and is writable") from None
+
+    def __enter__(self) -> IO[str]:
+        return self.handle
+
+    def __exit__(self, *exc: object) -> None:
+        if self.path is None:
+            self.handle.flush()
+            return
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+        except OSError as error:
+            raise OutputError(f"cannot finish writing {self.path}: {error.strerror}") from None
+
+
+def _open_output(request: BatchRequest, done: int) -> _Sink:
+    return _Sink(request.output, append=done > 0)
+
+
+def _resume_point(request: BatchRequest) -> int:
+    """Count the complete records already in the output; cut off a partial last one."""
+    path = request.output
+    assert path is not None
+    if not path.exists():
+        return 0
+    data = path.read_bytes()
+    cut = data.rfind(b"\n") + 1
+    if cut != len(data):
+        with path.open("r+b") as handle:
+            handle.truncate(cut)
+        data = data[:cut]
+    if request.fmt == "jsonl":
+        return data.count(b"\n")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    return max(0, len(rows) - 1)
+
+
+class _progress:
+    """A progress counter on stderr, only when stderr is a terminal."""
+
+    def __enter__(self) -> Callable[[int], None] | None:
+        if not sys.stderr.isatty():
+            self.bar = None
+            return None
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from screen.render import console
+
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.completed:,} notes screened"),
+                            TimeElapsedColumn(), transient=True, console=console(True))
+        self.bar.start()
+        task = self.bar.add_task("batch", total=None)
+        bar = self.bar
+        return lambda n: bar.advance(task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,315 @@
+"""Readers for incident notes: text files, folders, stdin, JSONL and CSV.
+
+Reading is split in two so the batch can run in parallel: :func:`iter_units`
+streams raw units (a JSONL line, a CSV row, a file's bytes) cheaply in the main
+process, and :func:`parse_unit` turns one unit into a :class:`Note` anywhere.
+Every unit yields exactly one note, which carries an error instead of text when
+the unit cannot be read. Error messages never contain note text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from screen.errors import InputError, UsageError
+
+TEXT_FIELDS = ("text", "narrative", "note", "notes", "description", "body", "report")
+ID_FIELDS = ("id", "note_id", "incident_id", "case_id", "report_id")
+DATE_FIELDS = ("date", "report_date", "reported", "incident_date")
+OFFENCE_FIELDS = ("offence", "offense", "call_type", "incident_type")
+MAX_FIELD = 256 * 1024 * 1024
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read the inputs."""
+
+    input_format: str = "auto"
+    id_field: str | None = None
+    text_field: str | None = None
+    date_field: str | None = None
+    offence_field: str | None = None
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One raw input record, not yet decoded or parsed."""
+
+    kind: str  # "jsonl" | "csv" | "text" | "error"
+    ordinal: int
+    source: str
+    payload: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One incident note, or the reason it could not be read."""
+
+    id: str
+    text: str = ""
+    date: date | None = None
+    offence: str = ""
+    error: str = ""
+
+
+def check_options(options: ReadOptions) -> None:
+    """Raise UsageError for options that cannot work."""
+    if options.input_format not in ("auto", "text", "jsonl", "csv"):
+        raise UsageError(f"unknown input format '{options.input_format}': use auto, text, "
+                         "jsonl or csv")
+    try:
+        codecs.lookup(options.encoding)
+    except LookupError:
+        raise UsageError(f"unknown encoding '{options.encoding}': use a Python codec name "
+                         "such as utf-8, latin-1 or cp1252") from None
+
+
+def iter_units(paths: Sequence[str], options: ReadOptions) -> Iterator[Unit]:
+    """Stream raw units from ``paths`` ('-' is stdin); ordinals count from 0."""
+    check_options(options)
+    ordinal = 0
+    for name in paths or ["-"]:
+        for unit in _units_of(name, options):
+            yield Unit(unit.kind, ordinal, unit.source, unit.payload)
+            ordinal += 1
+
+
+def _units_of(name: str, options: ReadOptions) -> Iterator[Unit]:
+    if name == "-":
+        yield from _stream_units(sys.stdin.buffer, "stdin", options, options.input_format)
+        return
+    path = Path(name)
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
+            yield from _file_units(child, options, "text" if options.input_format == "auto"
+                                   else options.input_format)
+        return
+    if not path.exists():
+        raise InputError(f"no such file or folder: {name}")
+    yield from _file_units(path, options, options.input_format)
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _file_units(path: Path, options: ReadOptions, fmt: str) -> Iterator[Unit]:
+    if fmt == "auto":
+        fmt = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}.get(
+            path.suffix.lower(), "text")
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield Unit("error", 0, str(path), f"cannot open the file: {exc.strerror}")
+        return
+    with handle:
+        yield from _stream_units(handle, str(path), options, fmt)
+
+
+def _stream_units(handle: BinaryIO, source: str, options: ReadOptions, fmt: str) -> Iterator[Unit]:
+    if fmt == "auto":
+        fmt = _sniff_format(handle)
+        handle = _Rewound(handle)  # type: ignore[assignment]
+    if fmt == "jsonl":
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield Unit("jsonl", 0, f"{source}:{number}", line)
+    elif fmt == "csv":
+        yield from _csv_units(handle, source, options)
+    else:
+        yield Unit("text", 0, source, handle.read())
+
+
+class _Rewound:
+    """A binary stream that replays the bytes already peeked at."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.head: bytes = getattr(handle, "_htscreen_head", b"")
+
+    def read(self, size: int = -1) -> bytes:
+        head, self.head = self.head, b""
+        return head + (self.handle.read() if size < 0 else self.handle.read(size))
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.head:
+            rest = self.handle.readline()
+            head, self.head = self.head, b""
+            yield from io.BytesIO(head + rest)
+        yield from self.handle
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    @property
+    def closed(self) -> bool:
+        return False
+
+
+def _sniff_format(handle: Any) -> str:
+    head = handle.read(SNIFF_BYTES) if not hasattr(handle, "peek") else handle.peek(SNIFF_BYTES)
+    if not hasattr(handle, "peek"):
+        handle._htscreen_head = head
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{"):
+        return "jsonl"
+    first = text.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+    names = [cell.strip().strip('"') for cell in first.replace(";", ",").replace("\t", ",").split(",")]
+    if any(name in TEXT_FIELDS for name in names):
+        return "csv"
+    return "text"
+
+
+def _csv_units(handle: BinaryIO, source: str, options: ReadOptions) -> Iterator[Unit]:
+    csv.field_size_limit(MAX_FIELD)
+    encoding = "utf-8-sig" if options.encoding.lower().replace("_", "-") == "utf-8" else options.encoding
+    stream = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")  # type: ignore[arg-type]
+    sample = stream.read(SNIFF_BYTES)
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rows = csv.reader(_chain(sample, stream), dialect)
+    try:
+        header = next(rows)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        yield Unit("error", 0, f"{source}:1", f"the CSV header cannot be read ({exc})")
+        return
+    header = [name.strip() for name in header]
+    number = 1
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            number += 1
+            yield Unit("error", 0, f"{source}:record {number}", f"broken CSV quoting ({exc})")
+            continue
+        number += 1
+        if not any(cell.strip() for cell in row):
+            continue
+        yield Unit("csv", 0, f"{source}:record {number}", (header, row))
+
+
+def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
+    yield from io.StringIO(first, newline="")
+    yield from rest
+
+
+def parse_unit(unit: Unit, options: ReadOptions) -> Note:
+    """Turn one raw unit into a note (or an error note); never raises for bad data."""
+    if unit.kind == "error":
+        return Note(id=unit.source, error=str(unit.payload))
+    if unit.kind == "text":
+        return _text_note(unit, options)
+    if unit.kind == "jsonl":
+        return _json_note(unit, options)
+    header, row = unit.payload
+    if len(row) != len(header):
+        return Note(id=unit.source, error=f"the record has {len(row)} fields but the header "
+                    f"has {len(header)}: check the CSV quoting")
+    fields = dict(zip(header, row))
+    if any(_has_surrogates(value) for value in row):
+        ident = _pick(fields, options.id_field, ID_FIELDS) or unit.source
+        return Note(id=str(ident), error=f"invalid {options.encoding} text: pass --encoding")
+    return _note_from_fields(fields, unit.source, options)
+
+
+def _text_note(unit: Unit, options: ReadOptions) -> Note:
+    data: bytes = unit.payload
+    encoding = "utf-8-sig" if options.encoding.lower().replace("_", "-") == "utf-8" else options.encoding
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return Note(id=unit.source, error=f"invalid {options.encoding} at byte {exc.start}: "
+                    "pass --encoding")
+    return Note(id=unit.source, text=text)
+
+
+def _json_note(unit: Unit, options: ReadOptions) -> Note:
+    line: bytes = unit.payload
+    try:
+        text = line.decode("utf-8-sig" if options.encoding.lower() in ("utf-8", "utf8")
+                           else options.encoding)
+        value = json.loads(text)
+    except UnicodeDecodeError as exc:
+        return Note(id=unit.source, error=f"invalid {options.encoding} at byte {exc.start}: "
+                    "pass --encoding")
+    except json.JSONDecodeError as exc:
+        return Note(id=unit.source, error=f"not valid JSON (column {exc.colno}: {exc.msg})")
+    except RecursionError:
+        return Note(id=unit.source, error="JSON nested too deeply")
+    if not isinstance(value, dict):
+        return Note(id=unit.source, error="each JSONL line must be a JSON object")
+    return _note_from_fields(value, unit.source, options)
+
+
+def _note_from_fields(fields: dict[str, Any], source: str, options: ReadOptions) -> Note:
+    ident = _pick(fields, options.id_field, ID_FIELDS)
+    ident_text = source if ident is None or ident == "" else str(ident)
+    text = _pick(fields, options.text_field, TEXT_FIELDS)
+    if text is None:
+        wanted = options.text_field or "/".join(TEXT_FIELDS[:3])
+        return Note(id=ident_text, error=f"no '{wanted}' field: name the text field with "
+                    "--text-field")
+    if not isinstance(text, str):
+        return Note(id=ident_text, error="the text field is not a string")
+    when = _pick(fields, options.date_field, DATE_FIELDS)
+    offence = _pick(fields, options.offence_field, OFFENCE_FIELDS)
+    return Note(id=ident_text, text=text, date=parse_date(when),
+                offence=str(offence) if offence else "")
+
+
+def _pick(fields: dict[str, Any], chosen: str | None, defaults: tuple[str, ...]) -> Any:
+    if chosen:
+        return fields.get(chosen)
+    for name in defaults:
+        if name in fields:
+            return fields[name]
+    return None
+
+
+def _has_surrogates(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def parse_date(value: Any) -> date | None:
+    """Read a report date in ISO or US form; None when absent or unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text[:10] if fmt == "%Y-%m-%d" else text, fmt).date()
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
