@@ -207,6 +207,38 @@ def batch(
     raise typer.Exit(batchrun.run(request, commands.cache_dir()))
 
 
+@app.command()
+def interview(
+    offence: Annotated[str | None, typer.Option(help="Cover offence: prostitution, "
+                                                "domestic_abuse, assault, labour_dispute, "
+                                                "immigration, traffic_stop, other.")] = None,
+    form: Annotated[str, typer.Option(help="short (core questions) or full.")] = "short",
+    lang: Annotated[str, typer.Option(help="Language the questions are asked in: en or "
+                                      "es.")] = "en",
+    jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
+    case_ref: Annotated[str | None, typer.Option(help="Case reference for the report.")] = None,
+    answers: Annotated[Path | None, typer.Option(help="Replay answers from a YAML or JSON "
+                                                 "file instead of asking.")] = None,
+    save: Annotated[Path | None, typer.Option(help="Autosave file (default: your data "
+                                              "folder).")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write the referral report here.")] = None,
+    report_format: Annotated[str, typer.Option(help="markdown, html or json.")] = "markdown",
+    plain: Annotated[bool, typer.Option(help="No colour or box drawing (screen readers, "
+                                        "logs).")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Run the screening interview for a person met at a scene or station.
+
+    Example: htscreen interview --offence labour_dispute --report case-123.md
+    """
+    from screen import interviewrun
+    from screen.session import InterviewRequest
+
+    request = InterviewRequest(offence, form, lang, jurisdiction, case_ref, answers, save,
+                               report, report_format, plain)
+    interviewrun.run(request, resolve_rules(rules))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run htscreen; return the exit code (the console-script entry point)."""
     try:

@@ -1,0 +1,155 @@
+"""The terminal prompter: the only module that reads the keyboard.
+
+Single keys for yes/no and choice questions, a line for numbers and text.
+Ctrl-C raises KeyboardInterrupt and end of input raises EOFError; the session
+turns both into a saved, resumable interview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from screen.model import OffenceFlow, Question, localise
+
+CONTROLS = "u unknown · d declined · s skip · b back · ? help · + note · q save & quit"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What the officer did at a question: answer (with a value), back, or quit."""
+
+    kind: str
+    value: str = ""
+    note: str = ""
+
+
+_SPECIAL_KEYS = {"u": "unknown", "d": "declined", "s": "skip"}
+
+
+class TerminalPrompter:
+    """Asks questions in a terminal with Rich."""
+
+    def __init__(self, console: Console, plain: bool = False) -> None:
+        self.console = console
+        self.plain = plain
+
+    def _key(self) -> str:
+        return typer.getchar().lower()
+
+    def _line(self, prompt: str) -> str:
+        return self.console.input(prompt)
+
+    def show(self, renderable: Any) -> None:
+        """Print anything renderable."""
+        self.console.print(renderable)
+
+    def pause(self) -> None:
+        """Wait for any key."""
+        self._key()
+
+    def choose_offence(self, flows: tuple[OffenceFlow, ...]) -> str:
+        """Menu of cover offences; return the chosen one."""
+        self.console.print("\n[bold]What brought you to this person?[/bold]")
+        for number, flow in enumerate(flows, start=1):
+            self.console.print(f"  {number}  {escape(localise(flow.title, 'en'))}")
+        while True:
+            self.console.print(f"Press 1-{len(flows)}: ", end="")
+            key = self._key()
+            self.console.print(key)
+            if key.isdigit() and 1 <= int(key) <= len(flows):
+                return flows[int(key) - 1].offence
+
+    def text(self, prompt: str) -> str:
+        """Read a line of free text."""
+        return self._line(prompt).strip()
+
+    def confirm(self, prompt: str) -> bool:
+        """Ask a yes/no question of the officer."""
+        self.console.print(f"{prompt} [y/n] ", end="")
+        while True:
+            key = self._key()
+            if key in ("y", "n"):
+                self.console.print(key)
+                return key == "y"
+
+    def ask(self, question: Question, lang: str, position: tuple[int, int],
+            previous: str = "") -> Action:
+        """Ask one question until the officer answers, goes back or quits."""
+        note = ""
+        while True:
+            self._header(question, lang, position, previous, note)
+            action = self._read(question)
+            if action.kind == "help":
+                self.console.print(Text(localise(question.help, "en"), style="italic"))
+                continue
+            if action.kind == "note":
+                note = self.text("Note (kept with this answer): ")
+                continue
+            return Action(action.kind, action.value, note)
+
+    def _header(self, question: Question, lang: str, position: tuple[int, int],
+                previous: str, note: str) -> None:
+        section = question.section.replace("_", " ").upper()
+        self.console.print()
+        self.console.print(Text(f"{section} · {position[0]} of {position[1]}", style="dim"))
+        self.console.print(Text(localise(question.text, lang), style="bold"))
+        for number, choice in enumerate(question.choices, start=1):
+            self.console.print(f"  {number}  {escape(localise(choice.text, lang))}")
+        if previous:
+            self.console.print(Text(f"(previous answer: {previous})", style="dim"))
+        if note:
+            self.console.print(Text(f"(note: {note})", style="dim"))
+        keys = {"yes_no": "y yes · n no · ", "choice": f"1-{len(question.choices)} choose · "}
+        self.console.print(Text(keys.get(question.type, "type and press Enter · ") + CONTROLS,
+                                style="dim"))
+
+    def _read(self, question: Question) -> Action:
+        if question.type in ("yes_no", "choice"):
+            return self._read_key(question)
+        line = self._line("> ").strip()
+        if line.lower() in ("b", "q", "?", "+"):
+            return _control(line.lower())
+        if line.lower() in _SPECIAL_KEYS:
+            return Action("answer", _SPECIAL_KEYS[line.lower()])
+        return Action("answer", line if line else "skip")
+
+    def _read_key(self, question: Question) -> Action:
+        while True:
+            key = self._key()
+            if key in ("b", "q", "?", "+"):
+                return _control(key)
+            if key in _SPECIAL_KEYS:
+                self.console.print(_SPECIAL_KEYS[key])
+                return Action("answer", _SPECIAL_KEYS[key])
+            if question.type == "yes_no" and key in ("y", "n"):
+                self.console.print("yes" if key == "y" else "no")
+                return Action("answer", "yes" if key == "y" else "no")
+            if question.type == "choice" and key.isdigit() and 1 <= int(key) <= len(
+                    question.choices):
+                self.console.print(localise(question.choices[int(key) - 1].text, "en"))
+                return Action("answer", key)
+
+    def review(self, table: Any, count: int) -> Action:
+        """Show every answer; return finish, quit, or change with a number."""
+        self.console.print()
+        self.console.print(Text("REVIEW · check every answer before finishing", style="bold"))
+        self.console.print(table)
+        while True:
+            line = self._line("Enter to finish · a number to change that answer · "
+                              "q save & quit: ").strip().lower()
+            if line in ("", "f"):
+                return Action("finish")
+            if line == "q":
+                return Action("quit")
+            if line.isdigit() and 1 <= int(line) <= count:
+                return Action("change", line)
+
+
+def _control(key: str) -> Action:
+    return Action({"b": "back", "q": "quit", "?": "help", "+": "note"}[key])

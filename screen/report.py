@@ -1,0 +1,208 @@
+"""The recommendation on screen (Rich) and the referral report (Markdown, HTML, JSON)."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import asdict
+from typing import Any
+
+from rich import box
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from screen import __version__
+from screen.engine import Recommendation
+from screen.interview import Interview, now
+from screen.model import localise
+
+LEVEL_STYLE = {"L0": "bold white on red", "L1": "bold red", "L2": "bold red", "L3": "bold yellow",
+               "L4": "bold cyan", "L5": "bold green"}
+
+
+def recommendation_dict(rec: Recommendation) -> dict[str, Any]:
+    """The recommendation as plain data."""
+    data = asdict(rec)
+    for dim in data["dimensions"]:
+        dim["counts"] = dict(dim["counts"])
+    return data
+
+
+def recommendation_panel(rec: Recommendation, plain: bool = False) -> Panel:
+    """The result as a Rich panel: level, reasons, missing, next questions, resources."""
+    parts: list[Any] = [Text(rec.action)]
+    parts.append(_bullets("Why", rec.reasons))
+    counted = [f"{c.title} [{c.weight}, {c.dimension.replace('_', ' ')}] — {c.provenance[0]}"
+               for c in rec.counted if c.provenance]
+    parts.append(_bullets("Indicators that counted", counted or ["none"]))
+    if rec.level not in ("L0", "L1"):
+        parts.append(_bullets("What is missing", rec.missing))
+    parts.append(_bullets("Next questions worth asking",
+                          [f"{q.text} (an answer '{q.answer}' would reach {q.would_reach})"
+                           for q in rec.next_questions] or ["none"]))
+    parts.append(_bullets("Resources", [f"{r.name}: {r.contact}" for r in rec.resources]))
+    parts.append(Text(f"Profile {rec.profile}; jurisdiction {rec.jurisdiction}; rulebook "
+                      f"{rec.rulebook_version} ({rec.rulebook_hash})", style="dim"))
+    title = f"{rec.level} · {rec.title}"
+    return Panel(Group(*parts), title=title, title_align="left",
+                 box=box.ASCII if plain else box.HEAVY,
+                 border_style="" if plain else LEVEL_STYLE.get(rec.level, ""))
+
+
+def _bullets(heading: str, items: Any) -> Group:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right")
+    grid.add_column(overflow="fold")
+    for item in items:
+        grid.add_row("-", Text(str(item)))
+    return Group(Text(f"\n{heading}:", style="bold"), grid)
+
+
+def emergency_panel(titles: list[str], action: str, contacts: list[str], plain: bool) -> Panel:
+    """The unmissable emergency panel shown the moment an answer signals danger."""
+    body = Group(Text("EMERGENCY — ACT NOW", style="bold"), Text(action),
+                 Text("Signs: " + "; ".join(titles)), *[Text(f"  {c}") for c in contacts],
+                 Text("Press any key to continue the interview once the person is safe.",
+                      style="dim"))
+    return Panel(body, box=box.ASCII if plain else box.DOUBLE,
+                 border_style="" if plain else "bold red", style="" if plain else "bold")
+
+
+def answers_table(interview: Interview) -> Table:
+    """Every asked question with its answer, for the review screen."""
+    table = Table(box=box.SIMPLE, show_edge=False, header_style="bold", expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("question", overflow="fold", ratio=3)
+    table.add_column("answer", overflow="fold", ratio=1)
+    for number, (question, answer, note) in enumerate(_asked(interview), start=1):
+        table.add_row(str(number), question, answer + (f" ({note})" if note else ""))
+    return table
+
+
+def _asked(interview: Interview) -> list[tuple[str, str, str]]:
+    rows = []
+    for question in interview.full_order:
+        answer = interview.answers.get(question.id)
+        if answer is None:
+            continue
+        value = answer.value
+        for choice in question.choices:
+            if choice.value == value:
+                value = localise(choice.text, "en")
+        rows.append((localise(question.text, "en"), value, answer.note))
+    return rows
+
+
+def report_json(interview: Interview, rec: Recommendation) -> str:
+    """The referral report as JSON."""
+    data = {
+        "report": "htscreen referral screening", "tool_version": __version__,
+        "generated": now(), "interview": interview.to_dict(),
+        "recommendation": recommendation_dict(rec),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def report_markdown(interview: Interview, rec: Recommendation) -> str:
+    """The referral report as Markdown."""
+    lines = [
+        "# Trafficking screening — referral report", "",
+        f"- Case reference: {interview.case_ref or '(none given)'}",
+        f"- Cover offence: {interview.offence.replace('_', ' ')}",
+        f"- Interview started: {interview.started}; report generated: {now()}",
+        f"- Form: {interview.form}; language asked in: {interview.lang}",
+        f"- Rulebook: {rec.rulebook_version} (sha256 {rec.rulebook_hash}); jurisdiction: "
+        f"{rec.jurisdiction}; htscreen {__version__}", "",
+        f"## Recommendation: {rec.level} — {rec.title}", "", rec.action, "", "### Why", "",
+        *[f"- {r}" for r in rec.reasons], "", "### Indicators that counted", "",
+        *([f"- {c.title} ({c.weight}; {c.dimension.replace('_', ' ')}) — "
+           f"{'; '.join(c.provenance)}" for c in rec.counted] or ["- none"]), "",
+        "### What is missing", "", *[f"- {m}" for m in rec.missing], "",
+        "### Next questions worth asking", "",
+        *([f"- {q.text} (would reach {q.would_reach})" for q in rec.next_questions]
+          or ["- none"]), "",
+        "### Resources", "", *[f"- **{r.name}**: {r.contact}" for r in rec.resources], "",
+        "## Officer's notes", "", interview.officer_notes or "(none)", "",
+        "## Questions and answers", "", "| # | Question | Answer | Note |", "|---|---|---|---|",
+        *[f"| {n} | {_md(q)} | {_md(a)} | {_md(note)} |"
+          for n, (q, a, note) in enumerate(_asked(interview), start=1)], "",
+        "This is a screening recommendation, not a finding that a crime occurred. A "
+        "recommendation of 'no indicators' is not a clearance.", "",
+    ]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_html(interview: Interview, rec: Recommendation) -> str:
+    """The referral report as a self-contained, print-ready HTML page."""
+    e = html.escape
+    rows = "".join(f"<tr><td>{n}</td><td>{e(q)}</td><td>{e(a)}</td><td>{e(note)}</td></tr>"
+                   for n, (q, a, note) in enumerate(_asked(interview), start=1))
+    items = lambda values: "".join(f"<li>{e(v)}</li>" for v in values) or "<li>none</li>"  # noqa: E731
+    counted = [f"{c.title} ({c.weight}; {c.dimension.replace('_', ' ')}) — "
+               f"{'; '.join(c.provenance)}" for c in rec.counted]
+    nextq = [f"{q.text} (would reach {q.would_reach})" for q in rec.next_questions]
+    resources = "".join(f"<li><strong>{e(r.name)}</strong>: {e(r.contact)}</li>"
+                        for r in rec.resources)
+    return _HTML.format(
+        level=e(rec.level), title=e(rec.title), action=e(rec.action),
+        level_class=e(rec.level.lower()), case=e(interview.case_ref or "(none given)"),
+        offence=e(interview.offence.replace("_", " ")), started=e(interview.started),
+        generated=e(now()), form=e(interview.form), lang=e(interview.lang),
+        rulebook=e(f"{rec.rulebook_version} (sha256 {rec.rulebook_hash})"),
+        jurisdiction=e(rec.jurisdiction), version=e(__version__), reasons=items(rec.reasons),
+        counted=items(counted), missing=items(rec.missing), nextq=items(nextq),
+        resources=resources, notes=e(interview.officer_notes or "(none)"), rows=rows,
+    )
+
+
+_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Screening report {case}</title>
+<style>
+body {{ font-family: Georgia, 'Times New Roman', serif; max-width: 48rem; margin: 2rem auto;
+  color: #111; line-height: 1.4; }}
+h1 {{ font-size: 1.5rem; border-bottom: 2px solid #111; padding-bottom: .3rem; }}
+.meta {{ display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }}
+.meta dt {{ font-weight: bold; }}
+.level {{ border: 3px solid #111; padding: .8rem 1rem; margin: 1.2rem 0; }}
+.level h2 {{ margin: 0 0 .4rem 0; font-size: 1.3rem; }}
+.l0, .l1, .l2 {{ border-color: #b00; }} .l3 {{ border-color: #b70; }}
+table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }}
+th, td {{ border: 1px solid #999; padding: .3rem .4rem; text-align: left; vertical-align: top; }}
+footer {{ margin-top: 2rem; font-size: .8rem; color: #444; }}
+@media print {{ body {{ margin: 0; max-width: none; }} .level {{ break-inside: avoid; }}
+  tr {{ break-inside: avoid; }} }}
+</style></head><body>
+<h1>Trafficking screening — referral report</h1>
+<dl class="meta">
+<dt>Case reference</dt><dd>{case}</dd><dt>Cover offence</dt><dd>{offence}</dd>
+<dt>Interview started</dt><dd>{started}</dd><dt>Report generated</dt><dd>{generated}</dd>
+<dt>Form / language</dt><dd>{form} / {lang}</dd><dt>Rulebook</dt><dd>{rulebook}</dd>
+<dt>Jurisdiction</dt><dd>{jurisdiction}</dd>
+</dl>
+<section class="level {level_class}"><h2>{level} — {title}</h2><p>{action}</p></section>
+<h3>Why</h3><ul>{reasons}</ul>
+<h3>Indicators that counted</h3><ul>{counted}</ul>
+<h3>What is missing</h3><ul>{missing}</ul>
+<h3>Next questions worth asking</h3><ul>{nextq}</ul>
+<h3>Resources</h3><ul>{resources}</ul>
+<h3>Officer's notes</h3><p>{notes}</p>
+<h3>Questions and answers</h3>
+<table><thead><tr><th>#</th><th>Question</th><th>Answer</th><th>Note</th></tr></thead>
+<tbody>{rows}</tbody></table>
+<footer>A screening recommendation, not a finding that a crime occurred. "No indicators" is
+not a clearance. Generated by htscreen {version}.</footer>
+</body></html>
+"""
+
+
+def render_report(interview: Interview, rec: Recommendation, fmt: str) -> str:
+    """The report in ``fmt`` (markdown, html or json)."""
+    return {"markdown": report_markdown, "html": report_html, "json": report_json}[fmt](
+        interview, rec)
