@@ -117,7 +117,8 @@ def _tokenize(source: str) -> list[_Tok]:
             break
         match = _TOKEN.match(source, pos)
         if match is None or match.end() == pos:
-            raise ConditionError(f"unexpected character {source[pos:].lstrip()[:1]!r}", pos)
+            where = len(source) - len(source[pos:].lstrip())
+            raise ConditionError(f"unexpected character {source[where]!r}", where)
         group = match.lastgroup or ""
         text = match.group(group)
         kind = "kw" if group == "id" and text in _KEYWORDS else group

@@ -54,7 +54,11 @@ def check(reader: Reader, top: dict[str, Node], rulebook: Rulebook) -> None:
                             f"lexicon list '{entry.name}' term '{term}' names '{word}'",
                             "nationality, ethnicity, race, religion and language are never "
                             "indicators: remove the term")
-    for item, indicator in zip(top["indicators"].value, rulebook.indicators):
+    from screen.xrefs import by_id
+
+    nodes = by_id(top["indicators"])
+    for indicator in rulebook.indicators:
+        item = nodes[indicator.id]
         for position, pattern in enumerate(indicator.patterns):
             for word in descriptors_in(" ".join(pattern.parts)):
                 node = item.value["patterns"].value[position]

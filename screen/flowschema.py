@@ -45,11 +45,13 @@ def read_questions(
 def _question(
     reader: Reader, item: Node, number: int, languages: tuple[str, ...]
 ) -> Question | None:
-    fields = reader.mapping(item, f"question {number}", QUESTION_REQUIRED, QUESTION_OPTIONAL)
+    from screen.sections import label
+
+    where = label(item, "question", number)
+    fields = reader.mapping(item, where, QUESTION_REQUIRED, QUESTION_OPTIONAL)
     if fields is None:
         return None
-    ident = reader.ident(fields.get("id"), f"question {number} id")
-    where = f"question '{ident or number}'"
+    ident = reader.ident(fields.get("id"), f"{where} id")
     get = fields.get
     qtype = reader.choice(get("type"), f"{where} type", QUESTION_TYPES)
     form = reader.choice(get("form"), f"{where} form", FORMS)

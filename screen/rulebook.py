@@ -55,7 +55,7 @@ def parse_rulebook(data: bytes, source: str) -> Rulebook:
         raise RulebookError((exc.problem,)) from None
     reader = Reader(source)
     rulebook = _build(reader, root, hashlib.sha256(data).hexdigest())
-    if rulebook is not None and not reader.problems:
+    if rulebook is not None:
         check_references(reader, root, rulebook)
     if reader.problems or rulebook is None:
         raise RulebookError(_sorted(reader.problems))

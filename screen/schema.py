@@ -47,11 +47,14 @@ class Reader:
         required = tuple(required)
         allowed = (*required, *optional)
         fields: dict[str, Node] = node.value
+        explained: set[str] = set()
         for key in fields:
             if key not in allowed:
-                self.error(node.keys[key], f"unknown key '{key}' in {where}", suggest(key, allowed))
+                hint = suggest(key, allowed)
+                self.error(node.keys[key], f"unknown key '{key}' in {where}", hint)
+                explained.update(name for name in required if f"'{name}'" in hint)
         for key in required:
-            if key not in fields:
+            if key not in fields and key not in explained:
                 self.error(node, f"{where} is missing the required key '{key}'",
                            f"add '{key}:'")
         return fields
@@ -180,4 +183,6 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, (int, float)):
         return "a number"
+    if isinstance(value, str):
+        return "text"
     return type(value).__name__

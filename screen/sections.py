@@ -91,12 +91,20 @@ def read_indicators(reader: Reader, node: Node | None) -> tuple[Indicator, ...]:
     return tuple(indicators)
 
 
+def label(item: Node, kind: str, number: int) -> str:
+    """Name an entry by its id when it has a readable one, else by its position."""
+    raw = item.value.get("id") if isinstance(item.value, dict) else None
+    if raw is not None and isinstance(raw.value, str) and raw.value.strip():
+        return f"{kind} '{raw.value.strip()}'"
+    return f"{kind} {number}"
+
+
 def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
-    fields = reader.mapping(item, f"indicator {number}", INDICATOR_REQUIRED, INDICATOR_OPTIONAL)
+    where = label(item, "indicator", number)
+    fields = reader.mapping(item, where, INDICATOR_REQUIRED, INDICATOR_OPTIONAL)
     if fields is None:
         return None
-    ident = reader.ident(fields.get("id"), f"indicator {number} id")
-    where = f"indicator '{ident or number}'"
+    ident = reader.ident(fields.get("id"), f"{where} id")
     get = fields.get
     values = {
         "category": reader.choice(get("category"), f"{where} category", CATEGORIES),

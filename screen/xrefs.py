@@ -24,7 +24,8 @@ def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
     _check_lexicon(reader, top.get("lexicon"), rulebook, compiler)
     _check_cues(reader, top.get("cues"), rulebook, compiler)
     _check_patterns(reader, top["indicators"], rulebook, compiler)
-    _check_questions(reader, top.get("questions"), rulebook)
+    declared = frozenset(by_id(top.get("indicators")))
+    _check_questions(reader, top.get("questions"), rulebook, declared)
     _check_interview(reader, top.get("interview"), root, rulebook)
     _check_decision(reader, top["decision"], rulebook)
     fairness.check(reader, top, rulebook)
@@ -45,6 +46,8 @@ def _check_lexicon(
 def _check_cues(
     reader: Reader, node: Node | None, rulebook: Rulebook, compiler: PhraseCompiler
 ) -> None:
+    if node is None or len(node.value) != len(rulebook.cues):
+        return
     for index, group in enumerate(rulebook.cues):
         for term in group.terms:
             try:
@@ -55,11 +58,33 @@ def _check_cues(
                              "fix the term")
 
 
+def by_id(node: Node | None) -> dict[str, Node]:
+    """Map each entry of a list node to its id (entries without a text id are left out)."""
+    if node is None or not isinstance(node.value, list):
+        return {}
+    found = {}
+    for item in node.value:
+        if isinstance(item.value, dict) and "id" in item.value:
+            found.setdefault(str(item.value["id"].value), item)
+    return found
+
+
+def _aligned(item: Node, key: str, count: int) -> list[Node]:
+    """The list under ``key`` when it matches ``count`` model entries, else nothing."""
+    child = item.value.get(key)
+    if child is None or not isinstance(child.value, list) or len(child.value) != count:
+        return []
+    nodes: list[Node] = child.value
+    return nodes
+
+
 def _check_patterns(
     reader: Reader, node: Node, rulebook: Rulebook, compiler: PhraseCompiler
 ) -> None:
-    for item, indicator in zip(node.value, rulebook.indicators):
-        pattern_nodes = item.value["patterns"].value if "patterns" in item.value else []
+    nodes = by_id(node)
+    for indicator in rulebook.indicators:
+        item = nodes[indicator.id]
+        pattern_nodes = _aligned(item, "patterns", len(indicator.patterns))
         for pattern_node, pattern in zip(pattern_nodes, indicator.patterns):
             where = f"indicator '{indicator.id}'"
             try:
@@ -76,21 +101,26 @@ def _check_patterns(
                              "write a phrase instead, or a regex Hyperscan accepts")
 
 
-def _check_questions(reader: Reader, node: Node | None, rulebook: Rulebook) -> None:
+def _check_questions(
+    reader: Reader, node: Node | None, rulebook: Rulebook, declared: frozenset[str]
+) -> None:
+    """Check sets and when; ids declared in the file but invalid were reported already."""
     if node is None:
         return
     orders = {
         offence: [q.id for q in asking_order(rulebook, offence, "full")] for offence in OFFENCES
     }
-    for item, question in zip(node.value, rulebook.questions):
-        fields = item.value
+    nodes = by_id(node)
+    for question in rulebook.questions:
+        fields = nodes[question.id].value
         if "sets" in fields:
-            _check_sets(reader, fields["sets"], question, rulebook)
+            _check_sets(reader, fields["sets"], question, rulebook, declared)
         if question.when:
             _check_when(reader, fields["when"], question, rulebook, orders)
 
 
-def _check_sets(reader: Reader, node: Node, question: Question, rulebook: Rulebook) -> None:
+def _check_sets(reader: Reader, node: Node, question: Question, rulebook: Rulebook,
+                declared: frozenset[str] = frozenset()) -> None:
     allowed = question.allowed_values()
     for answer, ids in question.sets:
         where = f"question '{question.id}' sets '{answer}'"
@@ -98,7 +128,7 @@ def _check_sets(reader: Reader, node: Node, question: Question, rulebook: Rulebo
             reader.error(node.keys[answer], f"{where}: '{answer}' is not an answer this "
                          "question can get", "allowed: " + ", ".join(allowed or ("(none)",)))
         for position, indicator_id in enumerate(ids):
-            if not rulebook.has_indicator(indicator_id):
+            if not rulebook.has_indicator(indicator_id) and indicator_id not in declared:
                 reader.error(node.value[answer].value[position],
                              f"{where}: there is no indicator '{indicator_id}'",
                              "use an id from the indicators list")
@@ -155,6 +185,8 @@ def _check_interview(reader: Reader, node: Node | None, root: Node, rulebook: Ru
         return
     known = {q.id for q in rulebook.questions}
     fields = node.value
+    if "opening" not in fields or not isinstance(fields.get("offences", node).value, dict):
+        return
     for position, qid in enumerate(rulebook.opening):
         if qid not in known:
             reader.error(fields["opening"].value[position], f"interview opening: no question "
@@ -191,10 +223,11 @@ def _check_decision(reader: Reader, node: Node, rulebook: Rulebook) -> None:
         reader.error(fields["jurisdiction"], f"decision jurisdiction '{decision.jurisdiction}' "
                      "is not defined", "allowed: " + ", ".join(names))
     resources = {r.id for r in decision.resources}
-    for position, level in enumerate(decision.levels):
+    level_nodes = _aligned(node, "levels", len(decision.levels))
+    for level, item in zip(decision.levels, level_nodes):
         for index, res in enumerate(level.resources):
             if res not in resources:
-                level_node = fields["levels"].value[position].value["resources"].value[index]
+                level_node = item.value["resources"].value[index]
                 reader.error(level_node, f"level {level.id}: no resource '{res}'",
                              "define it under decision resources")
     if not decision.dimension_rule:

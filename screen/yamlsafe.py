@@ -73,6 +73,9 @@ def read_yaml(data: bytes, source: str) -> Node:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
+        if "anchors and aliases" in what:
+            raise YamlReadError(Problem(source, line, col, what, "write the value out in full "
+                                        "instead of '&name' / '*name'")) from None
         raise YamlReadError(
             Problem(source, line, col, f"YAML syntax: {what}", "fix the YAML at this position")
         ) from None

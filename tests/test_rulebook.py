@@ -1,0 +1,86 @@
+from pathlib import Path
+
+import pytest
+
+from screen.errors import RulebookError
+from screen.rulebook import default_rules_path, load_rulebook, parse_rulebook
+from screen.yamlsafe import MAX_BYTES
+
+from .conftest import DATA, MINIMAL
+
+BROKEN = sorted((DATA / "rulebooks" / "broken").glob("*.yaml"))
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(RulebookError) as caught:
+        parse_rulebook(path.read_bytes(), path.name)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
+def test_each_broken_rulebook_gives_its_located_messages(path: Path, golden) -> None:
+    messages = problems_of(path)
+    assert messages, "a broken rulebook must be refused"
+    for message in messages:
+        assert message.startswith(f"{path.name}:"), message
+        assert " — " in message, "every message says how to fix it"
+    golden.check(f"rulebooks/{path.stem}.txt", "\n".join(messages) + "\n")
+
+
+def test_five_defects_give_five_messages_in_one_run() -> None:
+    messages = problems_of(DATA / "rulebooks" / "broken" / "five_defects.yaml")
+    assert len(messages) == 5
+    lines = [int(m.split(":")[1]) for m in messages]
+    assert lines == sorted(lines)
+
+
+def test_minimal_rulebook_loads(minimal) -> None:
+    assert minimal.version == "test-1"
+    assert len(minimal.sha256) == 64 and minimal.short_hash == minimal.sha256[:12]
+    assert minimal.indicator("documents-held").weight == "strong"
+    assert minimal.question("who-holds-documents").indicators_set_by("employer") == (
+        "documents-held",)
+
+
+def test_hash_changes_with_content() -> None:
+    data = MINIMAL.read_bytes()
+    first = parse_rulebook(data, "a.yaml")
+    second = parse_rulebook(data.replace(b'version: "test-1"', b'version: "test-2"'), "a.yaml")
+    assert first.sha256 != second.sha256
+
+
+def test_oversized_rulebook_is_refused_before_parsing() -> None:
+    data = b"# " + b"x" * (MAX_BYTES + 10)
+    with pytest.raises(RulebookError) as caught:
+        parse_rulebook(data, "big.yaml")
+    assert "over the" in str(caught.value.problems[0])
+
+
+def test_alias_bomb_is_refused() -> None:
+    bomb = b'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\nd: [*c,*c]\n'
+    with pytest.raises(RulebookError) as caught:
+        parse_rulebook(bomb, "bomb.yaml")
+    assert "aliases are not allowed" in str(caught.value.problems[0])
+
+
+def test_yes_and_no_stay_text() -> None:
+    rulebook = load_rulebook(MINIMAL)
+    assert rulebook.question("safety-now").sets == (("yes", ("immediate-danger",)),)
+
+
+def test_environment_variable_selects_rulebook(monkeypatch) -> None:
+    monkeypatch.setenv("HTSCREEN_RULES", str(MINIMAL))
+    assert default_rules_path() == MINIMAL
+
+
+def test_missing_file_is_an_input_error(tmp_path) -> None:
+    from screen.errors import InputError
+
+    with pytest.raises(InputError, match="no rulebook"):
+        load_rulebook(tmp_path / "nope.yaml")
+
+
+def test_fairness_descriptor_gives_a_warning() -> None:
+    data = MINIMAL.read_bytes().replace(b"terms: [leave,", b"terms: [honduran, leave,")
+    rulebook = parse_rulebook(data, "w.yaml")
+    assert any("honduran" in w for w in rulebook.warnings)
