@@ -1,7 +1,34 @@
-"""htscreen: screen for human trafficking hidden behind other offences."""
+"""htscreen: screen for human trafficking hidden behind other offences.
+
+The small public API: :func:`load_rulebook`, :func:`screen_texts`, :func:`decide`.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "decide", "load_rulebook", "screen_texts"]
+
+if TYPE_CHECKING:
+    from screen.batch import screen_texts
+    from screen.engine import decide
+    from screen.rulebook import load_rulebook
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public API lazily, so the command line starts fast."""
+    if name == "screen_texts":
+        from screen.batch import screen_texts
+
+        return screen_texts
+    if name == "decide":
+        from screen.engine import decide
+
+        return decide
+    if name == "load_rulebook":
+        from screen.rulebook import load_rulebook
+
+        return load_rulebook
+    raise AttributeError(name)

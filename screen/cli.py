@@ -239,6 +239,24 @@ def interview(
     interviewrun.run(request, resolve_rules(rules))
 
 
+@app.command()
+def evaluate(
+    path: Annotated[str, typer.Argument(metavar="LABELLED", help="JSONL or CSV with an "
+                                        "expected_level or a refer/no-referral label.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    text_field: Annotated[str | None, typer.Option(help="Field holding the narrative.")] = None,
+    jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Measure the rulebook on labelled notes: sensitivity, specificity, PPV, misses.
+
+    Example: htscreen evaluate tests/data/notes/corpus.jsonl
+    """
+    from screen import commands
+
+    commands.evaluate_labelled(resolve_rules(rules), path, fmt, text_field, jurisdiction)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run htscreen; return the exit code (the console-script entry point)."""
     try:

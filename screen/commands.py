@@ -102,3 +102,25 @@ def test_examples(path: Path, fmt: str) -> None:
                   f"({total} examples in {len(rulebook.indicators)} indicators)")
     if failures:
         raise typer.Exit(1)
+
+
+def evaluate_labelled(path: Path, labelled: str, fmt: str, text_field: str | None,
+                      jurisdiction: str | None) -> None:
+    """Screen labelled notes and print how the rulebook did."""
+    from screen.evaluate import evaluate, render_tables
+    from screen.matcher import compile_matcher
+    from screen.notes import ReadOptions, iter_units
+
+    if fmt not in ("table", "json"):
+        raise UsageError(f"unknown format '{fmt}': use table or json")
+    rulebook = load_checked(path)
+    read = ReadOptions(text_field=text_field)
+    result = evaluate(iter_units([labelled], read), compile_matcher(rulebook, cache_dir()), read,
+                      jurisdiction)
+    if fmt == "json":
+        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    out = render.console()
+    for table in render_tables(result):
+        out.print(table)
+        out.print()

@@ -313,3 +313,17 @@ def parse_date(value: Any) -> date | None:
         return datetime.fromisoformat(text).date()
     except ValueError:
         return None
+
+
+def unit_fields(unit: Unit) -> dict[str, Any]:
+    """The raw fields of a JSONL or CSV unit ({} when it has none or cannot be read)."""
+    if unit.kind == "csv":
+        header, row = unit.payload
+        return dict(zip(header, row))
+    if unit.kind == "jsonl":
+        try:
+            value = json.loads(unit.payload.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return {}
+        return value if isinstance(value, dict) else {}
+    return {}
