@@ -184,9 +184,9 @@ def _near_matches(
             chosen.append(pick)
         else:
             span = (min(s for s, _ in chosen), max(e for _, e in chosen))
-            if len(norm[span[0]:span[1]].split()) <= rule.within and not any(
-                m[0] <= span[0] < m[1] for m in matches
-            ):
+            own = sum(len(norm[s:e].split()) for s, e in chosen)
+            between = len(norm[span[0]:span[1]].split()) - own
+            if between <= rule.within and not any(m[0] <= span[0] < m[1] for m in matches):
                 matches.append(span)
     return matches
 

@@ -119,8 +119,7 @@ def _file_units(path: Path, options: ReadOptions, fmt: str) -> Iterator[Unit]:
 
 def _stream_units(handle: BinaryIO, source: str, options: ReadOptions, fmt: str) -> Iterator[Unit]:
     if fmt == "auto":
-        fmt = _sniff_format(handle)
-        handle = _Rewound(handle)  # type: ignore[assignment]
+        fmt, handle = _sniff_format(handle)
     if fmt == "jsonl":
         for number, line in enumerate(handle, start=1):
             if line.strip():
@@ -131,52 +130,39 @@ def _stream_units(handle: BinaryIO, source: str, options: ReadOptions, fmt: str)
         yield Unit("text", 0, source, handle.read())
 
 
-class _Rewound:
-    """A binary stream that replays the bytes already peeked at."""
+class _Prefixed(io.RawIOBase):
+    """A raw binary stream that first replays bytes already read from another."""
 
-    def __init__(self, handle: Any) -> None:
-        self.handle = handle
-        self.head: bytes = getattr(handle, "_htscreen_head", b"")
-
-    def read(self, size: int = -1) -> bytes:
-        head, self.head = self.head, b""
-        return head + (self.handle.read() if size < 0 else self.handle.read(size))
-
-    def __iter__(self) -> Iterator[bytes]:
-        if self.head:
-            rest = self.handle.readline()
-            head, self.head = self.head, b""
-            yield from io.BytesIO(head + rest)
-        yield from self.handle
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head = head
+        self.rest = rest
 
     def readable(self) -> bool:
         return True
 
-    def read1(self, size: int = -1) -> bytes:
-        return self.read(size)
-
     def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
+        if self.head:
+            size = min(len(buffer), len(self.head))
+            buffer[:size] = self.head[:size]
+            self.head = self.head[size:]
+            return size
+        data = self.rest.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
-    @property
-    def closed(self) -> bool:
-        return False
 
-
-def _sniff_format(handle: Any) -> str:
-    head = handle.read(SNIFF_BYTES) if not hasattr(handle, "peek") else handle.peek(SNIFF_BYTES)
-    if not hasattr(handle, "peek"):
-        handle._htscreen_head = head
+def _sniff_format(handle: BinaryIO) -> tuple[str, BinaryIO]:
+    """Guess jsonl, csv or text from the first bytes; return a stream that still has them."""
+    head = handle.read(SNIFF_BYTES)
+    stream: BinaryIO = io.BufferedReader(_Prefixed(head, handle))  # type: ignore[arg-type]
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"{"):
-        return "jsonl"
+        return "jsonl", stream
     first = text.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
-    names = [cell.strip().strip('"') for cell in first.replace(";", ",").replace("\t", ",").split(",")]
-    if any(name in TEXT_FIELDS for name in names):
-        return "csv"
-    return "text"
+    cells = first.replace(";", ",").replace("\t", ",").split(",")
+    if any(cell.strip().strip('"') in TEXT_FIELDS for cell in cells):
+        return "csv", stream
+    return "text", stream
 
 
 def _csv_units(handle: BinaryIO, source: str, options: ReadOptions) -> Iterator[Unit]:
@@ -185,10 +171,12 @@ def _csv_units(handle: BinaryIO, source: str, options: ReadOptions) -> Iterator[
     stream = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")  # type: ignore[arg-type]
     sample = stream.read(SNIFF_BYTES)
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        dialect = csv.excel
-    rows = csv.reader(_chain(sample, stream), dialect)
+        delimiter = ","
+    # Only the delimiter is sniffed: the sniffer's guesses about quoting are unreliable,
+    # and exports quote the standard way (RFC 4180).
+    rows = csv.reader(_chain(sample, stream), csv.excel, delimiter=delimiter)
     try:
         header = next(rows)
     except StopIteration:
