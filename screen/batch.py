@@ -46,19 +46,42 @@ def screen_note(matcher: Matcher, note: Note, options: ScreenOptions) -> dict[st
         return {"id": note.id, "error": note.error, "level": None}
     found = matcher.scan(note.text, note.id, note.date)
     evidence = found.evidence + offence_evidence(rulebook, note.offence)
-    rec = decide(rulebook, evidence, jurisdiction=options.jurisdiction)
+    present = tuple(sorted({e.indicator for e in evidence if e.counts}))
+    ages = tuple(sorted({e.age for e in evidence if e.counts and e.age is not None}))
+    verdict = _verdict(matcher, present, ages, options.jurisdiction)
     return {
         "id": note.id,
-        "level": rec.level,
-        "title": rec.title,
-        "minor": rec.minor,
+        **verdict,
         "indicators": [_evidence_dict(e, options.redact) for e in found.evidence],
         "ages": [a.age for a in found.ages],
-        "reasons": list(rec.reasons),
-        "also": list(rec.also),
-        "profile": rec.profile,
         "error": None,
     }
+
+
+def _verdict(matcher: Matcher, present: tuple[str, ...], ages: tuple[int, ...],
+             jurisdiction: str | None) -> dict[str, Any]:
+    """The parts of a recommendation a batch record carries, cached per evidence signature.
+
+    Those parts depend only on which indicators are present and the ages read, so notes
+    with the same signature share one decision.
+    """
+    cache = matcher.verdicts
+    key = (present, ages, jurisdiction)
+    verdict = cache.get(key)
+    if verdict is None:
+        evidence = [Evidence(i) for i in present] + [Evidence(_minor_id(matcher), age=a)
+                                                      for a in ages]
+        rec = decide(matcher.rulebook, evidence, jurisdiction=jurisdiction)
+        verdict = {"level": rec.level, "title": rec.title, "minor": rec.minor,
+                   "reasons": list(rec.reasons), "also": list(rec.also), "profile": rec.profile}
+        if len(cache) > 20000:
+            cache.clear()
+        cache[key] = verdict
+    return verdict
+
+
+def _minor_id(matcher: Matcher) -> str:
+    return next((i.id for i in matcher.rulebook.indicators if "minor" in i.triggers), "")
 
 
 def _evidence_dict(evidence: Evidence, redact: bool) -> dict[str, Any]:

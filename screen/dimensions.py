@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 Rule = tuple[tuple[tuple[str, int], ...], ...]
 
@@ -53,11 +54,13 @@ class Counts:
         return ", ".join(parts) if parts else "no indicators"
 
 
+@lru_cache(maxsize=4096)
 def dimension_positive(counts: Counts, rule: Rule = ILO_RULE) -> bool:
     """Return whether ``counts`` meet any line of ``rule``."""
     return any(all(counts.get(key) >= need for key, need in line) for line in rule)
 
 
+@lru_cache(maxsize=4096)
 def what_is_missing(counts: Counts, rule: Rule = ILO_RULE) -> str:
     """Describe the fewest additional indicators that would make the dimension positive."""
     if dimension_positive(counts, rule):

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from screen.context import AGE_EXPRESSIONS, AgeMention, Clauses, CueHit, classify, read_age
 from screen.model import Evidence, Pattern, Rulebook
@@ -65,6 +66,8 @@ class Matcher:
         self._plan = plan
         self._scanner = scanner
         self._near_parts = frozenset(i for rule in plan.near for i in rule.parts)
+        self.verdicts: dict[Any, dict[str, Any]] = {}
+        """Batch decisions cached by evidence signature (see screen.batch)."""
         self._minor_indicator = next(
             (ind.id for ind in rulebook.indicators if "minor" in ind.triggers), ""
         )
