@@ -15,7 +15,7 @@ from datetime import date
 
 from screen.model import Cue, Status
 
-_CLAUSE_BREAK = re.compile(r"\.(?=\s|$)|[!?;\n]")
+_CLAUSE_BREAK = re.compile(r"\.(?=\s|$)|[!?;]|\n\s*\n")
 STATUS_ORDER = (
     ("other_person", Status.OTHER_PERSON),
     ("negation", Status.NEGATED),
@@ -47,6 +47,12 @@ class Clauses:
     def __init__(self, text: str) -> None:
         self.length = len(text)
         self.breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+
+    def all(self) -> list[tuple[int, int]]:
+        """Every clause of the text."""
+        starts = [0, *self.breaks]
+        ends = [*self.breaks, self.length]
+        return [(s, e) for s, e in zip(starts, ends) if e > s]
 
     def bounds(self, position: int) -> tuple[int, int]:
         """Return the (start, end) of the clause containing ``position``."""

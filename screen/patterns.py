@@ -29,7 +29,7 @@ _FOLD = str.maketrans(
 SEP = r"""[\s,"()\-]+"""
 """What may stand between two words of a phrase."""
 
-_WORD_ANY = r"""[^\s.,;:!?"()]+"""
+_WORD_ANY = r"""[^\s.,;:!?"()\-]+"""
 _WORD_CHARS = re.compile(r"[a-z0-9'/.$#&\-]+")
 _MONEY = r"(?:\$\s?\d[\d,.]*k?\b|\b\d[\d,.]*k?\s?(?:dollars|dlls|dls|bucks|usd|pesos)\b)"
 MAX_GAP = 6
@@ -143,7 +143,7 @@ class PhraseCompiler:
             )
         expression = "".join("'?" if ch == "'" else re.escape(ch) for ch in stem)
         if prefix:
-            expression += "[a-z0-9]{0,%d}" % MAX_SUFFIX
+            expression += "[a-z0-9]{0,%d}" % MAX_SUFFIX  # noqa: UP031
         start = r"\b" if stem[0].isalnum() else ""
         end = r"\b" if prefix or stem[-1].isalnum() else ""
         return f"{start}{expression}{end}"
@@ -191,3 +191,72 @@ def _join(units: list[tuple[str, str]]) -> str:
 def lexicon_references(phrase: str) -> list[str]:
     """Return the lexicon list names a phrase refers to."""
     return re.findall(r"@([a-z0-9][a-z0-9-]*)", phrase.lower())
+
+
+Anchor = tuple[str, bool]
+"""A word every match must contain: (word, prefix?) — prefix anchors match word starts."""
+
+STOPWORDS = frozenset("""
+a an the to of in on at for from by with and or but not no nor is was were be been are am
+has have had do does did he she him her his hers they them their it its i me my we us our you
+your v v1 v2 rp s s1 s2 that this these those there here as if so up out all any some one
+de la el los las en y o que se lo le les un una su sus me mi por con para del al es no ni
+""".split())
+
+
+class AnchorFinder:
+    """Chooses, for a phrase, the cheapest set of words one of which every match contains."""
+
+    def __init__(self, lexicon: Mapping[str, tuple[str, ...]]) -> None:
+        self._lexicon = lexicon
+        self._lists: dict[str, frozenset[Anchor] | None] = {}
+
+    def anchors(self, phrase: str) -> frozenset[Anchor] | None:
+        """The best anchor set for ``phrase``, or None when no word is required."""
+        tokens = [tok for tok in split_top(normalise(phrase).strip(), " ") if tok]
+        best: frozenset[Anchor] | None = None
+        for token in tokens:
+            if token.startswith("~") or token.endswith(")?"):
+                continue
+            found = self._token(token)
+            if found is not None and (best is None or cost(found) < cost(best)):
+                best = found
+        return best
+
+    def _token(self, token: str) -> frozenset[Anchor] | None:
+        if token.startswith("(") and token.endswith(")"):
+            return self._union(split_top(token[1:-1], "|"))
+        if token.startswith("@"):
+            name = token[1:]
+            if name not in self._lists:
+                self._lists[name] = None  # guards against loops; validated elsewhere
+                self._lists[name] = self._union(list(self._lexicon.get(name, ())))
+            return self._lists[name]
+        if token == "$":
+            return None
+        prefix = token.endswith("*")
+        stem = token.rstrip("*")
+        pieces = [piece for piece in re.split(r"[^a-z0-9]+", stem) if piece]
+        if not pieces:
+            return None
+        if len(pieces) > 1 or not stem[-1].isalnum():
+            return frozenset({(pieces[0], True)})
+        return frozenset({(pieces[0], prefix)})
+
+    def _union(self, alternatives: list[str]) -> frozenset[Anchor] | None:
+        found: set[Anchor] = set()
+        for alternative in alternatives:
+            anchors = self.anchors(alternative)
+            if anchors is None:
+                return None
+            found |= anchors
+        return frozenset(found) if found else None
+
+
+def cost(anchors: frozenset[Anchor]) -> int:
+    """How often an anchor set is expected to fire: stopwords and short words cost most."""
+    total = 0
+    for word, prefix in anchors:
+        total += 60 if word in STOPWORDS else 1 + (6 if len(word) <= 2 else 2 if len(word) <= 3 else 0)
+        total += 3 if prefix and len(word) <= 4 else 0
+    return total

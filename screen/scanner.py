@@ -1,11 +1,11 @@
 """One linear-time pass over a text for many expressions at once (Hyperscan).
 
-A :class:`Scanner` is built once from a tuple of regular expressions and
-reports, for a normalised text, every (expression, start, end) it finds, with
-offsets in characters of that text. Hyperscan compiles all expressions into
-one automaton: no backtracking, so no input or rulebook can make a scan slow.
-The compiled database can be serialised, so worker processes and later runs
-load it instead of compiling again.
+Two kinds of scanner are built from a rulebook: a *literal* scanner for the
+anchor words of every pattern (compiled with Hyperscan's literal compiler, which
+is fast to build and runs at memory speed), and a small *regex* scanner for the
+built-in age expressions and any expert regexes (compiled with start-of-match
+tracking). Neither can backtrack, so no input or rulebook can make a scan slow.
+Compiled databases are cached on disk, keyed by their expressions.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from typing import Any
 
 import hyperscan
 
-FLAGS = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
+REGEX_FLAGS = (
+    hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
+)
 Hit = tuple[int, int, int]
 """(expression index, start, end) in characters."""
 
@@ -31,30 +33,34 @@ def check_expert_regex(expression: str) -> None:
     """Raise RegexRejected unless Hyperscan compiles ``expression`` on its own."""
     if not expression.strip():
         raise RegexRejected("it is empty")
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
-        database.compile(expressions=[expression.encode("utf-8")], ids=[0], elements=1,
-                         flags=[FLAGS])
-    except hyperscan.error as exc:
-        raise RegexRejected(str(exc).rstrip(".")) from None
+        _compile((expression,), literal=False)
+    except RegexRejected as exc:
+        raise RegexRejected(str(exc).split(" (expression:")[0]) from None
 
 
 class Scanner:
-    """A compiled multi-expression scanner."""
+    """A compiled multi-expression scanner over normalised text."""
 
-    def __init__(self, expressions: Sequence[str], cache_dir: Path | None = None) -> None:
+    def __init__(self, expressions: Sequence[str], literal: bool,
+                 cache_dir: Path | None = None) -> None:
         self.expressions = tuple(expressions)
-        self._database = _load_or_compile(self.expressions, cache_dir)
-        self._scratch: Any = None
+        self.literal = literal
+        self._lengths = tuple(len(e.encode("utf-8")) for e in self.expressions)
+        self._database = _load_or_compile(self.expressions, literal, cache_dir)
 
     def scan(self, text: str) -> list[Hit]:
-        """Return the hits in ``text`` (already normalised), longest per start."""
+        """Return the hits in ``text``: for a regex scanner the longest per start."""
         if not self.expressions:
             return []
         data = text.encode("utf-8")
         raw: dict[tuple[int, int], int] = {}
+        lengths = self._lengths
+        literal = self.literal
 
         def on_match(ident: int, start: int, end: int, flags: int, context: Any) -> None:
+            if literal:
+                start = end - lengths[ident]
             key = (ident, start)
             if raw.get(key, -1) < end:
                 raw[key] = end
@@ -79,8 +85,11 @@ def _to_chars(data: bytes, raw: dict[tuple[int, int], int]) -> list[Hit]:
     return [(ident, mapping[start], mapping[end]) for (ident, start), end in raw.items()]
 
 
-def _load_or_compile(expressions: tuple[str, ...], cache_dir: Path | None) -> Any:
-    key = hashlib.sha256("\x00".join(expressions).encode("utf-8")).hexdigest()[:32]
+def _load_or_compile(expressions: tuple[str, ...], literal: bool, cache_dir: Path | None) -> Any:
+    if not expressions:
+        return None
+    key = hashlib.sha256(("L" if literal else "R").encode() + "\x00".join(expressions).encode(
+        "utf-8")).hexdigest()[:32]
     version = getattr(hyperscan, "__version__", "0")
     cached = cache_dir / f"scanner-{version}-{key}.hsdb" if cache_dir else None
     if cached is not None and cached.is_file():
@@ -90,30 +99,29 @@ def _load_or_compile(expressions: tuple[str, ...], cache_dir: Path | None) -> An
             return database
         except (hyperscan.error, OSError, ValueError):
             pass
-    database = _compile(expressions)
+    database = _compile(expressions, literal)
     if cached is not None:
         _store(cached, hyperscan.dumpb(database))
     return database
 
 
-def _compile(expressions: tuple[str, ...]) -> Any:
+def _compile(expressions: tuple[str, ...], literal: bool) -> Any:
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    if not expressions:
-        return database
     encoded = [expression.encode("utf-8") for expression in expressions]
+    flags = 0 if literal else REGEX_FLAGS
     try:
         database.compile(expressions=encoded, ids=list(range(len(encoded))),
-                         elements=len(encoded), flags=[FLAGS] * len(encoded))
+                         elements=len(encoded), flags=[flags] * len(encoded), literal=literal)
     except hyperscan.error as exc:
-        culprit = _find_culprit(expressions)
-        raise RegexRejected(f"{exc} (expression: {culprit[:120]})") from None
+        culprit = _find_culprit(expressions) if len(expressions) > 1 else expressions[0]
+        raise RegexRejected(f"{str(exc).rstrip('.')} (expression: {culprit[:120]})") from None
     return database
 
 
 def _find_culprit(expressions: tuple[str, ...]) -> str:
     for expression in expressions:
         try:
-            check_expert_regex(expression)
+            _compile((expression,), literal=False)
         except RegexRejected:
             return expression
     return "(the expressions together are too large)"
