@@ -1,0 +1,130 @@
+"""The interview state machine, driven without a terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from screen.interview import AnswerRejected, Interview
+
+
+def start(rulebook, offence="immigration", form="short") -> Interview:
+    return Interview(rulebook, offence, form)
+
+
+def answer_all(iv: Interview, answers: dict[str, str]) -> None:
+    while (q := iv.current()) is not None:
+        iv.answer(answers.get(q.id, "skip"))
+
+
+def test_order_opening_then_focus_then_rest(minimal) -> None:
+    iv = start(minimal, "labour_dispute", "full")
+    assert [q.id for q in iv.order][:4] == ["safety-now", "person-age", "paid", "hours-per-day"]
+
+
+def test_short_form_keeps_short_questions(minimal) -> None:
+    assert all(q.form == "short" for q in start(minimal, "labour_dispute").order)
+
+
+def test_branching_follow_up_only_when_condition_holds(minimal) -> None:
+    iv = start(minimal)
+    for value in ("no", "30", "yes"):
+        iv.answer(value)
+    assert iv.current().id == "free-to-leave"  # has-documents yes: no follow-up
+    iv.back()
+    assert iv.current().id == "has-documents"
+    iv.answer("no")
+    assert iv.current().id == "who-holds-documents"
+
+
+def test_changing_an_answer_drops_answers_that_no_longer_apply(minimal) -> None:
+    iv = start(minimal)
+    answer_all(iv, {"safety-now": "no", "person-age": "30", "has-documents": "no",
+                    "who-holds-documents": "employer", "free-to-leave": "yes"})
+    assert "who-holds-documents" in iv.answers
+    iv.change("has-documents")
+    assert iv.current().id == "has-documents"
+    iv.answer("yes")
+    assert "who-holds-documents" not in iv.answers
+    assert iv.answers["free-to-leave"].value == "yes"  # still applies, kept
+    assert iv.current() is None
+
+
+def test_back_over_a_branch(minimal) -> None:
+    iv = start(minimal)
+    answer_all(iv, {"safety-now": "no", "person-age": "30", "has-documents": "no",
+                    "who-holds-documents": "employer", "free-to-leave": "no"})
+    assert iv.back().question == "free-to-leave"
+    assert iv.back().question == "who-holds-documents"
+    assert iv.back().question == "has-documents"
+    assert iv.current().id == "has-documents"
+    assert list(iv.answers) == ["safety-now", "person-age"]
+
+
+def test_special_answers_are_recorded_not_no(minimal) -> None:
+    iv = start(minimal)
+    iv.answer("declined")
+    iv.answer("unknown")
+    assert iv.answers["safety-now"].value == "declined"
+    assert iv.answers["person-age"].value == "unknown"
+    assert iv.evidence() == ()
+
+
+def test_invalid_answers_are_rejected_with_what_is_allowed(minimal) -> None:
+    iv = start(minimal)
+    with pytest.raises(AnswerRejected, match="yes or no"):
+        iv.answer("maybe")
+    iv.answer("n")
+    with pytest.raises(AnswerRejected, match="from 0 to 120"):
+        iv.answer("200")
+    iv.answer("16")
+    assert iv.answers["person-age"].value == "16"
+
+
+def test_choice_by_number_or_value(minimal) -> None:
+    iv = start(minimal)
+    answer_all(iv, {"safety-now": "no", "person-age": "30", "has-documents": "no",
+                    "who-holds-documents": "2"})
+    assert iv.answers["who-holds-documents"].value == "employer"
+
+
+def test_l0_answer_reports_emergency_at_once(minimal) -> None:
+    iv = start(minimal)
+    assert iv.answer("yes") == ("immediate-danger",)
+    assert iv.answer("30") == ()  # only newly present emergencies are reported
+    assert iv.recommendation().level == "L0"
+
+
+def test_minor_age_feeds_the_minor_gate(minimal) -> None:
+    iv = start(minimal, "prostitution")
+    answer_all(iv, {"safety-now": "no", "person-age": "15", "traded-sex": "yes"})
+    rec = iv.recommendation()
+    assert rec.level == "L1" and rec.minor == "yes"
+
+
+def test_progress_counts_applicable_questions(minimal) -> None:
+    iv = start(minimal)
+    assert iv.progress() == (1, 4)
+    iv.answer("no")
+    iv.answer("30")
+    iv.answer("no")
+    assert iv.progress() == (4, 5)  # the follow-up now applies
+
+
+def test_save_and_resume_round_trip(minimal) -> None:
+    iv = start(minimal)
+    for value in ("no", "30", "no", "employer"):
+        iv.answer(value)
+    iv.case_ref = "24-1"
+    again = Interview.from_dict(minimal, iv.to_dict())
+    assert again.answers == iv.answers and again.history == iv.history
+    assert again.case_ref == "24-1"
+    assert again.current().id == iv.current().id == "free-to-leave"
+    assert again.recommendation() == iv.recommendation()
+
+
+def test_next_questions_come_from_the_full_form(minimal) -> None:
+    iv = start(minimal, "labour_dispute")
+    answer_all(iv, {"safety-now": "no", "person-age": "30", "has-documents": "no",
+                    "who-holds-documents": "employer", "free-to-leave": "no"})
+    assert iv.recommendation().level == "L3"
+    assert "paid" in {q.id for q in iv.open_questions()}

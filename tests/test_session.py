@@ -1,0 +1,152 @@
+"""The interview command: replay, reports, saving, and the scripted terminal loop."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from screen import session, store
+from screen.errors import InterviewInterrupted
+from screen.prompting import Action
+from screen.session import InterviewRequest
+
+from .conftest import DATA, MINIMAL, run_cli
+
+ANSWERS = DATA / "answers"
+RULES = ("--rules", str(MINIMAL))
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+
+
+def stable(text: str) -> str:
+    return STAMP.sub("<time>", text)
+
+
+def test_replay_prints_the_result_panel(golden) -> None:
+    result = run_cli("interview", "--offence", "labour_dispute", "--form", "full",
+                     "--answers", str(ANSWERS / "labour.yaml"), "--plain", *RULES)
+    assert result.code == 0, result.stderr
+    golden.check("interview/labour.panel.txt", result.stdout)
+    assert "L3 · REFER FOR SPECIALIST ASSESSMENT" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "json"])
+def test_reports(tmp_path: Path, fmt: str, golden) -> None:
+    report = tmp_path / f"r.{fmt}"
+    result = run_cli("interview", "--offence", "labour_dispute", "--form", "full", "--answers",
+                     str(ANSWERS / "labour.yaml"), "--case-ref", "24-118833", "--report",
+                     str(report), "--report-format", fmt, *RULES)
+    assert result.code == 0, result.stderr
+    assert report.stat().st_mode & 0o777 == 0o600
+    text = report.read_text()
+    assert "24-118833" in text and "says the gate is locked at night" in text
+    if fmt == "json":
+        data = json.loads(text)
+        assert data["recommendation"]["level"] == "L3"
+        assert data["interview"]["case_ref"] == "24-118833"
+        return
+    golden.check(f"interview/labour.report.{fmt}", stable(text))
+
+
+def test_minor_replay_from_json_is_l1() -> None:
+    result = run_cli("interview", "--offence", "prostitution", "--answers",
+                     str(ANSWERS / "minor.json"), "--plain", *RULES)
+    assert result.code == 0 and "L1" in result.stdout
+
+
+def test_no_terminal_and_no_answers_exits_2() -> None:
+    result = run_cli("interview", *RULES)
+    assert result.code == 2 and "needs a terminal" in result.stderr
+
+
+def test_report_into_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli("interview", "--offence", "other", "--answers",
+                     str(ANSWERS / "minor.json"), "--report", str(tmp_path / "no" / "r.md"),
+                     *RULES)
+    assert result.code == 4 and "does not exist" in result.stderr
+
+
+def test_bad_answer_in_file_names_the_question(tmp_path: Path) -> None:
+    bad = tmp_path / "a.yaml"
+    bad.write_text("safety-now: perhaps\n")
+    result = run_cli("interview", "--offence", "other", "--answers", str(bad), *RULES)
+    assert result.code == 4 and "safety-now" in result.stderr and "perhaps" not in result.stderr
+
+
+class Scripted:
+    """A prompter that plays a script of actions and records what it was shown."""
+
+    def __init__(self, actions: list[Action], confirm: bool = True) -> None:
+        self.actions = actions
+        self.asked: list[str] = []
+        self.shown: list[object] = []
+        self.confirm_answer = confirm
+
+    def show(self, renderable: object) -> None:
+        self.shown.append(renderable)
+
+    def pause(self) -> None:
+        pass
+
+    def choose_offence(self, flows) -> str:
+        return "immigration"
+
+    def text(self, prompt: str) -> str:
+        return ""
+
+    def confirm(self, prompt: str) -> bool:
+        return self.confirm_answer
+
+    def ask(self, question, lang, position, previous=""):
+        self.asked.append(question.id)
+        if not self.actions:
+            raise KeyboardInterrupt
+        return self.actions.pop(0)
+
+    def review(self, table, count):
+        return self.actions.pop(0) if self.actions else Action("finish")
+
+
+def a(value: str) -> Action:
+    return Action("answer", value)
+
+
+def test_scripted_loop_with_back_and_emergency(minimal, tmp_path: Path) -> None:
+    save = tmp_path / "s.json"
+    prompter = Scripted([a("yes"), a("30"), Action("back"), a("31"), a("no"), a("employer"),
+                         a("yes")])
+    interview, rec, path = session.run_interactive(
+        minimal, InterviewRequest(offence="immigration", case_ref="", save=save), prompter)
+    assert path == save and rec.level == "L0"
+    assert prompter.asked[:4] == ["safety-now", "person-age", "has-documents", "person-age"]
+    assert any("EMERGENCY" in str(getattr(r, "renderable", "")) or "Panel" in type(r).__name__
+               for r in prompter.shown)
+    assert interview.answers["person-age"].value == "31"
+    saved = store.load_json(save)
+    assert saved["finished"] is True
+    assert save.stat().st_mode & 0o777 == 0o600
+
+
+def test_interrupt_saves_and_resume_continues(minimal, tmp_path: Path) -> None:
+    save = tmp_path / "s.json"
+    request = InterviewRequest(offence="immigration", case_ref="", save=save)
+    with pytest.raises(InterviewInterrupted) as caught:
+        session.run_interactive(minimal, request, Scripted([a("no"), a("30")]))
+    assert caught.value.save_path == str(save)
+    assert [x["value"] for x in store.load_json(save)["answers"]] == ["no", "30"]
+    prompter = Scripted([a("yes"), a("no")])
+    interview, rec, _ = session.run_interactive(minimal, request, prompter)
+    assert prompter.asked[0] == "has-documents"  # resumed after the saved answers
+    assert interview.answers["safety-now"].value == "no"
+
+
+def test_review_can_change_an_answer(minimal, tmp_path: Path) -> None:
+    prompter = Scripted([a("no"), a("30"), a("no"), a("employer"), a("yes"),
+                         Action("change", "3"), a("yes"), Action("finish")])
+    interview, rec, _ = session.run_interactive(
+        minimal, InterviewRequest(offence="immigration", case_ref="", save=tmp_path / "s.json"),
+        prompter)
+    assert interview.answers["has-documents"].value == "yes"
+    assert "who-holds-documents" not in interview.answers
