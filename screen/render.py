@@ -27,8 +27,9 @@ def console(stderr: bool = False, plain: bool = False) -> Console:
     Text on stderr is never wrapped, so each message stays on one line for tools.
     """
     no_color = plain or bool(os.environ.get("NO_COLOR"))
+    extra: dict[str, Any] = {"color_system": None} if plain else {}
     return Console(stderr=stderr, no_color=no_color, highlight=False, soft_wrap=stderr,
-                   emoji=False, safe_box=True)
+                   emoji=False, safe_box=True, **extra)
 
 
 def print_error(error: BaseException) -> None:

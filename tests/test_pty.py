@@ -1,0 +1,74 @@
+"""Drive the installed command in a real pseudo-terminal: answer, back, Ctrl-C, resume, finish."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import MINIMAL
+
+pexpect = pytest.importorskip("pexpect")
+
+
+def command() -> list[str]:
+    found = shutil.which("htscreen", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "screen"]
+
+
+def spawn(args: list[str], tmp_path: Path):
+    cmd = command() + args
+    env = {**os.environ, "HTSCREEN_DATA": str(tmp_path / "data"), "TERM": "xterm",
+           "HTSCREEN_CACHE": str(tmp_path / "cache"), "COLUMNS": "80"}
+    return pexpect.spawn(cmd[0], cmd[1:], env=env, encoding="utf-8", timeout=20,
+                         dimensions=(40, 80))
+
+
+def test_interview_in_a_terminal(tmp_path: Path) -> None:
+    save, report = tmp_path / "s.json", tmp_path / "r.md"
+    args = ["interview", "--rules", str(MINIMAL), "--offence", "immigration", "--save",
+            str(save), "--case-ref", "PTY-1", "--report", str(report), "--plain"]
+    child = spawn(args, tmp_path)
+    child.expect("1 of 4")
+    child.expect("in danger right now")
+    child.send("n")
+    child.expect("How old are you")
+    child.sendline("30")
+    child.expect("passport or ID")
+    child.send("b")
+    child.expect("How old are you")
+    child.expect(r"previous answer|>")
+    child.sendline("31")
+    child.expect("passport or ID")
+    child.send("n")
+    child.expect("Who has them now")
+    child.send("?")
+    child.expect("sign of control")
+    child.send("2")
+    child.expect("leave your work")
+    child.sendcontrol("c")
+    child.expect("Resume it with")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert save.stat().st_mode & 0o777 == 0o600
+
+    child = spawn(args, tmp_path)
+    child.expect("Resume the unfinished interview")
+    child.send("y")
+    child.expect("leave your work")
+    child.send("n")
+    child.expect("REVIEW")
+    child.sendline("")
+    child.expect("Officer's notes")
+    child.sendline("seen at the farm gate")
+    child.expect("Report written")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = report.read_text()
+    assert "PTY-1" in text and "| 31 |" in text and "My employer" in text
+    assert "seen at the farm gate" in text and "L3" in text
