@@ -1,0 +1,79 @@
+"""The fast scanner agrees with a plain reference matcher on every corpus note and example.
+
+The reference checks every pattern of the rulebook with Python's ``re`` in every
+clause of the note: no anchors, no Hyperscan. If an anchor were ever chosen
+wrongly (a match without its anchor word), the two would disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from screen.matcher import Matcher, ScanResult, build_plan
+from screen.patterns import normalise
+
+from .conftest import DATA
+
+
+class ReferenceMatcher(Matcher):
+    """Checks every rule in every clause with Python's re."""
+
+    def scan(self, text: str, note_id: str = "", report_date: date | None = None) -> ScanResult:
+        from screen.context import Clauses
+
+        norm = normalise(text)
+        clauses = Clauses(norm)
+        regions = {index: set(clauses.all()) for index in range(len(self.plan.rules))
+                   if self.plan.rules[index].kind != "regex"}
+        found = self._verify(norm, regions, clauses)
+        for rule in self.plan.rules:
+            if rule.kind == "regex":
+                found += [(rule.indicator, m.span(), rule.slang)
+                          for m in re.finditer(rule.parts[0], norm, re.IGNORECASE)
+                          if m.end() > m.start()]
+        evidence = self._evidence(text, note_id, found, _context(self, norm, clauses))
+        return ScanResult(evidence, ())
+
+
+def _context(matcher, norm, clauses):
+    from screen.matcher import _Context
+
+    return _Context(matcher, norm, clauses)
+
+
+def signature(result: ScanResult) -> set[tuple[str, str, int, int]]:
+    return {(e.indicator, e.status.value, e.start, e.end) for e in result.evidence
+            if e.age is None}
+
+
+@pytest.fixture(scope="module")
+def reference(shipped):
+    return ReferenceMatcher(shipped, build_plan(shipped), None)
+
+
+def corpus_texts() -> list[tuple[str, str]]:
+    rows = [json.loads(line) for line in (DATA / "notes" / "corpus.jsonl").open()]
+    return [(row["id"], row["text"]) for row in rows]
+
+
+def test_agree_on_every_corpus_note(shipped_matcher, reference) -> None:
+    disagreements = []
+    for note_id, text in corpus_texts():
+        fast = signature(shipped_matcher.scan(text, note_id))
+        slow = signature(reference.scan(text, note_id))
+        if fast != slow:
+            disagreements.append((note_id, sorted(fast ^ slow)))
+    assert not disagreements
+
+
+def test_agree_on_every_rulebook_example(shipped, shipped_matcher, reference) -> None:
+    disagreements = []
+    for indicator in shipped.indicators:
+        for text in indicator.match_examples + indicator.no_match_examples:
+            if signature(shipped_matcher.scan(text)) != signature(reference.scan(text)):
+                disagreements.append((indicator.id, text))
+    assert not disagreements
