@@ -54,7 +54,7 @@ app = typer.Typer(
     "Interview an encountered person, screen incident notes in bulk, and work on the "
     "rulebook that drives both. Nothing leaves this machine.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )

@@ -20,7 +20,7 @@ def load_checked(path: Path, cache: bool = True) -> Rulebook:
     from screen.matcher import compile_matcher
     from screen.scanner import RegexRejected
 
-    rulebook = load_rulebook(path)
+    rulebook = load_rulebook(path, use_cache=cache)
     try:
         compile_matcher(rulebook, cache_dir() if cache else None)
     except RegexRejected as exc:
@@ -32,18 +32,15 @@ def load_checked(path: Path, cache: bool = True) -> Rulebook:
 
 
 def cache_dir() -> Path | None:
-    """Where compiled scanners are cached ($HTSCREEN_CACHE, else the user cache folder)."""
-    import os
+    """Where compiled scanners are cached (see :mod:`screen.cache`)."""
+    from screen.cache import cache_dir as where
 
-    if os.environ.get("HTSCREEN_NO_CACHE"):
-        return None
-    base = os.environ.get("HTSCREEN_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "htscreen" if base else Path.home() / ".cache" / "htscreen"
+    return where()
 
 
 def validate(path: Path) -> None:
-    """Validate ``path``; print warnings and a summary."""
-    rulebook = load_checked(path)
+    """Validate ``path`` afresh (never from the cache); print warnings and a summary."""
+    rulebook = load_checked(path, cache=False)
     err = render.console(stderr=True)
     for warning in rulebook.warnings:
         err.print(escape(warning), style="yellow")

@@ -283,5 +283,14 @@ def _anchor(plan: Plan, finder: AnchorFinder, parts: tuple[str, ...], index: int
 
 
 def compile_matcher(rulebook: Rulebook, cache_dir: Path | None = None) -> Matcher:
-    """Compile ``rulebook`` for text screening."""
-    return Matcher(rulebook, build_plan(rulebook), cache_dir)
+    """Compile ``rulebook`` for text screening (the plan is cached with the scanners)."""
+    plan = None
+    if cache_dir is not None:
+        from screen import cache
+
+        key = f"plan-{rulebook.sha256[:40]}"
+        plan = cache.load(key)
+        if not isinstance(plan, Plan):
+            plan = build_plan(rulebook)
+            cache.store(key, plan)
+    return Matcher(rulebook, plan or build_plan(rulebook), cache_dir)

@@ -34,8 +34,11 @@ def default_rules_path() -> Path:
     return Path(__file__).resolve().parent.parent / "indicators.yaml"
 
 
-def load_rulebook(path: Path | None = None) -> Rulebook:
-    """Read and validate the rulebook at ``path`` (default: :func:`default_rules_path`)."""
+def load_rulebook(path: Path | None = None, use_cache: bool = True) -> Rulebook:
+    """Read and validate the rulebook at ``path`` (default: :func:`default_rules_path`).
+
+    A rulebook whose exact bytes validated before is taken from the user cache.
+    """
     path = path or default_rules_path()
     try:
         data = path.read_bytes()
@@ -44,7 +47,17 @@ def load_rulebook(path: Path | None = None) -> Rulebook:
                          "to use the shipped rulebook") from None
     except OSError as exc:
         raise InputError(f"cannot read the rulebook {path}: {exc.strerror}") from None
-    return parse_rulebook(data, str(path))
+    if not use_cache:
+        return parse_rulebook(data, str(path))
+    from screen import cache
+
+    key = f"rulebook-{hashlib.sha256(data).hexdigest()[:40]}"
+    cached = cache.load(key)
+    if isinstance(cached, Rulebook) and cached.source == str(path):
+        return cached
+    rulebook = parse_rulebook(data, str(path))
+    cache.store(key, rulebook)
+    return rulebook
 
 
 def parse_rulebook(data: bytes, source: str) -> Rulebook:
