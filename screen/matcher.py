@@ -52,19 +52,21 @@ class Plan:
 
     rules: list[Rule] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)
-    anchor_rules: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    anchor_rules: dict[int, list[tuple[int, int]]] = field(
+        default_factory=lambda: defaultdict(list))
+    components: list[int] = field(default_factory=list)
     unanchored: list[int] = field(default_factory=list)
     regexes: list[str] = field(default_factory=list)
     regex_rules: dict[int, int] = field(default_factory=dict)
     ages: dict[int, str] = field(default_factory=dict)
     cues: list[tuple[str, str, int, str]] = field(default_factory=list)
 
-    def anchor(self, literal: str, rule: int) -> None:
-        """Register ``literal`` (padded with spaces) as an anchor of ``rule``."""
+    def anchor(self, literal: str, rule: int, component: int) -> None:
+        """Register ``literal`` (padded with spaces) as an anchor of one component of ``rule``."""
         if literal not in self._anchor_ids:
             self._anchor_ids[literal] = len(self.anchors)
             self.anchors.append(literal)
-        self.anchor_rules[self._anchor_ids[literal]].append(rule)
+        self.anchor_rules[self._anchor_ids[literal]].append((rule, component))
 
     @property
     def _anchor_ids(self) -> dict[str, int]:
@@ -100,10 +102,15 @@ class Matcher:
         if not anchor_hits and not regex_hits and not self.plan.unanchored:
             return ScanResult((), ())
         clauses = Clauses(norm)
-        regions: dict[int, set[Span]] = defaultdict(set)
+        seen: dict[tuple[int, Span], set[int]] = defaultdict(set)
         for ident, start, _ in anchor_hits:
             bounds = clauses.bounds(max(0, min(start, len(norm) - 1)))
-            for rule in self.plan.anchor_rules[ident]:
+            for rule, component in self.plan.anchor_rules[ident]:
+                seen[(rule, bounds)].add(component)
+        regions: dict[int, set[Span]] = defaultdict(set)
+        needed = self.plan.components
+        for (rule, bounds), components in seen.items():
+            if len(components) == needed[rule]:
                 regions[rule].add(bounds)
         if self.plan.unanchored and norm.strip():
             for rule in self.plan.unanchored:
@@ -253,6 +260,7 @@ def build_plan(rulebook: Rulebook) -> Plan:
             index = len(plan.rules)
             if pattern.kind == "regex":
                 plan.rules.append(Rule(indicator.id, "regex", pattern.parts, slang=pattern.slang))
+                plan.components.append(0)
                 plan.regex_rules[len(plan.regexes)] = index
                 plan.regexes.append(pattern.parts[0])
                 continue
@@ -270,16 +278,28 @@ def build_plan(rulebook: Rulebook) -> Plan:
     return plan
 
 
+SELECTIVE = 40
+"""Anchor sets costing more than this (common words) are used only when nothing better exists."""
+
+
 def _anchor(plan: Plan, finder: AnchorFinder, parts: tuple[str, ...], index: int) -> None:
-    options = [a for a in (finder.anchors(part) for part in parts) if a is not None]
-    if not options:
-        plan.unanchored.append(index)
-        return
+    """Register anchors for the rule: one set per required word that is selective enough.
+
+    A match needs every required word, so a clause is checked only when it holds an
+    anchor of every registered set.
+    """
     from screen.patterns import cost
 
-    best = min(options, key=cost)
-    for word, prefix in sorted(best):
-        plan.anchor(f" {word}" if prefix else f" {word} ", index)
+    options = [sets for part in parts for sets in finder.components(part)]
+    if not options:
+        plan.unanchored.append(index)
+        plan.components.append(0)
+        return
+    chosen = [a for a in set(options) if cost(a) <= SELECTIVE] or [min(options, key=cost)]
+    for component, anchors in enumerate(sorted(chosen, key=sorted)):
+        for word, prefix in sorted(anchors):
+            plan.anchor(f" {word}" if prefix else f" {word} ", index, component)
+    plan.components.append(len(chosen))
 
 
 def compile_matcher(rulebook: Rulebook, cache_dir: Path | None = None) -> Matcher:
