@@ -19,19 +19,70 @@ OPENERS = [
     "RP called to report a {call} at {place}.", "On {day} at approx {time} hrs R/O was flagged "
     "down near {place} regarding a {call}.", "Follow-up to case {case}, {call} at {place}.",
 ]
-FILLER = [
-    "V1 [NAME] stated the argument started over money for groceries.",
-    "S1 was cooperative and provided a valid DL.", "Witness [NAME] confirmed the timeline.",
-    "No visible injuries were observed on either party.", "Both parties were advised of options.",
-    "Vehicle was towed per policy, inventory completed.", "Scene was photographed and cleared.",
-    "RP said the noise has been going on for weeks.", "S1 was cited and released on scene.",
-    "Ofc [NAME] canvassed the area with negative results.", "Body cam was active throughout.",
-    "V declined medical attention; EMS cleared at {time} hrs.", "Report forwarded to CID for review.",
-    "The manager of the store provided video of the incident.", "V renewed her passport last "
-    "month and showed it to officers.", "S1 said he owes the bank for his truck.",
-    "The landlord stated rent is paid on time.", "V works at the restaurant on weekends.",
-    "Parties separated for the night, no further issues.", "Property returned to owner.",
+SUBJECTS = ["V1", "V2", "S1", "S2", "RP", "W1", "the driver", "the caller", "the tenant",
+            "the clerk", "the neighbor", "the cashier", "the passenger", "the complainant",
+            "the juvenile's aunt", "the security guard", "the homeowner", "the bartender"]
+VERBS = ["stated", "reported", "advised", "told R/O", "explained", "confirmed", "admitted",
+         "claimed", "indicated", "mentioned", "insisted", "recalled"]
+EVENTS = [
+    "the {item} was taken from the {spot} sometime after {time} hrs",
+    "they argued about {topic} before the {item} was thrown",
+    "{who2} left in a {color} {vehicle} heading {dir} on {road}",
+    "the {spot} door was unlocked when {who2} arrived",
+    "{who2} had been drinking at {venue} since about {time}",
+    "the damage to the {item} was estimated at ${amount}",
+    "a {color} {vehicle} with {state} plates was parked near the {spot}",
+    "{who2} had a prior dispute with the {relation} over {topic}",
+    "the {relation} was not home at the time of the incident",
+    "{who2} agreed to stay at a {relation}'s residence for the night",
+    "the music was turned down after the first warning",
+    "the {item} was recovered in the {spot} and returned",
+    "{who2} wanted the incident documented for {topic} purposes",
+    "{who2} was upset about {topic} and raised voices",
+    "the video from the {spot} camera shows {who2} near the {item}",
+    "{who2} works {shift} shifts at {venue}",
 ]
+ITEMS = ["laptop", "bicycle", "wallet", "tv", "cell phone", "purse", "toolbox", "mailbox",
+         "window", "fence", "side mirror", "package", "gaming console", "speaker", "lawn mower",
+         "space heater", "cooler", "generator", "ladder", "backpack"]
+SPOTS = ["garage", "kitchen", "front porch", "back yard", "lobby", "stairwell", "break room",
+         "loading dock", "parking lot", "driveway", "laundry room", "hallway"]
+TOPICS = ["the electric bill", "custody exchange times", "a parking space", "noise",
+          "a borrowed car", "a dog barking", "a broken lease", "child support", "a tab at the bar",
+          "property lines", "a group chat", "a fender bender", "a returned item", "trash bins"]
+COLORS = ["white", "black", "silver", "red", "blue", "gray", "green", "tan", "maroon"]
+VEHICLES = ["sedan", "pickup", "minivan", "SUV", "hatchback", "box truck", "motorcycle"]
+DIRS = ["northbound", "southbound", "eastbound", "westbound"]
+ROADS = ["[ROAD]", "[HWY]", "[BLVD]", "Main St", "the frontage road", "County Rd [NUM]"]
+VENUES = ["[BAR]", "the bowling alley", "[RESTAURANT]", "the warehouse", "[STORE]",
+          "the gas station", "the call center", "the hospital", "the auto shop"]
+RELATIONS = ["brother", "sister", "cousin", "roommate", "ex-wife", "ex-husband", "landlord",
+             "coworker", "stepfather", "girlfriend", "boyfriend", "uncle"]
+SHIFTS = ["morning", "overnight", "weekend", "split", "evening"]
+STATES = ["in-state", "out-of-state", "temporary", "expired"]
+CLOSERS = [
+    "Both parties were advised of civil options.", "Case referred to CID for follow-up.",
+    "No further action at this time.", "Report taken for documentation only.",
+    "S1 was cited and released.", "Scene cleared at {time} hrs.", "Supervisor notified.",
+    "Body cam footage uploaded.", "Property receipt issued.", "Victim services card provided.",
+]
+
+
+def filler(rng: random.Random, fill: dict[str, str]) -> str:
+    """One ordinary narrative sentence with varied vocabulary."""
+    slots = {
+        "item": rng.choice(ITEMS), "spot": rng.choice(SPOTS), "topic": rng.choice(TOPICS),
+        "color": rng.choice(COLORS), "vehicle": rng.choice(VEHICLES), "dir": rng.choice(DIRS),
+        "road": rng.choice(ROADS), "venue": rng.choice(VENUES), "who2": rng.choice(SUBJECTS),
+        "relation": rng.choice(RELATIONS), "shift": rng.choice(SHIFTS),
+        "state": rng.choice(STATES), "amount": str(rng.randint(40, 2400)), "time": fill["time"],
+    }
+    if rng.random() < 0.15:
+        return rng.choice(CLOSERS).format(**slots)
+    event = rng.choice(EVENTS).format(**slots)
+    return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} that {event}.".capitalize()
+
+
 SIGNS = [
     "V stated mgr has her ppt and won't give it back.", "docs held by boss 'for safekeeping'.",
     "V said she owes $4,000 for the trip and the amount keeps going up.",
@@ -69,7 +120,7 @@ def note(rng: random.Random, number: int) -> dict[str, str]:
     if rng.random() < 0.03:
         parts.append(rng.choice(NEGATED))
     while sum(len(p) + 1 for p in parts) < target:
-        parts.append(rng.choice(FILLER).format(**fill))
+        parts.append(filler(rng, fill))
     text = " ".join(parts)[:4000]
     return {"id": f"B{number:08d}", "date": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             "offence": OFFENCES[call], "text": text}

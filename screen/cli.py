@@ -192,6 +192,11 @@ def batch(
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run into --output.")] = False,
     jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
     rules: RulesOption = None,
+    engine: Annotated[str, typer.Option(help="local, or dask to screen on a Dask cluster "
+                                        "into part files in --output DIR.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. "
+                                                  "tcp://host:8786 (default: two local "
+                                                  "workers).")] = None,
 ) -> None:
     """Screen incident notes in bulk: one result per note, with evidence.
 
@@ -204,6 +209,10 @@ def batch(
     request = batchrun.BatchRequest(
         tuple(paths or ["-"]), resolve_rules(rules), read, fmt, output, min_level, fail_on,
         jobs, redact, resume, jurisdiction)
+    if engine != "local" or scheduler:
+        from screen import distbatch
+
+        raise typer.Exit(distbatch.run(request, engine, scheduler))
     raise typer.Exit(batchrun.run(request, commands.cache_dir()))
 
 

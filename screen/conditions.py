@@ -32,6 +32,8 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _KEYWORDS = frozenset({"and", "or", "not", "in"})
+MAX_DEPTH = 32
+"""Deepest nesting of parentheses and ``not`` a condition may use (keeps parsing bounded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,14 @@ class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = _tokenize(source)
         self.index = 0
+        self.depth = 0
+
+    def nest(self, tok: _Tok) -> None:
+        """Enter one level of nesting; refuse conditions nested deeper than MAX_DEPTH."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionError(f"the condition is nested more than {MAX_DEPTH} levels deep",
+                                 tok.pos)
 
     def peek(self) -> _Tok:
         return self.tokens[self.index]
@@ -171,15 +181,20 @@ class _Parser:
         tok = self.peek()
         if tok.kind == "kw" and tok.text == "not":
             self.take()
-            return Not(self.parse_unary())
+            self.nest(tok)
+            node = Not(self.parse_unary())
+            self.depth -= 1
+            return node
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
         tok = self.peek()
         if tok.text == "(":
             self.take()
+            self.nest(tok)
             node = self.parse_or()
             self.expect(")")
+            self.depth -= 1
             return node
         if tok.kind == "id" and tok.text == "answered" and self.tokens[self.index + 1].text == "(":
             self.take()

@@ -1,12 +1,14 @@
-"""Find a rulebook's indicators in a note: one scan for anchors, then exact checks.
+"""Find a rulebook's indicators in a note: one gating scan, then exact checks.
 
-Every phrase and proximity pattern has *anchor words*, one of which any match
-must contain (chosen by :class:`~screen.patterns.AnchorFinder`). All anchors go
-into one literal Hyperscan scanner; a note whose scan finds no anchor, which is
-most notes, costs one linear pass and nothing more. Where anchors are found,
-only the patterns they belong to are checked, with their exact regular
-expression, inside the clause around the anchor; then cues in that clause set
-each hit's status. Expert regexes and ages run in a second, small scanner.
+Every phrase and proximity pattern *requires* certain words: one word of each of
+its required word sets (found by :class:`~screen.patterns.AnchorFinder`). Each
+word set becomes a quiet Hyperscan expression and each pattern a logical
+combination of its sets, all in one database. One linear pass over a note
+therefore reports only the patterns whose every required word set is present;
+for most notes that is none, and the note costs that one pass. Reported
+patterns are then checked with their exact regular expression, and cues in each
+hit's clause set its status. Expert regexes and ages run in a second, small
+scanner.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from screen.patterns import AnchorFinder, PhraseCompiler, normalise
 from screen.scanner import Scanner
 
 Span = tuple[int, int]
+PLAN_FORMAT = 8
+"""Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 _PAD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
@@ -51,27 +55,40 @@ class Plan:
     """Everything compiled from a rulebook, as plain data."""
 
     rules: list[Rule] = field(default_factory=list)
-    anchors: list[str] = field(default_factory=list)
-    anchor_rules: dict[int, list[tuple[int, int]]] = field(
-        default_factory=lambda: defaultdict(list))
-    components: list[int] = field(default_factory=list)
+    word_sets: list[str] = field(default_factory=list)
+    gates: dict[int, int] = field(default_factory=dict)
+    """Gate expression index to rule index."""
     unanchored: list[int] = field(default_factory=list)
     regexes: list[str] = field(default_factory=list)
     regex_rules: dict[int, int] = field(default_factory=dict)
     ages: dict[int, str] = field(default_factory=dict)
     cues: list[tuple[str, str, int, str]] = field(default_factory=list)
+    combinations: list[tuple[int, str]] = field(default_factory=list)
+    """(rule index, combination of word-set ids) in gate order."""
+    words: list[str] = field(default_factory=list)
+    """Padded literal words of all word sets (' word ' whole, ' stem' prefix)."""
+    word_members: list[tuple[int, ...]] = field(default_factory=list)
+    """For each literal word, the word sets it belongs to."""
+    rule_sets: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    """For each gated rule, its word sets, rarest first."""
+    by_rarest: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    """Rules indexed by their rarest word set."""
 
-    def anchor(self, literal: str, rule: int, component: int) -> None:
-        """Register ``literal`` (padded with spaces) as an anchor of one component of ``rule``."""
-        if literal not in self._anchor_ids:
-            self._anchor_ids[literal] = len(self.anchors)
-            self.anchors.append(literal)
-        self.anchor_rules[self._anchor_ids[literal]].append((rule, component))
-
-    @property
-    def _anchor_ids(self) -> dict[str, int]:
+    def word_set(self, source: str, literals: list[str] | None = None) -> int:
+        """The id of a word set, added once (with its literal words)."""
         ids: dict[str, int] = self.__dict__.setdefault("_ids", {})
-        return ids
+        if source not in ids:
+            ids[source] = len(self.word_sets)
+            self.word_sets.append(source)
+            word_ids: dict[str, int] = self.__dict__.setdefault("_word_ids", {})
+            for literal in literals or ():
+                if literal not in word_ids:
+                    word_ids[literal] = len(self.words)
+                    self.words.append(literal)
+                    self.word_members.append(())
+                index = word_ids[literal]
+                self.word_members[index] = (*self.word_members[index], ids[source])
+        return ids[source]
 
 
 class Matcher:
@@ -80,9 +97,11 @@ class Matcher:
     def __init__(self, rulebook: Rulebook, plan: Plan, cache_dir: Path | None) -> None:
         self.rulebook = rulebook
         self.plan = plan
-        self._anchors = Scanner(plan.anchors, literal=True, cache_dir=cache_dir)
+        self._words = Scanner(plan.words, literal=True, cache_dir=cache_dir)
         self._regexes = Scanner(plan.regexes, literal=False, cache_dir=cache_dir)
         self._compiled: dict[str, re.Pattern[str]] = {}
+        self._cache_dir = cache_dir
+        self._rule_scanners: dict[int, Scanner | None] = {}
         self.verdicts: dict[Any, dict[str, Any]] = {}
         """Batch decisions cached by evidence signature (see screen.batch)."""
         self._minor = next((i.id for i in rulebook.indicators if "minor" in i.triggers), "")
@@ -97,25 +116,14 @@ class Matcher:
     def scan(self, text: str, note_id: str = "", report_date: date | None = None) -> ScanResult:
         """Screen one note; offsets in the result refer to ``text``."""
         norm = normalise(text)
-        anchor_hits = self._anchors.scan(" " + norm.translate(_PAD) + " ")
+        candidates = self._candidates(" " + norm.translate(_PAD) + " ")
         regex_hits = self._regexes.scan(norm)
-        if not anchor_hits and not regex_hits and not self.plan.unanchored:
+        if norm.strip():
+            candidates += self.plan.unanchored
+        if not candidates and not regex_hits:
             return ScanResult((), ())
         clauses = Clauses(norm)
-        seen: dict[tuple[int, Span], set[int]] = defaultdict(set)
-        for ident, start, _ in anchor_hits:
-            bounds = clauses.bounds(max(0, min(start, len(norm) - 1)))
-            for rule, component in self.plan.anchor_rules[ident]:
-                seen[(rule, bounds)].add(component)
-        regions: dict[int, set[Span]] = defaultdict(set)
-        needed = self.plan.components
-        for (rule, bounds), components in seen.items():
-            if len(components) == needed[rule]:
-                regions[rule].add(bounds)
-        if self.plan.unanchored and norm.strip():
-            for rule in self.plan.unanchored:
-                regions[rule].update(clauses.all())
-        found = self._verify(norm, regions, clauses)
+        found = self._verify(norm, candidates, clauses)
         age_hits: list[tuple[str, Span]] = []
         for ident, start, end in regex_hits:
             if ident in self.plan.ages:
@@ -135,20 +143,72 @@ class Matcher:
                                   age=youngest.age),)
         return ScanResult(evidence, ages)
 
-    def _verify(self, norm: str, regions: dict[int, set[Span]],
+    def _candidates(self, padded: str) -> list[int]:
+        """Rules whose every required word set has a word in the note."""
+        present: set[int] = set()
+        members = self.plan.word_members
+        for ident in self._words.matched(padded):
+            present.update(members[ident])
+        if not present:
+            return []
+        rule_sets = self.plan.rule_sets
+        return [rule for word_set in present for rule in self.plan.by_rarest.get(word_set, ())
+                if present.issuperset(rule_sets[rule])]
+
+    def rule_scanner(self, index: int) -> Scanner | None:
+        """A Hyperscan scanner for one rule's expressions, compiled on first use and cached.
+
+        None when Hyperscan cannot compile them; the rule then runs on Python's re.
+        """
+        if index not in self._rule_scanners:
+            from screen.scanner import RegexRejected
+
+            from screen.scanner import PROBE_FLAGS
+
+            parts = self.plan.rules[index].parts
+            try:
+                scanner: Scanner | None = Scanner(parts, literal=False, cache_dir=self._cache_dir,
+                                                  flags=[PROBE_FLAGS] * len(parts))
+            except RegexRejected:
+                scanner = None
+            self._rule_scanners[index] = scanner
+        return self._rule_scanners[index]
+
+    def spans(self, index: int, norm: str) -> list[list[Span]]:
+        """Matches of each expression of rule ``index`` in ``norm`` (Python re, leftmost-first).
+
+        In fast mode a one-pass Hyperscan probe first tells whether every expression
+        matches at all; most candidate rules stop there, and only the rest run on re.
+        """
+        rule = self.plan.rules[index]
+        scanner = self.rule_scanner(index) if self.fast else None
+        if scanner is not None and len(scanner.matched(norm)) < len(rule.parts):
+            return [[] for _ in rule.parts]
+        return [[m.span() for m in self.regex(part).finditer(norm)] for part in rule.parts]
+
+    fast = True
+    """Verify with per-rule Hyperscan databases (False: Python's re, the reference)."""
+
+    def _verify(self, norm: str, candidates: list[int],
                 clauses: Clauses) -> list[tuple[str, Span, bool]]:
+        """Check candidate rules with their exact expressions; near parts clause by clause."""
         found: list[tuple[str, Span, bool]] = []
-        for index, bounds in regions.items():
+        for index in sorted(set(candidates)):
             rule = self.plan.rules[index]
-            for start, end in sorted(bounds):
-                if rule.kind == "near":
-                    spans = [[m.span() for m in self.regex(p).finditer(norm, start, end)]
-                             for p in rule.parts]
-                    found.extend((rule.indicator, span, rule.slang)
-                                 for span in near_matches(norm, spans, rule.within))
-                else:
-                    found.extend((rule.indicator, m.span(), rule.slang)
-                                 for m in self.regex(rule.parts[0]).finditer(norm, start, end))
+            parts = self.spans(index, norm)
+            if rule.kind != "near":
+                found.extend((rule.indicator, span, rule.slang) for span in parts[0]
+                             if _whole(norm, *span))
+                continue
+            by_clause: dict[Span, list[list[Span]]] = defaultdict(
+                lambda: [[] for _ in rule.parts])
+            for number, spans in enumerate(parts):
+                for span in spans:
+                    if _whole(norm, *span):
+                        by_clause[clauses.bounds(span[0])][number].append(span)
+            for grouped in by_clause.values():
+                found.extend((rule.indicator, span, rule.slang)
+                             for span in near_matches(norm, grouped, rule.within))
         return found
 
     def _evidence(self, text: str, note_id: str, found: list[tuple[str, Span, bool]],
@@ -260,7 +320,6 @@ def build_plan(rulebook: Rulebook) -> Plan:
             index = len(plan.rules)
             if pattern.kind == "regex":
                 plan.rules.append(Rule(indicator.id, "regex", pattern.parts, slang=pattern.slang))
-                plan.components.append(0)
                 plan.regex_rules[len(plan.regexes)] = index
                 plan.regexes.append(pattern.parts[0])
                 continue
@@ -278,28 +337,33 @@ def build_plan(rulebook: Rulebook) -> Plan:
     return plan
 
 
-SELECTIVE = 40
-"""Anchor sets costing more than this (common words) are used only when nothing better exists."""
+SELECTIVE = 80
+"""Word sets costing more than this are too common to help gate a rule (see patterns.cost)."""
 
 
 def _anchor(plan: Plan, finder: AnchorFinder, parts: tuple[str, ...], index: int) -> None:
-    """Register anchors for the rule: one set per required word that is selective enough.
-
-    A match needs every required word, so a clause is checked only when it holds an
-    anchor of every registered set.
-    """
+    """Gate the rule on every one of its required word sets being present in the note."""
     from screen.patterns import cost
 
-    options = [sets for part in parts for sets in finder.components(part)]
-    if not options:
+    sets = sorted({anchors for part in parts for anchors in finder.components(part)},
+                  key=lambda a: (cost(a), sorted(a)))
+    if not sets:
         plan.unanchored.append(index)
-        plan.components.append(0)
         return
-    chosen = [a for a in set(options) if cost(a) <= SELECTIVE] or [min(options, key=cost)]
-    for component, anchors in enumerate(sorted(chosen, key=sorted)):
-        for word, prefix in sorted(anchors):
-            plan.anchor(f" {word}" if prefix else f" {word} ", index, component)
-    plan.components.append(len(chosen))
+    sets = sets[:1] + [a for a in sets[1:] if cost(a) <= SELECTIVE]
+    ids = tuple(plan.word_set(_word_set_source(a), _literals(a)) for a in sets)
+    plan.rule_sets[index] = ids
+    plan.by_rarest[ids[0]].append(index)
+
+
+def _literals(anchors: frozenset[tuple[str, bool]]) -> list[str]:
+    return sorted(f" {w}" if prefix else f" {w} " for w, prefix in anchors)
+
+
+def _word_set_source(anchors: frozenset[tuple[str, bool]]) -> str:
+    """A literal alternation over padded text: ' word ' for whole words, ' stem' for prefixes."""
+    words = sorted(f" {re.escape(w)}" if prefix else f" {re.escape(w)} " for w, prefix in anchors)
+    return "(?:" + "|".join(words) + ")"
 
 
 def compile_matcher(rulebook: Rulebook, cache_dir: Path | None = None) -> Matcher:
@@ -308,7 +372,7 @@ def compile_matcher(rulebook: Rulebook, cache_dir: Path | None = None) -> Matche
     if cache_dir is not None:
         from screen import cache
 
-        key = f"plan-{rulebook.sha256[:40]}"
+        key = f"plan{PLAN_FORMAT}-{rulebook.sha256[:40]}"
         plan = cache.load(key)
         if not isinstance(plan, Plan):
             plan = build_plan(rulebook)

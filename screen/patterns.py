@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 _FOLD = str.maketrans(
     {
@@ -243,13 +244,18 @@ class AnchorFinder:
         if token == "$":
             return None
         prefix = token.endswith("*")
-        stem = token.rstrip("*")
+        stem = token.rstrip("*").strip("'")
+        if "'" in stem:  # the apostrophe is optional: "won't" is also "wont"
+            head = re.split(r"[^a-z0-9]+", stem.split("'")[0])
+            return frozenset({(head[-1], True)}) if head and head[-1] else None
         pieces = [piece for piece in re.split(r"[^a-z0-9]+", stem) if piece]
         if not pieces:
             return None
-        if len(pieces) > 1 or not stem[-1].isalnum():
-            return frozenset({(pieces[0], True)})
-        return frozenset({(pieces[0], prefix)})
+        # Other marks become spaces in the scanned text, so each piece is a whole word
+        # there; the last piece of a prefix token is only a word start.
+        options = [(piece, prefix and number == len(pieces) - 1 and stem[-1].isalnum())
+                   for number, piece in enumerate(pieces)]
+        return frozenset({min(options, key=lambda o: word_cost(*o))})
 
     def _union(self, alternatives: list[str]) -> frozenset[Anchor] | None:
         found: set[Anchor] = set()
@@ -271,17 +277,35 @@ female male people person one two three money pay paid home family said dijo est
 """.split())
 
 
+_FREQUENCIES: dict[str, int] = {}
+
+
+def frequencies() -> dict[str, int]:
+    """Occurrences per 100,000 words of police narrative (screen/data/wordfreq.txt)."""
+    if not _FREQUENCIES:
+        from importlib import resources
+
+        text = resources.files("screen").joinpath("data", "wordfreq.txt").read_text("utf-8")
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                word, count = line.split()
+                _FREQUENCIES[word] = int(count)
+    return _FREQUENCIES
+
+
 def word_cost(word: str, prefix: bool) -> int:
     """Expected frequency of one anchor word in police notes, as a cost."""
+    measured = frequencies()
     if prefix:
-        return {1: 500, 2: 200, 3: 30, 4: 8}.get(len(word), 2)
-    if word in STOPWORDS:
-        return 60
-    if word in COMMON:
-        return 25
-    return {1: 80, 2: 12, 3: 3}.get(len(word), 1)
+        shape = {1: 500, 2: 200, 3: 30, 4: 8}.get(len(word), 2)
+        seen = sum(count for other, count in measured.items() if other.startswith(word))
+        return shape + seen // 20
+    shape = 60 if word in STOPWORDS else 25 if word in COMMON else {1: 80, 2: 12, 3: 3}.get(
+        len(word), 1)
+    return shape + measured.get(word, 0) // 20
 
 
+@lru_cache(maxsize=65536)
 def cost(anchors: frozenset[Anchor]) -> int:
     """How often an anchor set is expected to fire: the sum of its words' costs."""
     return sum(word_cost(word, prefix) for word, prefix in anchors)

@@ -1,10 +1,10 @@
 """One linear-time pass over a text for many expressions at once (Hyperscan).
 
-Two kinds of scanner are built from a rulebook: a *literal* scanner for the
-anchor words of every pattern (compiled with Hyperscan's literal compiler, which
-is fast to build and runs at memory speed), and a small *regex* scanner for the
-built-in age expressions and any expert regexes (compiled with start-of-match
-tracking). Neither can backtrack, so no input or rulebook can make a scan slow.
+Two scanners are built from a rulebook: a *gate* scanner that tells, for a whole
+note, which patterns have every one of their required words (quiet word-set
+expressions joined by Hyperscan logical combinations, so only the candidate
+patterns are reported), and a small *regex* scanner for the built-in age
+expressions and any expert regexes (compiled with start-of-match tracking). Neither can backtrack, so no input or rulebook can make a scan slow.
 Compiled databases are cached on disk, keyed by their expressions.
 """
 
@@ -21,6 +21,8 @@ import hyperscan
 REGEX_FLAGS = (
     hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
 )
+PROBE_FLAGS = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH
+"""For yes/no questions: no start offsets, one report per expression."""
 Hit = tuple[int, int, int]
 """(expression index, start, end) in characters."""
 
@@ -43,11 +45,21 @@ class Scanner:
     """A compiled multi-expression scanner over normalised text."""
 
     def __init__(self, expressions: Sequence[str], literal: bool,
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, flags: Sequence[int] | None = None) -> None:
         self.expressions = tuple(expressions)
         self.literal = literal
+        self.flags = tuple(flags) if flags is not None else None
         self._lengths = tuple(len(e.encode("utf-8")) for e in self.expressions)
-        self._database = _load_or_compile(self.expressions, literal, cache_dir)
+        self._database = _load_or_compile(self.expressions, literal, cache_dir, self.flags)
+
+    def matched(self, text: str) -> list[int]:  # noqa: D102
+        """Ids of the expressions that report a match anywhere in ``text`` (ASCII-safe)."""
+        if not self.expressions:
+            return []
+        found: set[int] = set()
+        self._database.scan(text.encode("utf-8"),
+                            match_event_handler=lambda ident, *_: found.add(ident))
+        return list(found)
 
     def scan(self, text: str) -> list[Hit]:
         """Return the hits in ``text``: for a regex scanner the longest per start."""
@@ -85,11 +97,12 @@ def _to_chars(data: bytes, raw: dict[tuple[int, int], int]) -> list[Hit]:
     return [(ident, mapping[start], mapping[end]) for (ident, start), end in raw.items()]
 
 
-def _load_or_compile(expressions: tuple[str, ...], literal: bool, cache_dir: Path | None) -> Any:
+def _load_or_compile(expressions: tuple[str, ...], literal: bool, cache_dir: Path | None,
+                     flags: tuple[int, ...] | None = None) -> Any:
     if not expressions:
         return None
-    key = hashlib.sha256(("L" if literal else "R").encode() + "\x00".join(expressions).encode(
-        "utf-8")).hexdigest()[:32]
+    key = hashlib.sha256(("L" if literal else "R").encode() + repr(flags).encode()
+                         + "\x00".join(expressions).encode("utf-8")).hexdigest()[:32]
     version = getattr(hyperscan, "__version__", "0")
     cached = cache_dir / f"scanner-{version}-{key}.hsdb" if cache_dir else None
     if cached is not None and cached.is_file():
@@ -99,19 +112,21 @@ def _load_or_compile(expressions: tuple[str, ...], literal: bool, cache_dir: Pat
             return database
         except (hyperscan.error, OSError, ValueError):
             pass
-    database = _compile(expressions, literal)
+    database = _compile(expressions, literal, flags)
     if cached is not None:
         _store(cached, hyperscan.dumpb(database))
     return database
 
 
-def _compile(expressions: tuple[str, ...], literal: bool) -> Any:
+def _compile(expressions: tuple[str, ...], literal: bool,
+             flags: tuple[int, ...] | None = None) -> Any:
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     encoded = [expression.encode("utf-8") for expression in expressions]
-    flags = 0 if literal else REGEX_FLAGS
+    default = 0 if literal else REGEX_FLAGS
     try:
         database.compile(expressions=encoded, ids=list(range(len(encoded))),
-                         elements=len(encoded), flags=[flags] * len(encoded), literal=literal)
+                         elements=len(encoded), flags=list(flags or [default] * len(encoded)),
+                         literal=literal)
     except hyperscan.error as exc:
         culprit = _find_culprit(expressions) if len(expressions) > 1 else expressions[0]
         raise RegexRejected(f"{str(exc).rstrip('.')} (expression: {culprit[:120]})") from None

@@ -23,7 +23,7 @@ def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
     compiler = PhraseCompiler({entry.name: entry.terms for entry in rulebook.lexicon})
     _check_lexicon(reader, top.get("lexicon"), rulebook, compiler)
     _check_cues(reader, top.get("cues"), rulebook, compiler)
-    _check_patterns(reader, top["indicators"], rulebook, compiler)
+    _check_patterns(reader, top.get("indicators"), rulebook, compiler)
     declared = frozenset(by_id(top.get("indicators")))
     _check_questions(reader, top.get("questions"), rulebook, declared)
     _check_interview(reader, top.get("interview"), root, rulebook)
@@ -79,11 +79,13 @@ def _aligned(item: Node, key: str, count: int) -> list[Node]:
 
 
 def _check_patterns(
-    reader: Reader, node: Node, rulebook: Rulebook, compiler: PhraseCompiler
+    reader: Reader, node: Node | None, rulebook: Rulebook, compiler: PhraseCompiler
 ) -> None:
     nodes = by_id(node)
     for indicator in rulebook.indicators:
-        item = nodes[indicator.id]
+        item = nodes.get(indicator.id)
+        if item is None:
+            continue
         pattern_nodes = _aligned(item, "patterns", len(indicator.patterns))
         for pattern_node, pattern in zip(pattern_nodes, indicator.patterns):
             where = f"indicator '{indicator.id}'"
@@ -179,37 +181,54 @@ def _check_literals(
                          f"answer '{literal.value}'", "allowed: " + ", ".join(allowed))
 
 
+def _listed(node: Node | None, key: str) -> list[tuple[str, Node]]:
+    """The text items of the list under ``key`` with their own nodes (as Reader.strings reads them).
+
+    Pairs each value with the node it was written at even when some items of the list
+    were refused, so a problem is always located at the right item (or not at all).
+    """
+    if node is None or not isinstance(node.value, dict):
+        return []
+    child = node.value.get(key)
+    if child is None or not isinstance(child.value, list):
+        return []
+    return [(str(item.value), item) for item in child.value
+            if isinstance(item.value, (str, int, float)) and not isinstance(item.value, bool)
+            and str(item.value).strip()]
+
+
 def _check_interview(reader: Reader, node: Node | None, root: Node, rulebook: Rulebook) -> None:
     if node is None:
         reader.error(root, "the rulebook has no 'interview' section", "add opening and offences")
         return
     known = {q.id for q in rulebook.questions}
     fields = node.value
-    if "opening" not in fields or not isinstance(fields.get("offences", node).value, dict):
+    if not isinstance(fields, dict) or "opening" not in fields:
         return
-    for position, qid in enumerate(rulebook.opening):
+    offences_node = fields.get("offences")
+    if offences_node is None or not isinstance(offences_node.value, dict):
+        return
+    for qid, item in _listed(node, "opening"):
         if qid not in known:
-            reader.error(fields["opening"].value[position], f"interview opening: no question "
-                         f"'{qid}'", "name a question id")
+            reader.error(item, f"interview opening: no question '{qid}'", "name a question id")
     flows = {flow.offence: flow for flow in rulebook.flows}
-    offences_node = fields.get("offences", node)
     for offence in OFFENCES:
         if offence not in flows:
             reader.error(offences_node, f"interview has no entry for the offence '{offence}'",
                          f"add '{offence}:' with a title and focus questions")
             continue
         flow_node = offences_node.value[offence]
-        for position, indicator_id in enumerate(flows[offence].context):
+        for indicator_id, item in _listed(flow_node, "context"):
             if not rulebook.has_indicator(indicator_id):
-                reader.error(flow_node.value["context"].value[position], f"interview {offence} "
-                             f"context: no indicator '{indicator_id}'", "name an indicator id")
-        focus_node = flow_node.value["focus"]
-        for position, qid in enumerate(flows[offence].focus):
+                reader.error(item, f"interview {offence} context: no indicator "
+                             f"'{indicator_id}'", "name an indicator id")
+        for qid, item in _listed(flow_node, "focus"):
             if qid not in known:
-                reader.error(focus_node.value[position], f"interview {offence} focus: no "
-                             f"question '{qid}'", "name a question id")
+                reader.error(item, f"interview {offence} focus: no question '{qid}'",
+                             "name a question id")
         short = asking_order(rulebook, offence, "short")
         if len(short) > SHORT_FORM_LIMIT:
+            focus_node = flow_node.value.get("focus", flow_node)
             reader.error(focus_node, f"the short form for '{offence}' has {len(short)} "
                          f"questions, over the limit of {SHORT_FORM_LIMIT}",
                          "mark some of them 'form: full'")
@@ -219,7 +238,7 @@ def _check_decision(reader: Reader, node: Node, rulebook: Rulebook) -> None:
     decision = rulebook.decision
     fields = node.value
     names = [j.name for j in decision.jurisdictions]
-    if decision.jurisdiction not in names:
+    if decision.jurisdiction not in names and "jurisdiction" in fields:
         reader.error(fields["jurisdiction"], f"decision jurisdiction '{decision.jurisdiction}' "
                      "is not defined", "allowed: " + ", ".join(names))
     resources = {r.id for r in decision.resources}
@@ -230,6 +249,6 @@ def _check_decision(reader: Reader, node: Node, rulebook: Rulebook) -> None:
                 level_node = item.value["resources"].value[index]
                 reader.error(level_node, f"level {level.id}: no resource '{res}'",
                              "define it under decision resources")
-    if not decision.dimension_rule:
+    if not decision.dimension_rule and "dimension_rule" in fields:
         reader.error(fields["dimension_rule"], "the dimension rule has no lines",
                      "add e.g. '- {strong: 2}'")
