@@ -266,6 +266,21 @@ def evaluate(
     commands.evaluate_labelled(resolve_rules(rules), path, fmt, text_field, jurisdiction)
 
 
+@rules_app.command("export")
+def rules_export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="grep (one POSIX ERE per line, "
+                                     "for grep -E -i -f) or json.")] = "grep",
+    rules: RulesOption = None,
+) -> None:
+    """Export the compiled pattern expressions, e.g. for a grep comparison.
+
+    Example: htscreen rules export > patterns.txt && grep -E -i -c -f patterns.txt notes.jsonl
+    """
+    from screen import commands
+
+    commands.export_patterns(resolve_rules(rules), fmt)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run htscreen; return the exit code (the console-script entry point)."""
     try:

@@ -121,3 +121,35 @@ def evaluate_labelled(path: Path, labelled: str, fmt: str, text_field: str | Non
     for table in render_tables(result):
         out.print(table)
         out.print()
+
+
+def export_patterns(path: Path, fmt: str) -> None:
+    """Print every pattern's expression(s): POSIX ERE lines for grep, or JSON."""
+    from screen.matcher import build_plan
+
+    if fmt not in ("grep", "json"):
+        raise UsageError(f"unknown format '{fmt}': use grep or json")
+    plan = build_plan(load_rulebook(path))
+    if fmt == "json":
+        typer.echo(json.dumps([{"indicator": r.indicator, "kind": r.kind, "expressions":
+                                list(r.parts)} for r in plan.rules], indent=2))
+        return
+    lines = sorted({to_posix(part) for rule in plan.rules for part in rule.parts})
+    typer.echo("\n".join(lines))
+
+
+def to_posix(expression: str) -> str:
+    """Translate a generated expression to GNU grep's POSIX ERE dialect."""
+    classes = {
+        SEP_CLASS: '[[:space:],"()-]',
+        WORD_CLASS: '[^[:space:].,;:!?"()-]',
+        r"[\d,.]": "[0-9,.]",
+    }
+    for source, target in classes.items():
+        expression = expression.replace(source, target)
+    expression = expression.replace("(?:", "(").replace(r"\d", "[0-9]")
+    return expression.replace(r"\s", "[[:space:]]").replace(r"\-", "-")
+
+
+SEP_CLASS = r'[\s,"()\-]'
+WORD_CLASS = r'[^\s.,;:!?"()\-]'

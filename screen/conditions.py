@@ -31,6 +31,7 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
+_SPACE = re.compile(r"\s*")
 _KEYWORDS = frozenset({"and", "or", "not", "in"})
 MAX_DEPTH = 32
 """Deepest nesting of parentheses and ``not`` a condition may use (keeps parsing bounded)."""
@@ -115,11 +116,11 @@ def _tokenize(source: str) -> list[_Tok]:
     tokens: list[_Tok] = []
     pos = 0
     while pos < len(source):
-        if source[pos:].strip() == "":
+        where = _SPACE.match(source, pos).end()  # type: ignore[union-attr]
+        if where == len(source):
             break
         match = _TOKEN.match(source, pos)
         if match is None or match.end() == pos:
-            where = len(source) - len(source[pos:].lstrip())
             raise ConditionError(f"unexpected character {source[where]!r}", where)
         group = match.lastgroup or ""
         text = match.group(group)

@@ -97,7 +97,10 @@ class Matcher:
     def __init__(self, rulebook: Rulebook, plan: Plan, cache_dir: Path | None) -> None:
         self.rulebook = rulebook
         self.plan = plan
-        self._words = Scanner(plan.words, literal=True, cache_dir=cache_dir)
+        import hyperscan
+
+        self._words = Scanner(plan.words, literal=True, cache_dir=cache_dir,
+                              flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(plan.words))
         self._regexes = Scanner(plan.regexes, literal=False, cache_dir=cache_dir)
         self._compiled: dict[str, re.Pattern[str]] = {}
         self._cache_dir = cache_dir

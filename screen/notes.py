@@ -169,11 +169,12 @@ def _csv_units(handle: BinaryIO, source: str, options: ReadOptions) -> Iterator[
     csv.field_size_limit(MAX_FIELD)
     encoding = "utf-8-sig" if options.encoding.lower().replace("_", "-") == "utf-8" else options.encoding
     stream = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")  # type: ignore[arg-type]
-    sample = stream.read(SNIFF_BYTES)
     try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
+        sample = stream.read(SNIFF_BYTES)
+    except UnicodeError as exc:  # codecs such as utf-16 fail whole, not byte by byte
+        yield Unit("error", 0, f"{source}:1", _undecodable(options, exc))
+        return
+    delimiter = _delimiter(sample, options)
     # Only the delimiter is sniffed: the sniffer's guesses about quoting are unreliable,
     # and exports quote the standard way (RFC 4180).
     rows = csv.reader(_chain(sample, stream), csv.excel, delimiter=delimiter)
@@ -183,6 +184,9 @@ def _csv_units(handle: BinaryIO, source: str, options: ReadOptions) -> Iterator[
         return
     except csv.Error as exc:
         yield Unit("error", 0, f"{source}:1", f"the CSV header cannot be read ({exc})")
+        return
+    except UnicodeError as exc:
+        yield Unit("error", 0, f"{source}:1", _undecodable(options, exc))
         return
     header = [name.strip() for name in header]
     number = 1
@@ -195,10 +199,49 @@ def _csv_units(handle: BinaryIO, source: str, options: ReadOptions) -> Iterator[
             number += 1
             yield Unit("error", 0, f"{source}:record {number}", f"broken CSV quoting ({exc})")
             continue
+        except UnicodeError as exc:  # the rest of the file cannot be decoded
+            yield Unit("error", 0, f"{source}:record {number + 1}", _undecodable(options, exc))
+            return
         number += 1
         if not any(cell.strip() for cell in row):
             continue
         yield Unit("csv", 0, f"{source}:record {number}", (header, row))
+
+
+DELIMITERS = ",;\t|"
+
+
+def _delimiter(sample: str, options: ReadOptions) -> str:
+    """The delimiter of a CSV export: the one that splits its header into known field names.
+
+    The header names the fields, so it settles the dialect even when the records quote
+    the other candidates (``1;"a;b"``), which can fool a statistical sniffer. Only
+    without a recognisable header is the sniffer asked, and ',' is the last resort.
+    """
+    known = {*TEXT_FIELDS, *ID_FIELDS, *DATE_FIELDS, *OFFENCE_FIELDS,
+             *(name for name in (options.id_field, options.text_field, options.date_field,
+                                 options.offence_field) if name)}
+    best, best_hits = "", 0
+    for candidate in DELIMITERS:
+        try:
+            header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=candidate), [])
+        except csv.Error:
+            continue
+        hits = sum(1 for name in header if name.strip().lstrip("\ufeff") in known)
+        if len(header) > 1 and hits > best_hits:
+            best, best_hits = candidate, hits
+    if best:
+        return best
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _undecodable(options: ReadOptions, exc: UnicodeError) -> str:
+    """An error message for text that cannot be decoded (names the codec, never the bytes)."""
+    del exc  # its position counts from a buffer, not from the file, so it would mislead
+    return f"invalid {options.encoding} text: pass --encoding"
 
 
 def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:

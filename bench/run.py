@@ -1,0 +1,137 @@
+"""Benchmark htscreen against grep and a naive Python loop, in one run, as ratios.
+
+    python bench/run.py                    # 10 MB and 50 MB corpora
+    python bench/run.py --sizes 10,100,1000
+
+Corpora are generated deterministically into a temporary folder (never
+committed). Prints MB/s, notes/s, peak memory and the ratios, and writes
+bench/out/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+EXE = [sys.executable, "-m", "screen"]
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None,
+          stdout: int | None = subprocess.DEVNULL) -> tuple[float, int]:
+    """Run ``cmd``; return (seconds, peak RSS in MB of it and its children)."""
+    wrapper = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
+    start = time.perf_counter()
+    done = subprocess.run(wrapper + cmd, env=env, stdout=stdout, stderr=subprocess.PIPE,
+                          check=False, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1, 4):
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr[-2000:]}")
+    peak = 0
+    if wrapper:
+        last = done.stderr.strip().splitlines()[-1]
+        peak = int(last) // 1024 if last.isdigit() else 0
+    return seconds, peak
+
+
+def naive_loop(path: Path, patterns: list[str], limit: int) -> float:
+    """MB/s of the loop a user would write: every pattern, re.search, on every note."""
+    compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
+    size = 0
+    start = time.perf_counter()
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            text = json.loads(line)["text"]
+            size += len(line.encode("utf-8"))
+            for pattern in compiled:
+                pattern.search(text)
+            if size >= limit:
+                break
+    return size / (time.perf_counter() - start) / 1e6
+
+
+def startup(env: dict[str, str], answers: Path) -> dict[str, float]:
+    """Median wall times of start-up commands over several runs, in ms."""
+    checks = {
+        "help": [*EXE, "--help"],
+        "rules validate (fresh)": [*EXE, "rules", "validate"],
+        "interview --answers": [*EXE, "interview", "--offence", "labour_dispute",
+                                "--answers", str(answers)],
+    }
+    result = {}
+    for name, cmd in checks.items():
+        runs = [timed(cmd, env)[0] for _ in range(5)]
+        result[name] = round(statistics.median(runs) * 1000)
+    cached = [*EXE, "rules", "list", "--format", "json"]
+    result["load cached rulebook (rules list)"] = round(
+        statistics.median(timed(cached, env)[0] for _ in range(5)) * 1000)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10,50", help="corpus sizes in MB")
+    parser.add_argument("--keep", type=Path, help="keep corpora in this folder")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="htscreen-bench-"))
+    env = {**os.environ, "HTSCREEN_CACHE": str(work / "cache")}
+    patterns_file = work / "patterns.txt"
+    patterns_file.write_text(subprocess.run([*EXE, "rules", "export"], env=env, check=True,
+                                            capture_output=True, text=True).stdout)
+    subprocess.run([*EXE, "batch", str(HERE / "warmup.jsonl"), "-f", "jsonl"], env=env,
+                   stdout=subprocess.DEVNULL, check=False)
+    rows = []
+    for size in (float(s) for s in args.sizes.split(",")):
+        jsonl, _ = generate(work, size)
+        megabytes = jsonl.stat().st_size / 1e6
+        notes = sum(1 for _ in jsonl.open("rb"))
+        row: dict[str, object] = {"size_mb": round(megabytes, 1), "notes": notes}
+        for jobs in (1, 2):
+            out = work / f"out-{jobs}.jsonl"
+            seconds, peak = timed([*EXE, "batch", str(jsonl), "-f", "jsonl", "-o", str(out),
+                                   "--jobs", str(jobs)], env)
+            row[f"jobs{jobs}_mb_s"] = round(megabytes / seconds, 2)
+            row[f"jobs{jobs}_notes_s"] = round(notes / seconds)
+            row[f"jobs{jobs}_peak_mb"] = peak
+        same = (work / "out-1.jsonl").read_bytes() == (work / "out-2.jsonl").read_bytes()
+        row["jobs_outputs_identical"] = same
+        if shutil.which("grep"):
+            seconds, _ = timed(["grep", "-E", "-i", "-c", "-f", str(patterns_file), str(jsonl)])
+            row["grep_mb_s"] = round(megabytes / seconds, 2)
+            row["grep_over_jobs1"] = round(float(row["grep_mb_s"]) / float(row["jobs1_mb_s"]), 2)
+        row["jobs2_over_jobs1"] = round(float(row["jobs2_mb_s"]) / float(row["jobs1_mb_s"]), 2)
+        rows.append(row)
+        print(json.dumps(row))
+    from screen.matcher import build_plan
+    from screen.rulebook import load_rulebook
+
+    plan = build_plan(load_rulebook())
+    patterns = sorted({p for rule in plan.rules for p in rule.parts})
+    naive = naive_loop(generate(work, float(args.sizes.split(",")[0]))[0], patterns, 1_000_000)
+    results = {
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"), "batch": rows, "naive_python_re_mb_s": round(naive, 3),
+        "startup_ms": startup(env, HERE / "answers.yaml"),
+    }
+    out_dir = HERE / "out"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
