@@ -15,15 +15,46 @@ import random
 from pathlib import Path
 
 OPENERS = [
-    "R/O responded to {place} ref a {call}.", "Officers dispatched to {place} for a {call}.",
-    "RP called to report a {call} at {place}.", "On {day} at approx {time} hrs R/O was flagged "
-    "down near {place} regarding a {call}.", "Follow-up to case {case}, {call} at {place}.",
+    "R/O responded to {place} ref a {call}.",
+    "Officers dispatched to {place} for a {call}.",
+    "RP called to report a {call} at {place}.",
+    "On {day} at approx {time} hrs R/O was flagged down near {place} regarding a {call}.",
+    "Follow-up to case {case}, {call} at {place}.",
 ]
-SUBJECTS = ["V1", "V2", "S1", "S2", "RP", "W1", "the driver", "the caller", "the tenant",
-            "the clerk", "the neighbor", "the cashier", "the passenger", "the complainant",
-            "the juvenile's aunt", "the security guard", "the homeowner", "the bartender"]
-VERBS = ["stated", "reported", "advised", "told R/O", "explained", "confirmed", "admitted",
-         "claimed", "indicated", "mentioned", "insisted", "recalled"]
+SUBJECTS = [
+    "V1",
+    "V2",
+    "S1",
+    "S2",
+    "RP",
+    "W1",
+    "the driver",
+    "the caller",
+    "the tenant",
+    "the clerk",
+    "the neighbor",
+    "the cashier",
+    "the passenger",
+    "the complainant",
+    "the juvenile's aunt",
+    "the security guard",
+    "the homeowner",
+    "the bartender",
+]
+VERBS = [
+    "stated",
+    "reported",
+    "advised",
+    "told R/O",
+    "explained",
+    "confirmed",
+    "admitted",
+    "claimed",
+    "indicated",
+    "mentioned",
+    "insisted",
+    "recalled",
+]
 EVENTS = [
     "the {item} was taken from the {spot} sometime after {time} hrs",
     "they argued about {topic} before the {item} was thrown",
@@ -42,40 +73,120 @@ EVENTS = [
     "the video from the {spot} camera shows {who2} near the {item}",
     "{who2} works {shift} shifts at {venue}",
 ]
-ITEMS = ["laptop", "bicycle", "wallet", "tv", "cell phone", "purse", "toolbox", "mailbox",
-         "window", "fence", "side mirror", "package", "gaming console", "speaker", "lawn mower",
-         "space heater", "cooler", "generator", "ladder", "backpack"]
-SPOTS = ["garage", "kitchen", "front porch", "back yard", "lobby", "stairwell", "break room",
-         "loading dock", "parking lot", "driveway", "laundry room", "hallway"]
-TOPICS = ["the electric bill", "custody exchange times", "a parking space", "noise",
-          "a borrowed car", "a dog barking", "a broken lease", "child support", "a tab at the bar",
-          "property lines", "a group chat", "a fender bender", "a returned item", "trash bins"]
+ITEMS = [
+    "laptop",
+    "bicycle",
+    "wallet",
+    "tv",
+    "cell phone",
+    "purse",
+    "toolbox",
+    "mailbox",
+    "window",
+    "fence",
+    "side mirror",
+    "package",
+    "gaming console",
+    "speaker",
+    "lawn mower",
+    "space heater",
+    "cooler",
+    "generator",
+    "ladder",
+    "backpack",
+]
+SPOTS = [
+    "garage",
+    "kitchen",
+    "front porch",
+    "back yard",
+    "lobby",
+    "stairwell",
+    "break room",
+    "loading dock",
+    "parking lot",
+    "driveway",
+    "laundry room",
+    "hallway",
+]
+TOPICS = [
+    "the electric bill",
+    "custody exchange times",
+    "a parking space",
+    "noise",
+    "a borrowed car",
+    "a dog barking",
+    "a broken lease",
+    "child support",
+    "a tab at the bar",
+    "property lines",
+    "a group chat",
+    "a fender bender",
+    "a returned item",
+    "trash bins",
+]
 COLORS = ["white", "black", "silver", "red", "blue", "gray", "green", "tan", "maroon"]
 VEHICLES = ["sedan", "pickup", "minivan", "SUV", "hatchback", "box truck", "motorcycle"]
 DIRS = ["northbound", "southbound", "eastbound", "westbound"]
 ROADS = ["[ROAD]", "[HWY]", "[BLVD]", "Main St", "the frontage road", "County Rd [NUM]"]
-VENUES = ["[BAR]", "the bowling alley", "[RESTAURANT]", "the warehouse", "[STORE]",
-          "the gas station", "the call center", "the hospital", "the auto shop"]
-RELATIONS = ["brother", "sister", "cousin", "roommate", "ex-wife", "ex-husband", "landlord",
-             "coworker", "stepfather", "girlfriend", "boyfriend", "uncle"]
+VENUES = [
+    "[BAR]",
+    "the bowling alley",
+    "[RESTAURANT]",
+    "the warehouse",
+    "[STORE]",
+    "the gas station",
+    "the call center",
+    "the hospital",
+    "the auto shop",
+]
+RELATIONS = [
+    "brother",
+    "sister",
+    "cousin",
+    "roommate",
+    "ex-wife",
+    "ex-husband",
+    "landlord",
+    "coworker",
+    "stepfather",
+    "girlfriend",
+    "boyfriend",
+    "uncle",
+]
 SHIFTS = ["morning", "overnight", "weekend", "split", "evening"]
 STATES = ["in-state", "out-of-state", "temporary", "expired"]
 CLOSERS = [
-    "Both parties were advised of civil options.", "Case referred to CID for follow-up.",
-    "No further action at this time.", "Report taken for documentation only.",
-    "S1 was cited and released.", "Scene cleared at {time} hrs.", "Supervisor notified.",
-    "Body cam footage uploaded.", "Property receipt issued.", "Victim services card provided.",
+    "Both parties were advised of civil options.",
+    "Case referred to CID for follow-up.",
+    "No further action at this time.",
+    "Report taken for documentation only.",
+    "S1 was cited and released.",
+    "Scene cleared at {time} hrs.",
+    "Supervisor notified.",
+    "Body cam footage uploaded.",
+    "Property receipt issued.",
+    "Victim services card provided.",
 ]
 
 
 def filler(rng: random.Random, fill: dict[str, str]) -> str:
     """One ordinary narrative sentence with varied vocabulary."""
     slots = {
-        "item": rng.choice(ITEMS), "spot": rng.choice(SPOTS), "topic": rng.choice(TOPICS),
-        "color": rng.choice(COLORS), "vehicle": rng.choice(VEHICLES), "dir": rng.choice(DIRS),
-        "road": rng.choice(ROADS), "venue": rng.choice(VENUES), "who2": rng.choice(SUBJECTS),
-        "relation": rng.choice(RELATIONS), "shift": rng.choice(SHIFTS),
-        "state": rng.choice(STATES), "amount": str(rng.randint(40, 2400)), "time": fill["time"],
+        "item": rng.choice(ITEMS),
+        "spot": rng.choice(SPOTS),
+        "topic": rng.choice(TOPICS),
+        "color": rng.choice(COLORS),
+        "vehicle": rng.choice(VEHICLES),
+        "dir": rng.choice(DIRS),
+        "road": rng.choice(ROADS),
+        "venue": rng.choice(VENUES),
+        "who2": rng.choice(SUBJECTS),
+        "relation": rng.choice(RELATIONS),
+        "shift": rng.choice(SHIFTS),
+        "state": rng.choice(STATES),
+        "amount": str(rng.randint(40, 2400)),
+        "time": fill["time"],
     }
     if rng.random() < 0.15:
         return rng.choice(CLOSERS).format(**slots)
@@ -84,7 +195,8 @@ def filler(rng: random.Random, fill: dict[str, str]) -> str:
 
 
 SIGNS = [
-    "V stated mgr has her ppt and won't give it back.", "docs held by boss 'for safekeeping'.",
+    "V stated mgr has her ppt and won't give it back.",
+    "docs held by boss 'for safekeeping'.",
     "V said she owes $4,000 for the trip and the amount keeps going up.",
     "V not allowed to leave the house without the boyfriend.",
     "Workers sleep at the job site and are driven to work by the crew leader.",
@@ -99,19 +211,49 @@ NEGATED = [
     "Officers seized the suspect's passport as evidence.",
     "V is afraid he might take her passport if she leaves.",
 ]
-PLACES = ["[ADDRESS]", "the motel on [BLVD]", "[BUSINESS] parking lot", "a farm on [ROAD]",
-          "apt 3B at [ADDRESS]", "the truck stop off [HWY]"]
-CALLS = ["domestic disturbance", "noise complaint", "theft", "traffic stop", "wage dispute",
-         "welfare check", "assault", "trespass", "suspicious vehicle", "prostitution complaint"]
-OFFENCES = ["domestic_abuse", "other", "other", "traffic_stop", "labour_dispute", "other",
-            "assault", "other", "traffic_stop", "prostitution"]
+PLACES = [
+    "[ADDRESS]",
+    "the motel on [BLVD]",
+    "[BUSINESS] parking lot",
+    "a farm on [ROAD]",
+    "apt 3B at [ADDRESS]",
+    "the truck stop off [HWY]",
+]
+CALLS = [
+    "domestic disturbance",
+    "noise complaint",
+    "theft",
+    "traffic stop",
+    "wage dispute",
+    "welfare check",
+    "assault",
+    "trespass",
+    "suspicious vehicle",
+    "prostitution complaint",
+]
+OFFENCES = [
+    "domestic_abuse",
+    "other",
+    "other",
+    "traffic_stop",
+    "labour_dispute",
+    "other",
+    "assault",
+    "other",
+    "traffic_stop",
+    "prostitution",
+]
 
 
 def note(rng: random.Random, number: int) -> dict[str, str]:
     call = rng.randrange(len(CALLS))
-    fill = {"place": rng.choice(PLACES), "call": CALLS[call], "day": f"0{rng.randint(1, 9)}/1"
-            f"{rng.randint(0, 9)}", "time": f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}",
-            "case": f"{rng.randint(10, 26)}-{rng.randint(100000, 999999)}"}
+    fill = {
+        "place": rng.choice(PLACES),
+        "call": CALLS[call],
+        "day": f"0{rng.randint(1, 9)}/1{rng.randint(0, 9)}",
+        "time": f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}",
+        "case": f"{rng.randint(10, 26)}-{rng.randint(100000, 999999)}",
+    }
     target = int(rng.lognormvariate(6.6, 0.6))
     target = max(200, min(4000, target))
     parts = [rng.choice(OPENERS).format(**fill)]
@@ -122,8 +264,12 @@ def note(rng: random.Random, number: int) -> dict[str, str]:
     while sum(len(p) + 1 for p in parts) < target:
         parts.append(filler(rng, fill))
     text = " ".join(parts)[:4000]
-    return {"id": f"B{number:08d}", "date": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-            "offence": OFFENCES[call], "text": text}
+    return {
+        "id": f"B{number:08d}",
+        "date": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "offence": OFFENCES[call],
+        "text": text,
+    }
 
 
 def generate(out: Path, megabytes: float, seed: int = 7) -> tuple[Path, Path]:
@@ -136,8 +282,10 @@ def generate(out: Path, megabytes: float, seed: int = 7) -> tuple[Path, Path]:
     rng = random.Random(seed)
     limit = int(megabytes * 1_000_000)
     written = 0
-    with jsonl.open("w", encoding="utf-8") as j, csv_path.open("w", encoding="utf-8",
-                                                                newline="") as c:
+    with (
+        jsonl.open("w", encoding="utf-8") as j,
+        csv_path.open("w", encoding="utf-8", newline="") as c,
+    ):
         writer = csv.writer(c)
         writer.writerow(["id", "date", "offence", "text"])
         number = 0

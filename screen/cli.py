@@ -63,8 +63,12 @@ app.add_typer(rules_app, name="rules")
 
 RulesOption = Annotated[
     Path | None,
-    typer.Option("--rules", "-r", help="Rulebook to use (default: $HTSCREEN_RULES or the "
-                 "shipped indicators.yaml).", show_default=False),
+    typer.Option(
+        "--rules",
+        "-r",
+        help="Rulebook to use (default: $HTSCREEN_RULES or the shipped indicators.yaml).",
+        show_default=False,
+    ),
 ]
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,8 +97,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_callback(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True,
-                           help="Show the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Screen for human trafficking hidden behind other offences."""
@@ -109,8 +115,12 @@ def resolve_rules(rules: Path | None) -> Path:
 
 @rules_app.command("validate")
 def rules_validate(
-    path: Annotated[Path | None, typer.Argument(help="Rulebook to check (default: the "
-                                                "active rulebook).", show_default=False)] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Rulebook to check (default: the active rulebook).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Check a rulebook and list every problem as file:line:column.
 
@@ -123,11 +133,11 @@ def rules_validate(
 
 @rules_app.command("list")
 def rules_list(
-    offence: Annotated[str | None, typer.Option(help="Only indicators that matter for this "
-                                                "cover offence.")] = None,
+    offence: Annotated[
+        str | None, typer.Option(help="Only indicators that matter for this cover offence.")
+    ] = None,
     category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f",
-                                     help="table, json or markdown.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or markdown.")] = "table",
     rules: RulesOption = None,
 ) -> None:
     """List the indicators, optionally filtered.
@@ -155,8 +165,10 @@ def rules_show(
 
 @rules_app.command("test")
 def rules_test(
-    path: Annotated[Path | None, typer.Argument(help="Rulebook to test (default: the "
-                                                "active rulebook).", show_default=False)] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Rulebook to test (default: the active rulebook).", show_default=False),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
     """Run every indicator's match and no_match examples through the matcher.
@@ -170,33 +182,54 @@ def rules_test(
 
 @app.command()
 def batch(
-    paths: Annotated[list[str] | None, typer.Argument(
-        metavar="[PATH ...|-]", help="Files, folders (recursive) or - for stdin.",
-        show_default=False)] = None,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH ...|-]",
+            help="Files, folders (recursive) or - for stdin.",
+            show_default=False,
+        ),
+    ] = None,
     input_format: Annotated[str, typer.Option(help="auto, text, jsonl or csv.")] = "auto",
     id_field: Annotated[str | None, typer.Option(help="Field holding the note id.")] = None,
     text_field: Annotated[str | None, typer.Option(help="Field holding the narrative.")] = None,
     date_field: Annotated[str | None, typer.Option(help="Field holding the report date.")] = None,
-    offence_field: Annotated[str | None, typer.Option(help="Field holding the cover offence.")] = None,
+    offence_field: Annotated[
+        str | None, typer.Option(help="Field holding the cover offence.")
+    ] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the input.")] = "utf-8",
-    fmt: Annotated[str, typer.Option("--format", "-f",
-                                     help="table, jsonl, json or csv.")] = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of "
-                                                "stdout (created owner-only).")] = None,
-    min_level: Annotated[str, typer.Option(help="Only output records at this level or more "
-                                           "urgent (L0 most urgent).")] = "L5",
-    fail_on: Annotated[str | None, typer.Option(help="Exit 1 if any note reaches this level "
-                                                "or a more urgent one.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, jsonl, json or csv.")
+    ] = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here instead of stdout (created owner-only)."),
+    ] = None,
+    min_level: Annotated[
+        str, typer.Option(help="Only output records at this level or more urgent (L0 most urgent).")
+    ] = "L5",
+    fail_on: Annotated[
+        str | None, typer.Option(help="Exit 1 if any note reaches this level or a more urgent one.")
+    ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
     redact: Annotated[bool, typer.Option(help="Leave note text out of the output.")] = False,
-    resume: Annotated[bool, typer.Option(help="Continue an interrupted run into --output.")] = False,
+    resume: Annotated[
+        bool, typer.Option(help="Continue an interrupted run into --output.")
+    ] = False,
     jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
     rules: RulesOption = None,
-    engine: Annotated[str, typer.Option(help="local, or dask to screen on a Dask cluster "
-                                        "into part files in --output DIR.")] = "local",
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. "
-                                                  "tcp://host:8786 (default: two local "
-                                                  "workers).")] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local, or dask to screen on a Dask cluster into part files in --output DIR."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address, e.g. tcp://host:8786 (default: two local workers)."
+        ),
+    ] = None,
 ) -> None:
     """Screen incident notes in bulk: one result per note, with evidence.
 
@@ -207,8 +240,18 @@ def batch(
 
     read = ReadOptions(input_format, id_field, text_field, date_field, offence_field, encoding)
     request = batchrun.BatchRequest(
-        tuple(paths or ["-"]), resolve_rules(rules), read, fmt, output, min_level, fail_on,
-        jobs, redact, resume, jurisdiction)
+        tuple(paths or ["-"]),
+        resolve_rules(rules),
+        read,
+        fmt,
+        output,
+        min_level,
+        fail_on,
+        jobs,
+        redact,
+        resume,
+        jurisdiction,
+    )
     if engine != "local" or scheduler:
         from screen import distbatch
 
@@ -218,22 +261,31 @@ def batch(
 
 @app.command()
 def interview(
-    offence: Annotated[str | None, typer.Option(help="Cover offence: prostitution, "
-                                                "domestic_abuse, assault, labour_dispute, "
-                                                "immigration, traffic_stop, other.")] = None,
+    offence: Annotated[
+        str | None,
+        typer.Option(
+            help="Cover offence: prostitution, "
+            "domestic_abuse, assault, labour_dispute, "
+            "immigration, traffic_stop, other."
+        ),
+    ] = None,
     form: Annotated[str, typer.Option(help="short (core questions) or full.")] = "short",
-    lang: Annotated[str, typer.Option(help="Language the questions are asked in: en or "
-                                      "es.")] = "en",
+    lang: Annotated[
+        str, typer.Option(help="Language the questions are asked in: en or es.")
+    ] = "en",
     jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
     case_ref: Annotated[str | None, typer.Option(help="Case reference for the report.")] = None,
-    answers: Annotated[Path | None, typer.Option(help="Replay answers from a YAML or JSON "
-                                                 "file instead of asking.")] = None,
-    save: Annotated[Path | None, typer.Option(help="Autosave file (default: your data "
-                                              "folder).")] = None,
+    answers: Annotated[
+        Path | None, typer.Option(help="Replay answers from a YAML or JSON file instead of asking.")
+    ] = None,
+    save: Annotated[
+        Path | None, typer.Option(help="Autosave file (default: your data folder).")
+    ] = None,
     report: Annotated[Path | None, typer.Option(help="Write the referral report here.")] = None,
     report_format: Annotated[str, typer.Option(help="markdown, html or json.")] = "markdown",
-    plain: Annotated[bool, typer.Option(help="No colour or box drawing (screen readers, "
-                                        "logs).")] = False,
+    plain: Annotated[
+        bool, typer.Option(help="No colour or box drawing (screen readers, logs).")
+    ] = False,
     rules: RulesOption = None,
 ) -> None:
     """Run the screening interview for a person met at a scene or station.
@@ -243,15 +295,21 @@ def interview(
     from screen import interviewrun
     from screen.session import InterviewRequest
 
-    request = InterviewRequest(offence, form, lang, jurisdiction, case_ref, answers, save,
-                               report, report_format, plain)
+    request = InterviewRequest(
+        offence, form, lang, jurisdiction, case_ref, answers, save, report, report_format, plain
+    )
     interviewrun.run(request, resolve_rules(rules))
 
 
 @app.command()
 def evaluate(
-    path: Annotated[str, typer.Argument(metavar="LABELLED", help="JSONL or CSV with an "
-                                        "expected_level or a refer/no-referral label.")],
+    path: Annotated[
+        str,
+        typer.Argument(
+            metavar="LABELLED",
+            help="JSONL or CSV with an expected_level or a refer/no-referral label.",
+        ),
+    ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     text_field: Annotated[str | None, typer.Option(help="Field holding the narrative.")] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
@@ -268,8 +326,12 @@ def evaluate(
 
 @rules_app.command("export")
 def rules_export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="grep (one POSIX ERE per line, "
-                                     "for grep -E -i -f) or json.")] = "grep",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="grep (one POSIX ERE per line, for grep -E -i -f) or json."
+        ),
+    ] = "grep",
     rules: RulesOption = None,
 ) -> None:
     """Export the compiled pattern expressions, e.g. for a grep comparison.
@@ -306,8 +368,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so without echoing any data
         if os.environ.get("HTSCREEN_DEBUG"):
             raise
-        typer.echo(f"htscreen: internal error ({type(exc).__name__}). Please report it; set "
-                   "HTSCREEN_DEBUG=1 to see the traceback.", err=True)
+        typer.echo(
+            f"htscreen: internal error ({type(exc).__name__}). Please report it; set "
+            "HTSCREEN_DEBUG=1 to see the traceback.",
+            err=True,
+        )
         return int(ExitCode.INTERNAL)
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import typer
-
 from rich.markup import escape
 
 from screen import render

@@ -141,8 +141,9 @@ class _Parser:
         """Enter one level of nesting; refuse conditions nested deeper than MAX_DEPTH."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ConditionError(f"the condition is nested more than {MAX_DEPTH} levels deep",
-                                 tok.pos)
+            raise ConditionError(
+                f"the condition is nested more than {MAX_DEPTH} levels deep", tok.pos
+            )
 
     def peek(self) -> _Tok:
         return self.tokens[self.index]
@@ -241,8 +242,9 @@ class _Parser:
         if tok.kind == "num":
             return Literal(tok.text, True)
         found = tok.text or "end of condition"
-        raise ConditionError(f"expected a question id, a quoted value or a number, found {found!r}", tok.pos)
-
+        raise ConditionError(
+            f"expected a question id, a quoted value or a number, found {found!r}", tok.pos
+        )
 
 
 def parse(source: str) -> Node:

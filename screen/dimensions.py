@@ -13,7 +13,10 @@ ILO_RULE: Rule = (
     (("medium", 3),),
     (("medium", 2), ("weak", 1)),
 )
-"""The published rule: 2 strong, or 1 strong + 1 medium or weak, or 3 medium, or 2 medium + 1 weak."""
+"""The published rule.
+
+Two strong; or one strong and one medium or weak; or three medium; or two medium and one weak.
+"""
 
 DIMENSION_TITLES = {
     "deceptive_recruitment": "deceptive recruitment",
@@ -49,8 +52,11 @@ class Counts:
 
     def describe(self) -> str:
         """Say the counts in words, e.g. '1 strong, 2 medium'."""
-        parts = [f"{n} {w}" for n, w in ((self.strong, "strong"), (self.medium, "medium"),
-                                         (self.weak, "weak")) if n]
+        parts = [
+            f"{n} {w}"
+            for n, w in ((self.strong, "strong"), (self.medium, "medium"), (self.weak, "weak"))
+            if n
+        ]
         return ", ".join(parts) if parts else "no indicators"
 
 

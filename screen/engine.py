@@ -110,17 +110,28 @@ def decide(
     level, reasons, also, dims = _evaluate(rulebook, facts, law, chosen)
     spec = rulebook.decision.level(level)
     return Recommendation(
-        level=level, name=spec.name, title=localise(spec.title, lang),
-        action=localise(spec.action, lang), reasons=tuple(reasons), minor=facts.minor,
-        profile=chosen, jurisdiction=law.name, counted=_counted(facts, evidence, chosen),
-        dimensions=dims, missing=_missing(dims, law),
+        level=level,
+        name=spec.name,
+        title=localise(spec.title, lang),
+        action=localise(spec.action, lang),
+        reasons=tuple(reasons),
+        minor=facts.minor,
+        profile=chosen,
+        jurisdiction=law.name,
+        counted=_counted(facts, evidence, chosen),
+        dimensions=dims,
+        missing=_missing(dims, law),
         next_questions=_next_questions(rulebook, evidence, law, profile, candidates, level, lang),
         resources=tuple(rulebook.decision.resource(r) for r in spec.resources),
-        also=tuple(also), rulebook_version=rulebook.version, rulebook_hash=rulebook.short_hash,
+        also=tuple(also),
+        rulebook_version=rulebook.version,
+        rulebook_hash=rulebook.short_hash,
     )
 
 
-def level_of(rulebook: Rulebook, evidence: Iterable[Evidence], jurisdiction: str | None = None) -> str:
+def level_of(
+    rulebook: Rulebook, evidence: Iterable[Evidence], jurisdiction: str | None = None
+) -> str:
     """Return only the level for ``evidence`` (fast path, no explanations)."""
     facts = _facts(rulebook, tuple(evidence))
     law = rulebook.decision.jurisdiction_named(jurisdiction or rulebook.decision.jurisdiction)
@@ -128,7 +139,9 @@ def level_of(rulebook: Rulebook, evidence: Iterable[Evidence], jurisdiction: str
 
 
 def _facts(rulebook: Rulebook, evidence: tuple[Evidence, ...]) -> _Facts:
-    ids = sorted({e.indicator for e in evidence if e.counts and rulebook.has_indicator(e.indicator)})
+    ids = sorted(
+        {e.indicator for e in evidence if e.counts and rulebook.has_indicator(e.indicator)}
+    )
     present = tuple(rulebook.indicator(i) for i in ids)
     triggers = frozenset(t for ind in present for t in ind.triggers)
     ages = tuple(sorted(e.age for e in evidence if e.counts and e.age is not None))
@@ -175,9 +188,16 @@ def _dimensions(rulebook: Rulebook, facts: _Facts, profile: str) -> tuple[Dimens
         counts = Counts()
         for ind in members:
             counts = counts.add(ind.weight_for(profile))
-        results.append(DimensionResult(name, title, counts, dimension_positive(counts, rule),
-                                       tuple(ind.id for ind in members),
-                                       what_is_missing(counts, rule)))
+        results.append(
+            DimensionResult(
+                name,
+                title,
+                counts,
+                dimension_positive(counts, rule),
+                tuple(ind.id for ind in members),
+                what_is_missing(counts, rule),
+            )
+        )
     return tuple(results)
 
 
@@ -218,29 +238,51 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: list[tuple[str, list[st
     who = _who(facts)
     sex = [ind for ind in facts.present if "commercial_sex" in ind.triggers]
     if sex:
-        fired.append(("L1", [f"{who} with a commercial sex act ({_titles(sex)}). For a minor no "
-                             "force, fraud or coercion needs to be shown, and stated consent "
-                             "does not matter.", *_verify(facts)]))
+        fired.append(
+            (
+                "L1",
+                [
+                    f"{who} with a commercial sex act ({_titles(sex)}). For a minor no "
+                    "force, fraud or coercion needs to be shown, and stated consent "
+                    "does not matter.",
+                    *_verify(facts),
+                ],
+            )
+        )
         return
     exploitation = [ind for ind in facts.present if ind.dimension == "exploitative_conditions"]
     control = [ind for ind in facts.present if ind.element == "means"]
     labour = "labour" in facts.triggers or any(
-        ind.exploitation in ("labour", "criminality") for ind in exploitation)
+        ind.exploitation in ("labour", "criminality") for ind in exploitation
+    )
     if (labour or not law.child_labour_needs_means) and (exploitation or control):
         signs = _titles([*exploitation, *control])
-        note = ("Federal law still requires force, fraud or coercion for labour trafficking, so "
-                "refer to child protection and a specialist to assess it."
-                if law.child_labour_needs_means else
-                "Under the Palermo Protocol no means are needed for a child.")
-        fired.append(("L1", [f"{who} in labour or services with signs of exploitation or "
-                             f"control ({signs}). {note}", *_verify(facts)]))
+        note = (
+            "Federal law still requires force, fraud or coercion for labour trafficking, so "
+            "refer to child protection and a specialist to assess it."
+            if law.child_labour_needs_means
+            else "Under the Palermo Protocol no means are needed for a child."
+        )
+        fired.append(
+            (
+                "L1",
+                [
+                    f"{who} in labour or services with signs of exploitation or "
+                    f"control ({signs}). {note}",
+                    *_verify(facts),
+                ],
+            )
+        )
 
 
 def _who(facts: _Facts) -> str:
     if facts.minor == "yes":
         if facts.ages and facts.ages[0] < 18:
-            extra = f"; ages read: {', '.join(map(str, facts.ages))}, lowest used" if len(
-                set(facts.ages)) > 1 else ""
+            extra = (
+                f"; ages read: {', '.join(map(str, facts.ages))}, lowest used"
+                if len(set(facts.ages)) > 1
+                else ""
+            )
             return f"Under 18 (age {facts.ages[0]}{extra})"
         return "Under 18"
     return "Possibly under 18, age unverified"
@@ -253,21 +295,32 @@ def _verify(facts: _Facts) -> list[str]:
 
 
 def _elements(
-    facts: _Facts, law: Jurisdiction, dims: dict[str, DimensionResult], profile: str,
+    facts: _Facts,
+    law: Jurisdiction,
+    dims: dict[str, DimensionResult],
+    profile: str,
     fired: list[tuple[str, list[str]]],
 ) -> None:
     means = [dims[n] for n in _means_names(law) if dims[n].positive]
     purpose = dims[PURPOSE]
     vulnerable = [dims[n] for n in VULNERABILITY if dims[n].positive]
     if means and purpose.positive:
-        fired.append(("L2", [
-            f"Means: {_dim_list(means)} positive; purpose: exploitative conditions positive "
-            f"({purpose.counts.describe()}), under the {profile} weights.",
-            "Initial consent does not matter once force, fraud or coercion is used.",
-        ]))
+        fired.append(
+            (
+                "L2",
+                [
+                    f"Means: {_dim_list(means)} positive; purpose: exploitative conditions "
+                    f"positive ({purpose.counts.describe()}), under the {profile} weights.",
+                    "Initial consent does not matter once force, fraud or coercion is used.",
+                ],
+            )
+        )
         return
-    strong = [ind for ind in facts.present if ind.dimension in _means_names(law)
-              and ind.weight_for(profile) == "strong"]
+    strong = [
+        ind
+        for ind in facts.present
+        if ind.dimension in _means_names(law) and ind.weight_for(profile) == "strong"
+    ]
     reasons = []
     if strong:
         reasons.append(f"A strong sign of force, fraud or coercion: {_titles(strong)}.")
@@ -289,39 +342,51 @@ def _other_harm(facts: _Facts, fired: list[tuple[str, list[str]]]) -> None:
     reasons = []
     labour = [ind for ind in facts.present if ind.dimension == PURPOSE]
     if labour or "labour" in facts.triggers:
-        reasons.append("Exploitation or a labour dispute without enough sign of force, fraud "
-                       "or coercion: refer to labour standards (wage and hour) and keep the "
-                       "hotline card with the person.")
+        reasons.append(
+            "Exploitation or a labour dispute without enough sign of force, fraud "
+            "or coercion: refer to labour standards (wage and hour) and keep the "
+            "hotline card with the person."
+        )
     if "domestic_violence" in facts.triggers:
-        reasons.append("Domestic violence without a commercial or labour element: refer to "
-                       "domestic violence services.")
+        reasons.append(
+            "Domestic violence without a commercial or labour element: refer to "
+            "domestic violence services."
+        )
     if "sexual_assault" in facts.triggers:
         reasons.append("Sexual assault: refer to sexual assault services.")
     if "commercial_sex" in facts.triggers and not reasons:
-        reasons.append("Commercial sex by an adult with no sign of third-party control: offer "
-                       "support services and the hotline card.")
+        reasons.append(
+            "Commercial sex by an adult with no sign of third-party control: offer "
+            "support services and the hotline card."
+        )
     means = [ind for ind in facts.present if ind.element == "means"]
     if means and not reasons:
-        reasons.append(f"Some signs of control ({_titles(means)}), below the referral "
-                       "threshold: ask the next questions and offer the hotline card.")
+        reasons.append(
+            f"Some signs of control ({_titles(means)}), below the referral "
+            "threshold: ask the next questions and offer the hotline card."
+        )
     if reasons:
         fired.append(("L4", reasons))
 
 
 def _nothing_reason(facts: _Facts) -> str:
     if facts.present:
-        return (f"Only context or vulnerability signs ({_titles(facts.present)}), which never "
-                "decide a level alone. No indicators of trafficking in the information given.")
+        return (
+            f"Only context or vulnerability signs ({_titles(facts.present)}), which never "
+            "decide a level alone. No indicators of trafficking in the information given."
+        )
     return "No indicators in the information given. This is not a clearance."
 
 
 def _counted(facts: _Facts, evidence: tuple[Evidence, ...], profile: str) -> tuple[Counted, ...]:
     result = []
     for ind in facts.present:
-        origins = tuple(sorted({e.provenance() for e in evidence
-                                if e.indicator == ind.id and e.counts}))
-        result.append(Counted(ind.id, ind.title, ind.weight_for(profile), ind.dimension,
-                              ind.element, origins))
+        origins = tuple(
+            sorted({e.provenance() for e in evidence if e.indicator == ind.id and e.counts})
+        )
+        result.append(
+            Counted(ind.id, ind.title, ind.weight_for(profile), ind.dimension, ind.element, origins)
+        )
     return tuple(result)
 
 
@@ -330,8 +395,9 @@ def _missing(dims: tuple[DimensionResult, ...], law: Jurisdiction) -> tuple[str,
     notes = []
     for dim in dims:
         if dim.name in relevant and not dim.positive and dim.indicators:
-            notes.append(f"{dim.title}: {dim.counts.describe()}; {dim.missing} would make it "
-                         "positive.")
+            notes.append(
+                f"{dim.title}: {dim.counts.describe()}; {dim.missing} would make it positive."
+            )
     if not any(d.positive for d in dims if d.name in relevant[:-1]):
         notes.append("No means dimension is positive yet (force, fraud or coercion).")
     if not next(d for d in dims if d.name == PURPOSE).positive:
@@ -340,8 +406,13 @@ def _missing(dims: tuple[DimensionResult, ...], law: Jurisdiction) -> tuple[str,
 
 
 def _next_questions(
-    rulebook: Rulebook, evidence: tuple[Evidence, ...], law: Jurisdiction, profile: str | None,
-    candidates: Sequence[Question], level: str, lang: str,
+    rulebook: Rulebook,
+    evidence: tuple[Evidence, ...],
+    law: Jurisdiction,
+    profile: str | None,
+    candidates: Sequence[Question],
+    level: str,
+    lang: str,
 ) -> tuple[NextQuestion, ...]:
     ranked: list[tuple[int, int, NextQuestion]] = []
     for order, question in enumerate(candidates):
@@ -353,7 +424,12 @@ def _next_questions(
             if best is None or LEVEL_ORDER.index(reached) < LEVEL_ORDER.index(best[0]):
                 best = (reached, answer)
         if best and LEVEL_ORDER.index(best[0]) < LEVEL_ORDER.index(level):
-            ranked.append((LEVEL_ORDER.index(best[0]), order, NextQuestion(
-                question.id, localise(question.text, lang), best[1], best[0])))
+            ranked.append(
+                (
+                    LEVEL_ORDER.index(best[0]),
+                    order,
+                    NextQuestion(question.id, localise(question.text, lang), best[1], best[0]),
+                )
+            )
     ranked.sort(key=lambda item: (item[0], item[1]))
     return tuple(item[2] for item in ranked[:5])

@@ -128,6 +128,7 @@ def _count(result: Evaluation, offence: str, refer: bool, level: str | None,
 
 def render_tables(result: Evaluation) -> list[Any]:
     """Rich tables for the terminal."""
+    from rich.markup import escape
     from rich.table import Table
 
     metrics = Table(title="Refer (L0-L3) against the labels", box=None, header_style="bold")
@@ -159,7 +160,8 @@ def render_tables(result: Evaluation) -> list[Any]:
             for name in ("id", "expected", "got", "evidence"):
                 table.add_column(name, overflow="fold")
             for row in rows_:
-                table.add_row(row["id"], row["expected"], row["got"], ", ".join(row["evidence"]))
+                table.add_row(escape(row["id"]), row["expected"], row["got"],
+                              escape(", ".join(row["evidence"])))
             tables.append(table)
     return tables
 

@@ -34,8 +34,11 @@ def read_questions(
         if question is None:
             continue
         if question.id in seen:
-            reader.error(item.value["id"], f"duplicate question id '{question.id}' (first at "
-                         f"line {seen[question.id]})", "give each question its own id")
+            reader.error(
+                item.value["id"],
+                f"duplicate question id '{question.id}' (first at line {seen[question.id]})",
+                "give each question its own id",
+            )
             continue
         seen[question.id] = item.line
         questions.append(question)
@@ -62,25 +65,43 @@ def _question(
     when = reader.string(get("when"), f"{where} when") or ""
     choices = _choices(reader, get("choices"), where, languages)
     if qtype == "choice" and len(choices) < 2:
-        reader.error(item, f"{where} is a choice question with fewer than two choices",
-                     "add 'choices:' with at least two entries")
+        reader.error(
+            item,
+            f"{where} is a choice question with fewer than two choices",
+            "add 'choices:' with at least two entries",
+        )
     if qtype != "choice" and "choices" in fields:
-        reader.error(fields["choices"], f"{where}: only choice questions take 'choices'",
-                     "remove it or set 'type: choice'")
+        reader.error(
+            fields["choices"],
+            f"{where}: only choice questions take 'choices'",
+            "remove it or set 'type: choice'",
+        )
     records = ""
     if "records" in fields:
         records = reader.choice(get("records"), f"{where} records", ("age",)) or ""
         if qtype != "number":
-            reader.error(fields["records"], f"{where}: 'records: age' needs a number question",
-                         "set 'type: number'")
+            reader.error(
+                fields["records"],
+                f"{where}: 'records: age' needs a number question",
+                "set 'type: number'",
+            )
     sets = _sets(reader, get("sets"), where)
     if None in (ident, qtype, form, section) or not text:
         return None
     return Question(
-        id=str(ident), section=str(section), type=str(qtype), form=str(form), offences=offences,
-        text=text, help=help_text, when=when, choices=choices,
+        id=str(ident),
+        section=str(section),
+        type=str(qtype),
+        form=str(form),
+        offences=offences,
+        text=text,
+        help=help_text,
+        when=when,
+        choices=choices,
         minimum=reader.number(get("min"), f"{where} min"),
-        maximum=reader.number(get("max"), f"{where} max"), records=records, sets=sets,
+        maximum=reader.number(get("max"), f"{where} max"),
+        records=records,
+        sets=sets,
     )
 
 
@@ -93,8 +114,9 @@ def _choices(
         if fields is None:
             continue
         value = reader.ident(fields.get("value"), f"{where} choice {index + 1} value")
-        text = reader.text(fields.get("text"), f"{where} choice {index + 1} text", languages,
-                           all_languages=True)
+        text = reader.text(
+            fields.get("text"), f"{where} choice {index + 1} text", languages, all_languages=True
+        )
         if value and text:
             result.append(Choice(value, text))
     return tuple(result)
@@ -104,8 +126,11 @@ def _sets(reader: Reader, node: Node | None, where: str) -> tuple[tuple[str, tup
     if node is None:
         return ()
     if not isinstance(node.value, dict):
-        reader.error(node, f"{where} sets must map answers to lists of indicator ids",
-                     "write e.g. 'yes: [documents-held-by-other]'")
+        reader.error(
+            node,
+            f"{where} sets must map answers to lists of indicator ids",
+            "write e.g. 'yes: [documents-held-by-other]'",
+        )
         return ()
     pairs = []
     for answer, value in node.value.items():
@@ -126,14 +151,21 @@ def read_interview(
     opening = tuple(v for v, _ in reader.strings(fields.get("opening"), "interview opening"))
     flows = []
     offences_node = fields.get("offences")
-    offences = reader.mapping(offences_node, "interview offences", OFFENCES) if offences_node else None
+    offences = (
+        reader.mapping(offences_node, "interview offences", OFFENCES) if offences_node else None
+    )
     for offence, item in (offences or {}).items():
-        entry = reader.mapping(item, f"interview offence '{offence}'", ("title", "focus"),
-                               ("context",))
+        entry = reader.mapping(
+            item, f"interview offence '{offence}'", ("title", "focus"), ("context",)
+        )
         if entry is None:
             continue
-        title = reader.text(entry.get("title"), f"interview offence '{offence}' title",
-                            languages, all_languages=True)
+        title = reader.text(
+            entry.get("title"),
+            f"interview offence '{offence}' title",
+            languages,
+            all_languages=True,
+        )
         focus = tuple(v for v, _ in reader.strings(entry.get("focus"), f"{offence} focus"))
         context = tuple(v for v, _ in reader.strings(entry.get("context"), f"{offence} context"))
         flows.append(OffenceFlow(offence, title, focus, context))
@@ -146,8 +178,9 @@ def read_decision(
     """Read the ``decision`` mapping."""
     if node is None:
         return None
-    fields = reader.mapping(node, "decision", ("jurisdiction", "dimension_rule", "jurisdictions",
-                                               "levels", "resources"))
+    fields = reader.mapping(
+        node, "decision", ("jurisdiction", "dimension_rule", "jurisdictions", "levels", "resources")
+    )
     if fields is None:
         return None
     jurisdiction = reader.string(fields.get("jurisdiction"), "decision jurisdiction") or ""
@@ -164,8 +197,11 @@ def _rule(reader: Reader, node: Node | None) -> tuple[tuple[tuple[str, int], ...
         fields = reader.mapping(item, f"dimension_rule line {index + 1}", (), RULE_KEYS)
         if not fields:
             if fields is not None:
-                reader.error(item, f"dimension_rule line {index + 1} is empty",
-                             "give minimum counts such as '{strong: 2}'")
+                reader.error(
+                    item,
+                    f"dimension_rule line {index + 1} is empty",
+                    "give minimum counts such as '{strong: 2}'",
+                )
             continue
         counts = tuple(
             (key, reader.integer(value, f"dimension_rule {key}", 1, 20) or 1)
@@ -183,14 +219,18 @@ def _jurisdictions(reader: Reader, node: Node | None) -> tuple[Jurisdiction, ...
     result = []
     for name, item in node.value.items():
         where = f"jurisdiction '{name}'"
-        fields = reader.mapping(item, where, ("title", "vulnerability_is_means",
-                                              "child_labour_needs_means"))
+        fields = reader.mapping(
+            item, where, ("title", "vulnerability_is_means", "child_labour_needs_means")
+        )
         if fields is None:
             continue
         title = reader.string(fields.get("title"), f"{where} title") or name
-        vuln = reader.boolean(fields.get("vulnerability_is_means"), f"{where} vulnerability_is_means")
-        child = reader.boolean(fields.get("child_labour_needs_means"),
-                               f"{where} child_labour_needs_means")
+        vuln = reader.boolean(
+            fields.get("vulnerability_is_means"), f"{where} vulnerability_is_means"
+        )
+        child = reader.boolean(
+            fields.get("child_labour_needs_means"), f"{where} child_labour_needs_means"
+        )
         result.append(Jurisdiction(name, title, bool(vuln), bool(child)))
     return tuple(result)
 
@@ -205,14 +245,19 @@ def _levels(reader: Reader, node: Node | None, languages: tuple[str, ...]) -> tu
         level_id = reader.choice(fields.get("id"), f"{where} id", LEVEL_IDS)
         name = reader.ident(fields.get("name"), f"{where} name")
         title = reader.text(fields.get("title"), f"{where} title", languages, all_languages=False)
-        action = reader.text(fields.get("action"), f"{where} action", languages, all_languages=False)
+        action = reader.text(
+            fields.get("action"), f"{where} action", languages, all_languages=False
+        )
         res = tuple(v for v, _ in reader.strings(fields.get("resources"), f"{where} resources"))
         if level_id and name:
             levels.append(LevelSpec(level_id, name, title, action, res))
     found = tuple(level.id for level in levels)
     if node is not None and found != LEVEL_IDS:
-        reader.error(node, "decision levels must be L0, L1, L2, L3, L4 and L5, in order",
-                     "list all six levels")
+        reader.error(
+            node,
+            "decision levels must be L0, L1, L2, L3, L4 and L5, in order",
+            "list all six levels",
+        )
     return tuple(levels)
 
 

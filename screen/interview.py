@@ -14,7 +14,7 @@ from typing import Any
 from screen import conditions
 from screen.engine import Recommendation, decide
 from screen.flow import asking_order
-from screen.model import SPECIAL_ANSWERS, Evidence, Question, Rulebook, Status
+from screen.model import OFFENCES, SPECIAL_ANSWERS, Evidence, Question, Rulebook, Status
 
 FORMAT = "htscreen-interview/1"
 
@@ -175,23 +175,37 @@ class Interview:
     @classmethod
     def from_dict(cls, rulebook: Rulebook, data: dict[str, Any]) -> Interview:
         """Rebuild an interview from its saved form; unknown questions are dropped."""
-        if data.get("format") != FORMAT:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("not a saved htscreen interview")
-        interview = cls(rulebook, str(data["offence"]), str(data.get("form", "short")),
-                        str(data.get("lang", "en")), str(data.get("jurisdiction", "")),
+        offence, form = data.get("offence"), data.get("form", "short")
+        lang = data.get("lang", rulebook.languages[0] if rulebook.languages else "en")
+        answers, history = data.get("answers", []), data.get("history", [])
+        jurisdiction = data.get("jurisdiction", "")
+        if offence not in OFFENCES or form not in ("short", "full") \
+                or lang not in rulebook.languages or not isinstance(jurisdiction, str) \
+                or (jurisdiction and jurisdiction not in
+                    [j.name for j in rulebook.decision.jurisdictions]):
+            raise ValueError("the saved interview names an unknown offence, form, language "
+                             "or jurisdiction")
+        if not isinstance(answers, list) or not isinstance(history, list) \
+                or not all(isinstance(item, dict) for item in answers):
+            raise ValueError("the saved interview's answers are damaged")
+        interview = cls(rulebook, str(offence), str(form), str(lang), jurisdiction,
                         str(data.get("case_ref", "")), str(data.get("officer_notes", "")),
                         str(data.get("started", now())))
         known = {q.id: q for q in interview.full_order}
-        for item in data.get("answers", []):
-            qid = str(item["question"])
-            if qid in known:
+        for item in answers:
+            qid = item.get("question")
+            if isinstance(qid, str) and qid in known and "value" in item:
                 try:
                     value = normalise_answer(known[qid], str(item["value"]))
                 except AnswerRejected:
                     continue
                 interview.answers[qid] = Answer(qid, value, str(item.get("note", "")),
                                                 str(item.get("at", "")))
-        interview.history = [str(q) for q in data.get("history", []) if q in interview.answers]
+        valid = [qid for qid in history if isinstance(qid, str) and qid in interview.answers]
+        # each answered question once, at its latest position (as answer() keeps it)
+        interview.history = list(reversed(dict.fromkeys(reversed(valid))))
         interview.finished = bool(data.get("finished", False))
         interview._drop_irrelevant()
         return interview

@@ -26,7 +26,7 @@ from screen.patterns import AnchorFinder, PhraseCompiler, normalise
 from screen.scanner import Scanner
 
 Span = tuple[int, int]
-PLAN_FORMAT = 8
+PLAN_FORMAT = 9
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 _PAD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
@@ -99,8 +99,12 @@ class Matcher:
         self.plan = plan
         import hyperscan
 
-        self._words = Scanner(plan.words, literal=True, cache_dir=cache_dir,
-                              flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(plan.words))
+        self._words = Scanner(
+            plan.words,
+            literal=True,
+            cache_dir=cache_dir,
+            flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(plan.words),
+        )
         self._regexes = Scanner(plan.regexes, literal=False, cache_dir=cache_dir)
         self._compiled: dict[str, re.Pattern[str]] = {}
         self._cache_dir = cache_dir
@@ -141,9 +145,16 @@ class Matcher:
         ages = self._ages(norm, age_hits, context, report_date or date.today())
         if ages and self._minor and min(a.age for a in ages) < 18:
             youngest = min(ages, key=lambda a: a.age)
-            evidence += (Evidence(self._minor, note_id=note_id, start=youngest.start,
-                                  end=youngest.end, snippet=text[youngest.start:youngest.end],
-                                  age=youngest.age),)
+            evidence += (
+                Evidence(
+                    self._minor,
+                    note_id=note_id,
+                    start=youngest.start,
+                    end=youngest.end,
+                    snippet=text[youngest.start : youngest.end],
+                    age=youngest.age,
+                ),
+            )
         return ScanResult(evidence, ages)
 
     def _candidates(self, padded: str) -> list[int]:
@@ -155,8 +166,12 @@ class Matcher:
         if not present:
             return []
         rule_sets = self.plan.rule_sets
-        return [rule for word_set in present for rule in self.plan.by_rarest.get(word_set, ())
-                if present.issuperset(rule_sets[rule])]
+        return [
+            rule
+            for word_set in present
+            for rule in self.plan.by_rarest.get(word_set, ())
+            if present.issuperset(rule_sets[rule])
+        ]
 
     def rule_scanner(self, index: int) -> Scanner | None:
         """A Hyperscan scanner for one rule's expressions, compiled on first use and cached.
@@ -164,14 +179,16 @@ class Matcher:
         None when Hyperscan cannot compile them; the rule then runs on Python's re.
         """
         if index not in self._rule_scanners:
-            from screen.scanner import RegexRejected
-
-            from screen.scanner import PROBE_FLAGS
+            from screen.scanner import PROBE_FLAGS, RegexRejected
 
             parts = self.plan.rules[index].parts
             try:
-                scanner: Scanner | None = Scanner(parts, literal=False, cache_dir=self._cache_dir,
-                                                  flags=[PROBE_FLAGS] * len(parts))
+                scanner: Scanner | None = Scanner(
+                    parts,
+                    literal=False,
+                    cache_dir=self._cache_dir,
+                    flags=[PROBE_FLAGS] * len(parts),
+                )
             except RegexRejected:
                 scanner = None
             self._rule_scanners[index] = scanner
@@ -192,44 +209,60 @@ class Matcher:
     fast = True
     """Verify with per-rule Hyperscan databases (False: Python's re, the reference)."""
 
-    def _verify(self, norm: str, candidates: list[int],
-                clauses: Clauses) -> list[tuple[str, Span, bool]]:
+    def _verify(
+        self, norm: str, candidates: list[int], clauses: Clauses
+    ) -> list[tuple[str, Span, bool]]:
         """Check candidate rules with their exact expressions; near parts clause by clause."""
         found: list[tuple[str, Span, bool]] = []
         for index in sorted(set(candidates)):
             rule = self.plan.rules[index]
             parts = self.spans(index, norm)
             if rule.kind != "near":
-                found.extend((rule.indicator, span, rule.slang) for span in parts[0]
-                             if _whole(norm, *span))
+                found.extend(
+                    (rule.indicator, span, rule.slang) for span in parts[0] if _whole(norm, *span)
+                )
                 continue
+            width = len(rule.parts)
             by_clause: dict[Span, list[list[Span]]] = defaultdict(
-                lambda: [[] for _ in rule.parts])
+                lambda: [[] for _ in range(width)]  # noqa: B023 - used before width changes
+            )
             for number, spans in enumerate(parts):
                 for span in spans:
                     if _whole(norm, *span):
                         by_clause[clauses.bounds(span[0])][number].append(span)
             for grouped in by_clause.values():
-                found.extend((rule.indicator, span, rule.slang)
-                             for span in near_matches(norm, grouped, rule.within))
+                found.extend(
+                    (rule.indicator, span, rule.slang)
+                    for span in near_matches(norm, grouped, rule.within)
+                )
         return found
 
-    def _evidence(self, text: str, note_id: str, found: list[tuple[str, Span, bool]],
-                  context: _Context) -> tuple[Evidence, ...]:
+    def _evidence(
+        self, text: str, note_id: str, found: list[tuple[str, Span, bool]], context: _Context
+    ) -> tuple[Evidence, ...]:
         result: dict[tuple[str, int], Evidence] = {}
         for indicator, (start, end), slang in sorted(found, key=lambda f: (f[1][0], -f[1][1])):
-            if any(key[0] == indicator and ev.start <= start and end <= ev.end
-                   for key, ev in result.items()):
+            if any(
+                key[0] == indicator and ev.start <= start and end <= ev.end
+                for key, ev in result.items()
+            ):
                 continue
             status, cue = context.classify((start, end))
             result[(indicator, start)] = Evidence(
-                indicator, status, note_id=note_id, start=start, end=end,
-                snippet=text[start:end], cue=cue, slang=slang,
+                indicator,
+                status,
+                note_id=note_id,
+                start=start,
+                end=end,
+                snippet=text[start:end],
+                cue=cue,
+                slang=slang,
             )
         return tuple(result.values())
 
-    def _ages(self, norm: str, age_hits: list[tuple[str, Span]], context: _Context,
-              report_date: date) -> tuple[AgeMention, ...]:
+    def _ages(
+        self, norm: str, age_hits: list[tuple[str, Span]], context: _Context, report_date: date
+    ) -> tuple[AgeMention, ...]:
         ages = []
         for kind, span in sorted(age_hits, key=lambda h: h[1]):
             status, _ = context.classify(span)
@@ -295,7 +328,7 @@ def near_matches(norm: str, parts: list[list[Span]], within: int) -> list[Span]:
         else:
             span = (min(s for s, _ in chosen), max(e for _, e in chosen))
             own = sum(len(norm[s:e].split()) for s, e in chosen)
-            between = len(norm[span[0]:span[1]].split()) - own
+            between = len(norm[span[0] : span[1]].split()) - own
             if between <= within and not any(m[0] <= span[0] < m[1] for m in matches):
                 matches.append(span)
     return matches
@@ -327,8 +360,9 @@ def build_plan(rulebook: Rulebook) -> Plan:
                 plan.regexes.append(pattern.parts[0])
                 continue
             parts = tuple(compiler.compile(part) for part in pattern.parts)
-            plan.rules.append(Rule(indicator.id, pattern.kind, parts, pattern.within,
-                                   pattern.slang))
+            plan.rules.append(
+                Rule(indicator.id, pattern.kind, parts, pattern.within, pattern.slang)
+            )
             _anchor(plan, finder, pattern.parts, index)
     for group in rulebook.cues:
         source = "|".join(compiler.compile(term) for term in group.terms)
@@ -348,8 +382,10 @@ def _anchor(plan: Plan, finder: AnchorFinder, parts: tuple[str, ...], index: int
     """Gate the rule on every one of its required word sets being present in the note."""
     from screen.patterns import cost
 
-    sets = sorted({anchors for part in parts for anchors in finder.components(part)},
-                  key=lambda a: (cost(a), sorted(a)))
+    sets = sorted(
+        {anchors for part in parts for anchors in finder.components(part)},
+        key=lambda a: (cost(a), sorted(a)),
+    )
     if not sets:
         plan.unanchored.append(index)
         return

@@ -66,13 +66,16 @@ class Note:
 def check_options(options: ReadOptions) -> None:
     """Raise UsageError for options that cannot work."""
     if options.input_format not in ("auto", "text", "jsonl", "csv"):
-        raise UsageError(f"unknown input format '{options.input_format}': use auto, text, "
-                         "jsonl or csv")
+        raise UsageError(
+            f"unknown input format '{options.input_format}': use auto, text, jsonl or csv"
+        )
     try:
         codecs.lookup(options.encoding)
     except LookupError:
-        raise UsageError(f"unknown encoding '{options.encoding}': use a Python codec name "
-                         "such as utf-8, latin-1 or cp1252") from None
+        raise UsageError(
+            f"unknown encoding '{options.encoding}': use a Python codec name "
+            "such as utf-8, latin-1 or cp1252"
+        ) from None
 
 
 def iter_units(paths: Sequence[str], options: ReadOptions) -> Iterator[Unit]:
@@ -92,8 +95,9 @@ def _units_of(name: str, options: ReadOptions) -> Iterator[Unit]:
     path = Path(name)
     if path.is_dir():
         for child in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
-            yield from _file_units(child, options, "text" if options.input_format == "auto"
-                                   else options.input_format)
+            yield from _file_units(
+                child, options, "text" if options.input_format == "auto" else options.input_format
+            )
         return
     if not path.exists():
         raise InputError(f"no such file or folder: {name}")
@@ -107,7 +111,8 @@ def _hidden(path: Path, root: Path) -> bool:
 def _file_units(path: Path, options: ReadOptions, fmt: str) -> Iterator[Unit]:
     if fmt == "auto":
         fmt = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}.get(
-            path.suffix.lower(), "text")
+            path.suffix.lower(), "text"
+        )
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -154,7 +159,7 @@ class _Prefixed(io.RawIOBase):
 def _sniff_format(handle: BinaryIO) -> tuple[str, BinaryIO]:
     """Guess jsonl, csv or text from the first bytes; return a stream that still has them."""
     head = handle.read(SNIFF_BYTES)
-    stream: BinaryIO = io.BufferedReader(_Prefixed(head, handle))  # type: ignore[arg-type]
+    stream: BinaryIO = io.BufferedReader(_Prefixed(head, handle))
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"{"):
         return "jsonl", stream
@@ -167,8 +172,10 @@ def _sniff_format(handle: BinaryIO) -> tuple[str, BinaryIO]:
 
 def _csv_units(handle: BinaryIO, source: str, options: ReadOptions) -> Iterator[Unit]:
     csv.field_size_limit(MAX_FIELD)
-    encoding = "utf-8-sig" if options.encoding.lower().replace("_", "-") == "utf-8" else options.encoding
-    stream = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")  # type: ignore[arg-type]
+    encoding = (
+        "utf-8-sig" if options.encoding.lower().replace("_", "-") == "utf-8" else options.encoding
+    )
+    stream = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
     try:
         sample = stream.read(SNIFF_BYTES)
     except UnicodeError as exc:  # codecs such as utf-16 fail whole, not byte by byte
@@ -218,9 +225,22 @@ def _delimiter(sample: str, options: ReadOptions) -> str:
     the other candidates (``1;"a;b"``), which can fool a statistical sniffer. Only
     without a recognisable header is the sniffer asked, and ',' is the last resort.
     """
-    known = {*TEXT_FIELDS, *ID_FIELDS, *DATE_FIELDS, *OFFENCE_FIELDS,
-             *(name for name in (options.id_field, options.text_field, options.date_field,
-                                 options.offence_field) if name)}
+    known = {
+        *TEXT_FIELDS,
+        *ID_FIELDS,
+        *DATE_FIELDS,
+        *OFFENCE_FIELDS,
+        *(
+            name
+            for name in (
+                options.id_field,
+                options.text_field,
+                options.date_field,
+                options.offence_field,
+            )
+            if name
+        ),
+    }
     best, best_hits = "", 0
     for candidate in DELIMITERS:
         try:
@@ -259,8 +279,11 @@ def parse_unit(unit: Unit, options: ReadOptions) -> Note:
         return _json_note(unit, options)
     header, row = unit.payload
     if len(row) != len(header):
-        return Note(id=unit.source, error=f"the record has {len(row)} fields but the header "
-                    f"has {len(header)}: check the CSV quoting")
+        return Note(
+            id=unit.source,
+            error=f"the record has {len(row)} fields but the header "
+            f"has {len(header)}: check the CSV quoting",
+        )
     fields = dict(zip(header, row))
     if any(_has_surrogates(value) for value in row):
         ident = _pick(fields, options.id_field, ID_FIELDS) or unit.source
@@ -270,24 +293,29 @@ def parse_unit(unit: Unit, options: ReadOptions) -> Note:
 
 def _text_note(unit: Unit, options: ReadOptions) -> Note:
     data: bytes = unit.payload
-    encoding = "utf-8-sig" if options.encoding.lower().replace("_", "-") == "utf-8" else options.encoding
+    encoding = (
+        "utf-8-sig" if options.encoding.lower().replace("_", "-") == "utf-8" else options.encoding
+    )
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        return Note(id=unit.source, error=f"invalid {options.encoding} at byte {exc.start}: "
-                    "pass --encoding")
+        return Note(
+            id=unit.source, error=f"invalid {options.encoding} at byte {exc.start}: pass --encoding"
+        )
     return Note(id=unit.source, text=text)
 
 
 def _json_note(unit: Unit, options: ReadOptions) -> Note:
     line: bytes = unit.payload
     try:
-        text = line.decode("utf-8-sig" if options.encoding.lower() in ("utf-8", "utf8")
-                           else options.encoding)
+        text = line.decode(
+            "utf-8-sig" if options.encoding.lower() in ("utf-8", "utf8") else options.encoding
+        )
         value = json.loads(text)
     except UnicodeDecodeError as exc:
-        return Note(id=unit.source, error=f"invalid {options.encoding} at byte {exc.start}: "
-                    "pass --encoding")
+        return Note(
+            id=unit.source, error=f"invalid {options.encoding} at byte {exc.start}: pass --encoding"
+        )
     except json.JSONDecodeError as exc:
         return Note(id=unit.source, error=f"not valid JSON (column {exc.colno}: {exc.msg})")
     except RecursionError:
@@ -303,14 +331,16 @@ def _note_from_fields(fields: dict[str, Any], source: str, options: ReadOptions)
     text = _pick(fields, options.text_field, TEXT_FIELDS)
     if text is None:
         wanted = options.text_field or "/".join(TEXT_FIELDS[:3])
-        return Note(id=ident_text, error=f"no '{wanted}' field: name the text field with "
-                    "--text-field")
+        return Note(
+            id=ident_text, error=f"no '{wanted}' field: name the text field with --text-field"
+        )
     if not isinstance(text, str):
         return Note(id=ident_text, error="the text field is not a string")
     when = _pick(fields, options.date_field, DATE_FIELDS)
     offence = _pick(fields, options.offence_field, OFFENCE_FIELDS)
-    return Note(id=ident_text, text=text, date=parse_date(when),
-                offence=str(offence) if offence else "")
+    return Note(
+        id=ident_text, text=text, date=parse_date(when), offence=str(offence) if offence else ""
+    )
 
 
 def _pick(fields: dict[str, Any], chosen: str | None, defaults: tuple[str, ...]) -> Any:

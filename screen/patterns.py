@@ -138,6 +138,10 @@ class PhraseCompiler:
             return _MONEY
         prefix = token.endswith("*")
         stem = token[:-1] if prefix else token
+        quoted = len(stem) > 2 and stem.startswith("'") and stem.endswith("'")
+        if quoted:  # 'date' in scare quotes: the quotes are optional, the word is whole
+            inner = self._word(stem[1:-1] + ("*" if prefix else ""))
+            return f"'?{inner}'?"
         if not stem or not _WORD_CHARS.fullmatch(stem):
             raise PatternSyntaxError(
                 f"'{token}' is not a word: use letters, digits and ' / . $ # & - only"
@@ -197,12 +201,109 @@ def lexicon_references(phrase: str) -> list[str]:
 Anchor = tuple[str, bool]
 """A word every match must contain: (word, prefix?) — prefix anchors match word starts."""
 
-STOPWORDS = frozenset("""
-a an the to of in on at for from by with and or but not no nor is was were be been are am
-has have had do does did he she him her his hers they them their it its i me my we us our you
-your v v1 v2 rp s s1 s2 that this these those there here as if so up out all any some one
-de la el los las en y o que se lo le les un una su sus me mi por con para del al es no ni
-""".split())
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "not",
+        "no",
+        "nor",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "are",
+        "am",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "hers",
+        "they",
+        "them",
+        "their",
+        "it",
+        "its",
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "v",
+        "v1",
+        "v2",
+        "rp",
+        "s",
+        "s1",
+        "s2",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "as",
+        "if",
+        "so",
+        "up",
+        "out",
+        "all",
+        "any",
+        "some",
+        "one",
+        "de",
+        "la",
+        "el",
+        "los",
+        "las",
+        "en",
+        "y",
+        "o",
+        "que",
+        "se",
+        "lo",
+        "le",
+        "les",
+        "un",
+        "una",
+        "su",
+        "sus",
+        "me",
+        "mi",
+        "por",
+        "con",
+        "para",
+        "del",
+        "al",
+        "es",
+        "no",
+        "ni",
+    ]
+)
 
 
 class AnchorFinder:
@@ -253,8 +354,10 @@ class AnchorFinder:
             return None
         # Other marks become spaces in the scanned text, so each piece is a whole word
         # there; the last piece of a prefix token is only a word start.
-        options = [(piece, prefix and number == len(pieces) - 1 and stem[-1].isalnum())
-                   for number, piece in enumerate(pieces)]
+        options = [
+            (piece, prefix and number == len(pieces) - 1 and stem[-1].isalnum())
+            for number, piece in enumerate(pieces)
+        ]
         return frozenset({min(options, key=lambda o: word_cost(*o))})
 
     def _union(self, alternatives: list[str]) -> frozenset[Anchor] | None:
@@ -267,14 +370,101 @@ class AnchorFinder:
         return frozenset(found) if found else None
 
 
-COMMON = frozenset("""
-said stated states stating told tells reported report reports name scene time hrs hours
-officer officers ofc police provided advised contacted located arrived approx approximately
-vehicle veh car home house apt address phone work works working worked job day days night
-went go going come came back also again then when after before while during about would
-could should will can get got take took make made left right know knew new old man woman
-female male people person one two three money pay paid home family said dijo estaba fue
-""".split())
+COMMON = frozenset(
+    [
+        "said",
+        "stated",
+        "states",
+        "stating",
+        "told",
+        "tells",
+        "reported",
+        "report",
+        "reports",
+        "name",
+        "scene",
+        "time",
+        "hrs",
+        "hours",
+        "officer",
+        "officers",
+        "ofc",
+        "police",
+        "provided",
+        "advised",
+        "contacted",
+        "located",
+        "arrived",
+        "approx",
+        "approximately",
+        "vehicle",
+        "veh",
+        "car",
+        "home",
+        "house",
+        "apt",
+        "address",
+        "phone",
+        "work",
+        "works",
+        "working",
+        "worked",
+        "job",
+        "day",
+        "days",
+        "night",
+        "went",
+        "go",
+        "going",
+        "come",
+        "came",
+        "back",
+        "also",
+        "again",
+        "then",
+        "when",
+        "after",
+        "before",
+        "while",
+        "during",
+        "about",
+        "would",
+        "could",
+        "should",
+        "will",
+        "can",
+        "get",
+        "got",
+        "take",
+        "took",
+        "make",
+        "made",
+        "left",
+        "right",
+        "know",
+        "knew",
+        "new",
+        "old",
+        "man",
+        "woman",
+        "female",
+        "male",
+        "people",
+        "person",
+        "one",
+        "two",
+        "three",
+        "money",
+        "pay",
+        "paid",
+        "home",
+        "family",
+        "said",
+        "dijo",
+        "estaba",
+        "fue",
+    ]
+)
 
 
 _FREQUENCIES: dict[str, int] = {}
@@ -285,7 +475,9 @@ def frequencies() -> dict[str, int]:
     if not _FREQUENCIES:
         from importlib import resources
 
-        text = resources.files("screen").joinpath("data", "wordfreq.txt").read_text("utf-8")
+        text = (
+            resources.files("screen").joinpath("data").joinpath("wordfreq.txt").read_text("utf-8")
+        )
         for line in text.splitlines():
             if line and not line.startswith("#"):
                 word, count = line.split()
@@ -300,8 +492,13 @@ def word_cost(word: str, prefix: bool) -> int:
         shape = {1: 500, 2: 200, 3: 30, 4: 8}.get(len(word), 2)
         seen = sum(count for other, count in measured.items() if other.startswith(word))
         return shape + seen // 20
-    shape = 60 if word in STOPWORDS else 25 if word in COMMON else {1: 80, 2: 12, 3: 3}.get(
-        len(word), 1)
+    shape = (
+        60
+        if word in STOPWORDS
+        else 25
+        if word in COMMON
+        else {1: 80, 2: 12, 3: 3}.get(len(word), 1)
+    )
     return shape + measured.get(word, 0) // 20
 
 

@@ -143,7 +143,10 @@ def report_html(interview: Interview, rec: Recommendation) -> str:
     e = html.escape
     rows = "".join(f"<tr><td>{n}</td><td>{e(q)}</td><td>{e(a)}</td><td>{e(note)}</td></tr>"
                    for n, (q, a, note) in enumerate(_asked(interview), start=1))
-    items = lambda values: "".join(f"<li>{e(v)}</li>" for v in values) or "<li>none</li>"  # noqa: E731
+
+    def items(values: Any) -> str:
+        return "".join(f"<li>{e(str(v))}</li>" for v in values) or "<li>none</li>"
+
     counted = [f"{c.title} ({c.weight}; {c.dimension.replace('_', ' ')}) — "
                f"{'; '.join(c.provenance)}" for c in rec.counted]
     nextq = [f"{q.text} (would reach {q.would_reach})" for q in rec.next_questions]

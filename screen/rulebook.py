@@ -7,6 +7,7 @@ each located as ``file:line:column``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from importlib import resources
@@ -28,7 +29,7 @@ def default_rules_path() -> Path:
     env = os.environ.get("HTSCREEN_RULES")
     if env:
         return Path(env)
-    packaged = resources.files("screen").joinpath("data", "indicators.yaml")
+    packaged = resources.files("screen").joinpath("data").joinpath("indicators.yaml")
     if packaged.is_file():
         return Path(str(packaged))
     return Path(__file__).resolve().parent.parent / "indicators.yaml"
@@ -73,7 +74,7 @@ def parse_rulebook(data: bytes, source: str) -> Rulebook:
     if reader.problems or rulebook is None:
         raise RulebookError(_sorted(reader.problems))
     warnings = tuple(str(w) for w in _sorted(reader.warnings))
-    return Rulebook(**{**_fields(rulebook), "warnings": warnings})
+    return dataclasses.replace(rulebook, warnings=warnings)
 
 
 def _build(reader: Reader, root: Node, sha256: str) -> Rulebook | None:
@@ -100,12 +101,6 @@ def _build(reader: Reader, root: Node, sha256: str) -> Rulebook | None:
         languages=languages, lexicon=lexicon, cues=cues, indicators=indicators,
         questions=questions, opening=opening, flows=flows, decision=decision,
     )
-
-
-def _fields(rulebook: Rulebook) -> dict[str, object]:
-    names = ("source", "sha256", "version", "title", "languages", "lexicon", "cues",
-             "indicators", "questions", "opening", "flows", "decision")
-    return {name: getattr(rulebook, name) for name in names}
 
 
 def _sorted(problems: list[Problem]) -> tuple[Problem, ...]:

@@ -1,11 +1,11 @@
 """One linear-time pass over a text for many expressions at once (Hyperscan).
 
-Two scanners are built from a rulebook: a *gate* scanner that tells, for a whole
-note, which patterns have every one of their required words (quiet word-set
-expressions joined by Hyperscan logical combinations, so only the candidate
-patterns are reported), and a small *regex* scanner for the built-in age
-expressions and any expert regexes (compiled with start-of-match tracking). Neither can backtrack, so no input or rulebook can make a scan slow.
-Compiled databases are cached on disk, keyed by their expressions.
+Three uses: a *literal* scanner over the required words of every pattern (which
+patterns can match this note at all), small *probe* scanners that answer
+whether one pattern matches, and a *regex* scanner for the built-in age
+expressions and expert regexes (with start-of-match tracking). None can
+backtrack, so no input or rulebook can make a scan slow. Compiled databases are
+cached on disk, keyed by their expressions.
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from typing import Any
 
 import hyperscan
 
-REGEX_FLAGS = (
-    hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
-)
+REGEX_FLAGS = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
 PROBE_FLAGS = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH
 """For yes/no questions: no start offsets, one report per expression."""
 Hit = tuple[int, int, int]
@@ -44,8 +42,13 @@ def check_expert_regex(expression: str) -> None:
 class Scanner:
     """A compiled multi-expression scanner over normalised text."""
 
-    def __init__(self, expressions: Sequence[str], literal: bool,
-                 cache_dir: Path | None = None, flags: Sequence[int] | None = None) -> None:
+    def __init__(
+        self,
+        expressions: Sequence[str],
+        literal: bool,
+        cache_dir: Path | None = None,
+        flags: Sequence[int] | None = None,
+    ) -> None:
         self.expressions = tuple(expressions)
         self.literal = literal
         self.flags = tuple(flags) if flags is not None else None
@@ -57,8 +60,9 @@ class Scanner:
         if not self.expressions:
             return []
         found: set[int] = set()
-        self._database.scan(text.encode("utf-8"),
-                            match_event_handler=lambda ident, *_: found.add(ident))
+        self._database.scan(
+            text.encode("utf-8"), match_event_handler=lambda ident, *_: found.add(ident)
+        )
         return list(found)
 
     def scan(self, text: str) -> list[Hit]:
@@ -97,12 +101,19 @@ def _to_chars(data: bytes, raw: dict[tuple[int, int], int]) -> list[Hit]:
     return [(ident, mapping[start], mapping[end]) for (ident, start), end in raw.items()]
 
 
-def _load_or_compile(expressions: tuple[str, ...], literal: bool, cache_dir: Path | None,
-                     flags: tuple[int, ...] | None = None) -> Any:
+def _load_or_compile(
+    expressions: tuple[str, ...],
+    literal: bool,
+    cache_dir: Path | None,
+    flags: tuple[int, ...] | None = None,
+) -> Any:
     if not expressions:
         return None
-    key = hashlib.sha256(("L" if literal else "R").encode() + repr(flags).encode()
-                         + "\x00".join(expressions).encode("utf-8")).hexdigest()[:32]
+    key = hashlib.sha256(
+        ("L" if literal else "R").encode()
+        + repr(flags).encode()
+        + "\x00".join(expressions).encode("utf-8")
+    ).hexdigest()[:32]
     version = getattr(hyperscan, "__version__", "0")
     cached = cache_dir / f"scanner-{version}-{key}.hsdb" if cache_dir else None
     if cached is not None and cached.is_file():
@@ -118,15 +129,20 @@ def _load_or_compile(expressions: tuple[str, ...], literal: bool, cache_dir: Pat
     return database
 
 
-def _compile(expressions: tuple[str, ...], literal: bool,
-             flags: tuple[int, ...] | None = None) -> Any:
+def _compile(
+    expressions: tuple[str, ...], literal: bool, flags: tuple[int, ...] | None = None
+) -> Any:
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     encoded = [expression.encode("utf-8") for expression in expressions]
     default = 0 if literal else REGEX_FLAGS
     try:
-        database.compile(expressions=encoded, ids=list(range(len(encoded))),
-                         elements=len(encoded), flags=list(flags or [default] * len(encoded)),
-                         literal=literal)
+        database.compile(
+            expressions=encoded,
+            ids=list(range(len(encoded))),
+            elements=len(encoded),
+            flags=list(flags or [default] * len(encoded)),
+            literal=literal,
+        )
     except hyperscan.error as exc:
         culprit = _find_culprit(expressions) if len(expressions) > 1 else expressions[0]
         raise RegexRejected(f"{str(exc).rstrip('.')} (expression: {culprit[:120]})") from None

@@ -22,8 +22,17 @@ from screen.model import (
 from screen.schema import KEBAB, Reader
 from screen.yamlsafe import Node
 
-INDICATOR_REQUIRED = ("id", "category", "title", "description", "element", "dimension",
-                      "weight", "offences", "sources")
+INDICATOR_REQUIRED = (
+    "id",
+    "category",
+    "title",
+    "description",
+    "element",
+    "dimension",
+    "weight",
+    "offences",
+    "sources",
+)
 INDICATOR_OPTIONAL = ("weights", "exploitation", "triggers", "htcds", "patterns", "examples")
 PATTERN_KINDS = ("phrase", "near", "regex")
 PATTERN_OPTIONS = ("within", "lang", "slang", "note")
@@ -34,15 +43,20 @@ def read_lexicon(reader: Reader, node: Node | None) -> tuple[LexiconList, ...]:
     """Read the ``lexicon`` mapping of named term lists."""
     if node is None:
         return ()
-    fields = reader.mapping(node, "lexicon", (), tuple(node.value) if isinstance(node.value, dict) else ())
+    fields = reader.mapping(
+        node, "lexicon", (), tuple(node.value) if isinstance(node.value, dict) else ()
+    )
     if fields is None:
         return ()
     lists = []
     for name, item in fields.items():
         where = f"lexicon list '{name}'"
         if not KEBAB.fullmatch(name):
-            reader.error(node.keys[name], f"{where}: the name is not lower-case kebab-case",
-                         "rename it, e.g. 'holder' or 'travel-cost'")
+            reader.error(
+                node.keys[name],
+                f"{where}: the name is not lower-case kebab-case",
+                "rename it, e.g. 'holder' or 'travel-cost'",
+            )
         entry = reader.mapping(item, where, ("terms",), ("description",))
         if entry is None:
             continue
@@ -83,8 +97,11 @@ def read_indicators(reader: Reader, node: Node | None) -> tuple[Indicator, ...]:
         id_node = item.value["id"]
         if indicator.id in seen:
             first = seen[indicator.id]
-            reader.error(id_node, f"duplicate indicator id '{indicator.id}' (first at line "
-                         f"{first.line})", "give each indicator its own id")
+            reader.error(
+                id_node,
+                f"duplicate indicator id '{indicator.id}' (first at line {first.line})",
+                "give each indicator its own id",
+            )
             continue
         seen[indicator.id] = id_node
         indicators.append(indicator)
@@ -117,24 +134,38 @@ def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
     weights = _weights(reader, get("weights"), where)
     exploitation = "any"
     if "exploitation" in fields:
-        exploitation = reader.choice(get("exploitation"), f"{where} exploitation", EXPLOITATIONS) or "any"
+        exploitation = (
+            reader.choice(get("exploitation"), f"{where} exploitation", EXPLOITATIONS) or "any"
+        )
     triggers = frozenset(reader.choices(get("triggers"), f"{where} triggers", TRIGGERS))
     offences = tuple(reader.choices(get("offences"), f"{where} offences", OFFENCES))
     htcds = reader.choice(get("htcds"), f"{where} htcds", HTCDS) if "htcds" in fields else ""
     sources = tuple(v for v, _ in reader.strings(get("sources"), f"{where} sources"))
     if "sources" in fields and not sources:
-        reader.error(fields["sources"], f"{where} names no source", "cite an instrument and section")
+        reader.error(
+            fields["sources"], f"{where} names no source", "cite an instrument and section"
+        )
     patterns = tuple(_patterns(reader, get("patterns"), where))
     matches, no_matches = _examples(reader, item, get("examples"), where, bool(patterns))
     if ident is None or any(v is None for v in values.values()):
         return None
     return Indicator(
-        id=ident, category=str(values["category"]), title=str(values["title"]).strip(),
+        id=ident,
+        category=str(values["category"]),
+        title=str(values["title"]).strip(),
         description=" ".join(str(values["description"]).split()),
-        element=str(values["element"]), dimension=str(values["dimension"]),
-        weight=str(values["weight"]), weights=weights, exploitation=exploitation,
-        triggers=triggers, offences=offences, htcds=htcds or "", sources=sources,
-        patterns=patterns, match_examples=matches, no_match_examples=no_matches,
+        element=str(values["element"]),
+        dimension=str(values["dimension"]),
+        weight=str(values["weight"]),
+        weights=weights,
+        exploitation=exploitation,
+        triggers=triggers,
+        offences=offences,
+        htcds=htcds or "",
+        sources=sources,
+        patterns=patterns,
+        match_examples=matches,
+        no_match_examples=no_matches,
     )
 
 
@@ -167,15 +198,21 @@ def _pattern(reader: Reader, item: Node, where: str) -> Pattern | None:
         return None
     kinds = [kind for kind in PATTERN_KINDS if kind in fields]
     if len(kinds) != 1:
-        reader.error(item, f"{where} must have exactly one of phrase, near or regex",
-                     "split it into separate patterns" if kinds else "add 'phrase:'")
+        reader.error(
+            item,
+            f"{where} must have exactly one of phrase, near or regex",
+            "split it into separate patterns" if kinds else "add 'phrase:'",
+        )
         return None
     kind = kinds[0]
     if kind == "near":
         parts = tuple(v for v, _ in reader.strings(fields["near"], f"{where} near"))
         if len(parts) < 2:
-            reader.error(fields["near"], f"{where}: 'near' needs at least two phrases",
-                         "use 'phrase:' for a single phrase")
+            reader.error(
+                fields["near"],
+                f"{where}: 'near' needs at least two phrases",
+                "use 'phrase:' for a single phrase",
+            )
             return None
     else:
         text = reader.string(fields[kind], f"{where} {kind}")
@@ -183,8 +220,9 @@ def _pattern(reader: Reader, item: Node, where: str) -> Pattern | None:
             return None
         parts = (text,)
     if "within" in fields and kind != "near":
-        reader.error(fields["within"], f"{where}: 'within' only applies to 'near' patterns",
-                     "remove it")
+        reader.error(
+            fields["within"], f"{where}: 'within' only applies to 'near' patterns", "remove it"
+        )
     within = reader.integer(fields.get("within"), f"{where} within", 1, 30) or 8
     slang = bool(reader.boolean(fields.get("slang"), f"{where} slang"))
     lang = reader.string(fields.get("lang"), f"{where} lang") or ""
@@ -197,8 +235,11 @@ def _examples(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if node is None:
         if needed:
-            reader.error(item, f"{where} has patterns but no examples",
-                         "add 'examples:' with 'match:' and 'no_match:' sentences")
+            reader.error(
+                item,
+                f"{where} has patterns but no examples",
+                "add 'examples:' with 'match:' and 'no_match:' sentences",
+            )
         return (), ()
     fields = reader.mapping(node, f"{where} examples", ("match", "no_match"))
     if fields is None:
@@ -207,7 +248,10 @@ def _examples(
     for key in ("match", "no_match"):
         values = tuple(v for v, _ in reader.strings(fields.get(key), f"{where} examples {key}"))
         if key in fields and len(values) < MIN_EXAMPLES:
-            reader.error(fields[key], f"{where} has {len(values)} '{key}' example(s)",
-                         f"give at least {MIN_EXAMPLES}")
+            reader.error(
+                fields[key],
+                f"{where} has {len(values)} '{key}' example(s)",
+                f"give at least {MIN_EXAMPLES}",
+            )
         result.append(values)
     return result[0], result[1]

@@ -21,16 +21,30 @@ from screen.report import answers_table, emergency_panel, recommendation_panel, 
 
 
 class Prompter(Protocol):
-    """What the session needs from a front end."""
+    """What the session needs from a front end (see screen.prompting.TerminalPrompter)."""
 
-    def show(self, renderable: Any) -> None: ...
-    def pause(self) -> None: ...
-    def choose_offence(self, flows: tuple[OffenceFlow, ...]) -> str: ...
-    def text(self, prompt: str) -> str: ...
-    def confirm(self, prompt: str) -> bool: ...
-    def ask(self, question: Question, lang: str, position: tuple[int, int],
-            previous: str = "") -> Action: ...
-    def review(self, table: Any, count: int) -> Action: ...
+    def show(self, renderable: Any) -> None:
+        """Display something."""
+
+    def pause(self) -> None:
+        """Wait for the officer to continue."""
+
+    def choose_offence(self, flows: tuple[OffenceFlow, ...]) -> str:
+        """Let the officer pick the cover offence."""
+
+    def text(self, prompt: str) -> str:
+        """Read a line of free text."""
+
+    def confirm(self, prompt: str) -> bool:
+        """Ask the officer a yes/no question."""
+
+    def ask(
+        self, question: Question, lang: str, position: tuple[int, int], previous: str = ""
+    ) -> Action:
+        """Ask one interview question."""
+
+    def review(self, table: Any, count: int) -> Action:
+        """Show every answer; return finish, quit or change."""
 
 
 @dataclass(frozen=True, slots=True)

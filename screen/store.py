@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -49,10 +50,8 @@ def write_private(path: Path, text: str) -> None:
 
 
 def _remove(temp: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(temp)
-    except OSError:
-        pass
 
 
 def save_json(path: Path, data: dict[str, Any]) -> None:
@@ -68,7 +67,7 @@ def load_json(path: Path) -> dict[str, Any]:
         raise InputError(f"no saved interview at {path}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         raise InputError(f"the saved interview {path} cannot be read; it may be damaged") from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("answers", []), list):
         raise InputError(f"{path} is not a saved interview")
     return data
 

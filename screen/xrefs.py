@@ -28,7 +28,8 @@ def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
     _check_questions(reader, top.get("questions"), rulebook, declared)
     _check_interview(reader, top.get("interview"), root, rulebook)
     _check_decision(reader, top["decision"], rulebook)
-    fairness.check(reader, top, rulebook)
+    if "indicators" in top:  # fairness.check reads that section unguarded
+        fairness.check(reader, top, rulebook)
 
 
 def _check_lexicon(
@@ -39,8 +40,11 @@ def _check_lexicon(
             compiler.lexicon_expression(entry.name)
         except PatternSyntaxError as exc:
             assert node is not None
-            reader.error(node.value[entry.name], f"lexicon list '{entry.name}': {exc}",
-                         "fix the term; see the pattern language in docs/rulebook.md")
+            reader.error(
+                node.value[entry.name],
+                f"lexicon list '{entry.name}': {exc}",
+                "fix the term; see the pattern language in docs/rulebook.md",
+            )
 
 
 def _check_cues(
@@ -54,15 +58,16 @@ def _check_cues(
                 compiler.compile(term)
             except PatternSyntaxError as exc:
                 assert node is not None
-                reader.error(node.value[index], f"cue group {index + 1} term '{term}': {exc}",
-                             "fix the term")
+                reader.error(
+                    node.value[index], f"cue group {index + 1} term '{term}': {exc}", "fix the term"
+                )
 
 
 def by_id(node: Node | None) -> dict[str, Node]:
     """Map each entry of a list node to its id (entries without a text id are left out)."""
     if node is None or not isinstance(node.value, list):
         return {}
-    found = {}
+    found: dict[str, Node] = {}
     for item in node.value:
         if isinstance(item.value, dict) and "id" in item.value:
             found.setdefault(str(item.value["id"].value), item)
@@ -96,11 +101,17 @@ def _check_patterns(
                     for part in pattern.parts:
                         compiler.compile(part)
             except PatternSyntaxError as exc:
-                reader.error(pattern_node, f"{where}: {exc}",
-                             "fix the phrase; see the pattern language in docs/rulebook.md")
+                reader.error(
+                    pattern_node,
+                    f"{where}: {exc}",
+                    "fix the phrase; see the pattern language in docs/rulebook.md",
+                )
             except RegexRejected as exc:
-                reader.error(pattern_node, f"{where}: the regex is refused: {exc}",
-                             "write a phrase instead, or a regex Hyperscan accepts")
+                reader.error(
+                    pattern_node,
+                    f"{where}: the regex is refused: {exc}",
+                    "write a phrase instead, or a regex Hyperscan accepts",
+                )
 
 
 def _check_questions(
@@ -121,37 +132,55 @@ def _check_questions(
             _check_when(reader, fields["when"], question, rulebook, orders)
 
 
-def _check_sets(reader: Reader, node: Node, question: Question, rulebook: Rulebook,
-                declared: frozenset[str] = frozenset()) -> None:
+def _check_sets(
+    reader: Reader,
+    node: Node,
+    question: Question,
+    rulebook: Rulebook,
+    declared: frozenset[str] = frozenset(),
+) -> None:
     allowed = question.allowed_values()
     for answer, ids in question.sets:
         where = f"question '{question.id}' sets '{answer}'"
         if answer not in allowed:
-            reader.error(node.keys[answer], f"{where}: '{answer}' is not an answer this "
-                         "question can get", "allowed: " + ", ".join(allowed or ("(none)",)))
+            reader.error(
+                node.keys[answer],
+                f"{where}: '{answer}' is not an answer this question can get",
+                "allowed: " + ", ".join(allowed or ("(none)",)),
+            )
         for position, indicator_id in enumerate(ids):
             if not rulebook.has_indicator(indicator_id) and indicator_id not in declared:
-                reader.error(node.value[answer].value[position],
-                             f"{where}: there is no indicator '{indicator_id}'",
-                             "use an id from the indicators list")
+                reader.error(
+                    node.value[answer].value[position],
+                    f"{where}: there is no indicator '{indicator_id}'",
+                    "use an id from the indicators list",
+                )
 
 
 def _check_when(
-    reader: Reader, node: Node, question: Question, rulebook: Rulebook,
+    reader: Reader,
+    node: Node,
+    question: Question,
+    rulebook: Rulebook,
     orders: dict[str, list[str]],
 ) -> None:
     try:
         tree = conditions.parse(question.when)
     except ConditionError as exc:
-        reader.error((node.line, node.column + exc.position),
-                     f"question '{question.id}' when: {exc}",
-                     "see the when-condition language in docs/rulebook.md")
+        reader.error(
+            (node.line, node.column + exc.position),
+            f"question '{question.id}' when: {exc}",
+            "see the when-condition language in docs/rulebook.md",
+        )
         return
     known = {q.id: q for q in rulebook.questions}
     for name, literals in conditions.references(tree):
         if name not in known:
-            reader.error(node, f"question '{question.id}' when: no question '{name}'",
-                         "name a question asked earlier")
+            reader.error(
+                node,
+                f"question '{question.id}' when: no question '{name}'",
+                "name a question asked earlier",
+            )
             continue
         _check_order(reader, node, question, name, orders)
         _check_literals(reader, node, question, known[name], literals)
@@ -161,24 +190,41 @@ def _check_order(
     reader: Reader, node: Node, question: Question, name: str, orders: dict[str, list[str]]
 ) -> None:
     for offence, order in orders.items():
-        if question.id in order and (name not in order or order.index(name) > order.index(question.id)):
-            reader.error(node, f"question '{question.id}' when: '{name}' is not asked before "
-                         f"it in the {offence} interview", f"move the question after '{name}' "
-                         "or give both the same offences")
+        if question.id in order and (
+            name not in order or order.index(name) > order.index(question.id)
+        ):
+            reader.error(
+                node,
+                f"question '{question.id}' when: '{name}' is not asked before "
+                f"it in the {offence} interview",
+                f"move the question after '{name}' or give both the same offences",
+            )
             return
 
 
 def _check_literals(
-    reader: Reader, node: Node, question: Question, other: Question, literals: tuple[conditions.Literal, ...]
+    reader: Reader,
+    node: Node,
+    question: Question,
+    other: Question,
+    literals: tuple[conditions.Literal, ...],
 ) -> None:
     allowed = other.allowed_values()
     for literal in literals:
         if other.type == "number" and not literal.numeric:
-            reader.error(node, f"question '{question.id}' when: '{other.id}' is a number "
-                         f"question, compared with '{literal.value}'", "compare it with a number")
+            reader.error(
+                node,
+                f"question '{question.id}' when: '{other.id}' is a number "
+                f"question, compared with '{literal.value}'",
+                "compare it with a number",
+            )
         elif allowed and not literal.numeric and literal.value not in (*allowed, *SPECIAL_ANSWERS):
-            reader.error(node, f"question '{question.id}' when: '{other.id}' never has the "
-                         f"answer '{literal.value}'", "allowed: " + ", ".join(allowed))
+            reader.error(
+                node,
+                f"question '{question.id}' when: '{other.id}' never has the "
+                f"answer '{literal.value}'",
+                "allowed: " + ", ".join(allowed),
+            )
 
 
 def _listed(node: Node | None, key: str) -> list[tuple[str, Node]]:
@@ -192,9 +238,13 @@ def _listed(node: Node | None, key: str) -> list[tuple[str, Node]]:
     child = node.value.get(key)
     if child is None or not isinstance(child.value, list):
         return []
-    return [(str(item.value), item) for item in child.value
-            if isinstance(item.value, (str, int, float)) and not isinstance(item.value, bool)
-            and str(item.value).strip()]
+    return [
+        (str(item.value), item)
+        for item in child.value
+        if isinstance(item.value, (str, int, float))
+        and not isinstance(item.value, bool)
+        and str(item.value).strip()
+    ]
 
 
 def _check_interview(reader: Reader, node: Node | None, root: Node, rulebook: Rulebook) -> None:
@@ -214,24 +264,34 @@ def _check_interview(reader: Reader, node: Node | None, root: Node, rulebook: Ru
     flows = {flow.offence: flow for flow in rulebook.flows}
     for offence in OFFENCES:
         if offence not in flows:
-            reader.error(offences_node, f"interview has no entry for the offence '{offence}'",
-                         f"add '{offence}:' with a title and focus questions")
+            reader.error(
+                offences_node,
+                f"interview has no entry for the offence '{offence}'",
+                f"add '{offence}:' with a title and focus questions",
+            )
             continue
         flow_node = offences_node.value[offence]
         for indicator_id, item in _listed(flow_node, "context"):
             if not rulebook.has_indicator(indicator_id):
-                reader.error(item, f"interview {offence} context: no indicator "
-                             f"'{indicator_id}'", "name an indicator id")
+                reader.error(
+                    item,
+                    f"interview {offence} context: no indicator '{indicator_id}'",
+                    "name an indicator id",
+                )
         for qid, item in _listed(flow_node, "focus"):
             if qid not in known:
-                reader.error(item, f"interview {offence} focus: no question '{qid}'",
-                             "name a question id")
+                reader.error(
+                    item, f"interview {offence} focus: no question '{qid}'", "name a question id"
+                )
         short = asking_order(rulebook, offence, "short")
         if len(short) > SHORT_FORM_LIMIT:
             focus_node = flow_node.value.get("focus", flow_node)
-            reader.error(focus_node, f"the short form for '{offence}' has {len(short)} "
-                         f"questions, over the limit of {SHORT_FORM_LIMIT}",
-                         "mark some of them 'form: full'")
+            reader.error(
+                focus_node,
+                f"the short form for '{offence}' has {len(short)} "
+                f"questions, over the limit of {SHORT_FORM_LIMIT}",
+                "mark some of them 'form: full'",
+            )
 
 
 def _check_decision(reader: Reader, node: Node, rulebook: Rulebook) -> None:
@@ -239,16 +299,23 @@ def _check_decision(reader: Reader, node: Node, rulebook: Rulebook) -> None:
     fields = node.value
     names = [j.name for j in decision.jurisdictions]
     if decision.jurisdiction not in names and "jurisdiction" in fields:
-        reader.error(fields["jurisdiction"], f"decision jurisdiction '{decision.jurisdiction}' "
-                     "is not defined", "allowed: " + ", ".join(names))
+        reader.error(
+            fields["jurisdiction"],
+            f"decision jurisdiction '{decision.jurisdiction}' is not defined",
+            "allowed: " + ", ".join(names),
+        )
     resources = {r.id for r in decision.resources}
     level_nodes = _aligned(node, "levels", len(decision.levels))
     for level, item in zip(decision.levels, level_nodes):
         for index, res in enumerate(level.resources):
             if res not in resources:
                 level_node = item.value["resources"].value[index]
-                reader.error(level_node, f"level {level.id}: no resource '{res}'",
-                             "define it under decision resources")
+                reader.error(
+                    level_node,
+                    f"level {level.id}: no resource '{res}'",
+                    "define it under decision resources",
+                )
     if not decision.dimension_rule and "dimension_rule" in fields:
-        reader.error(fields["dimension_rule"], "the dimension rule has no lines",
-                     "add e.g. '- {strong: 2}'")
+        reader.error(
+            fields["dimension_rule"], "the dimension rule has no lines", "add e.g. '- {strong: 2}'"
+        )

@@ -41,7 +41,7 @@ def _refuse_aliases(text: str) -> None:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(
                 problem="YAML anchors and aliases are not allowed in a rulebook",
-                problem_mark=event.start_mark,
+                problem_mark=event.start_mark,  # type: ignore[arg-type]
             )
 
 

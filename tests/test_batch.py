@@ -23,8 +23,9 @@ RULES = ("--rules", str(MINIMAL))
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "json", "table"])
 def test_golden_output_per_format(fmt: str, golden) -> None:
-    result = run_cli("batch", str(INPUTS / "small.csv"), str(INPUTS / "mixed.jsonl"),
-                     "--format", fmt, *RULES)
+    result = run_cli(
+        "batch", str(INPUTS / "small.csv"), str(INPUTS / "mixed.jsonl"), "--format", fmt, *RULES
+    )
     assert result.code == 4  # three records of mixed.jsonl cannot be read
     golden.check(f"batch/mixed.{fmt}", result.stdout.replace(str(DATA), "DATA"))
 
@@ -42,7 +43,7 @@ def test_evidence_spans_point_into_the_note() -> None:
     text = "V stated: mgr has her ppt and she is not allowed to leave."
     [row] = list(screen_texts([("n1", text)], load_rulebook(MINIMAL)))
     for item in row["indicators"]:
-        assert text[item["start"]:item["end"]] == item["snippet"]
+        assert text[item["start"] : item["end"]] == item["snippet"]
     assert row["level"] == "L3"
 
 
@@ -58,7 +59,8 @@ def test_redact_leaves_no_note_text(tmp_path: Path) -> None:
 
 def test_fail_on_and_min_level(tmp_path: Path) -> None:
     (tmp_path / "n.jsonl").write_text(
-        '{"id": "a", "text": "mgr has her ppt"}\n{"id": "b", "text": "all quiet"}\n')
+        '{"id": "a", "text": "mgr has her ppt"}\n{"id": "b", "text": "all quiet"}\n'
+    )
     args = ("batch", str(tmp_path / "n.jsonl"), "--format", "jsonl", *RULES)
     assert run_cli(*args).code == 0
     assert run_cli(*args, "--fail-on", "L3").code == 1
@@ -67,13 +69,16 @@ def test_fail_on_and_min_level(tmp_path: Path) -> None:
     assert [json.loads(line)["id"] for line in kept] == ["a"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--format", "xml"), "unknown format"),
-    (("--min-level", "L9"), "level from L0 to L5"),
-    (("--jobs", "0"), "--jobs"),
-    (("--resume",), "--resume needs --output"),
-    (("--jurisdiction", "mars"), "unknown jurisdiction"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--format", "xml"), "unknown format"),
+        (("--min-level", "L9"), "level from L0 to L5"),
+        (("--jobs", "0"), "--jobs"),
+        (("--resume",), "--resume needs --output"),
+        (("--jurisdiction", "mars"), "unknown jurisdiction"),
+    ],
+)
 def test_usage_errors_exit_2(args, message: str) -> None:
     result = run_cli("batch", str(INPUTS / "small.csv"), *args, *RULES)
     assert result.code == 2 and message in result.stderr
@@ -86,34 +91,61 @@ def test_missing_input_exits_4() -> None:
 
 def test_output_file_is_owner_only(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    assert run_cli("batch", str(INPUTS / "small.csv"), "-f", "jsonl", "-o", str(out), *RULES).code == 0
+    assert (
+        run_cli("batch", str(INPUTS / "small.csv"), "-f", "jsonl", "-o", str(out), *RULES).code == 0
+    )
     assert out.stat().st_mode & 0o777 == 0o600
     assert len(out.read_text().splitlines()) == 2
 
 
 def test_output_into_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    result = run_cli("batch", str(INPUTS / "small.csv"), "-f", "jsonl", "-o",
-                     str(tmp_path / "no" / "out.jsonl"), *RULES)
+    result = run_cli(
+        "batch",
+        str(INPUTS / "small.csv"),
+        "-f",
+        "jsonl",
+        "-o",
+        str(tmp_path / "no" / "out.jsonl"),
+        *RULES,
+    )
     assert result.code == 4 and "folder exists" in result.stderr
 
 
 def test_resume_after_partial_output_equals_one_run(tmp_path: Path) -> None:
     source = tmp_path / "n.jsonl"
-    source.write_text("".join(json.dumps({"id": f"n{i}", "text": f"note {i} mgr has her ppt"
-                                          if i % 3 else f"note {i}"}) + "\n" for i in range(50)))
+    source.write_text(
+        "".join(
+            json.dumps(
+                {"id": f"n{i}", "text": f"note {i} mgr has her ppt" if i % 3 else f"note {i}"}
+            )
+            + "\n"
+            for i in range(50)
+        )
+    )
     full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
     assert run_cli("batch", str(source), "-f", "jsonl", "-o", str(full), *RULES).code == 0
     lines = full.read_bytes().splitlines(keepends=True)
     part.write_bytes(b"".join(lines[:17]) + lines[17][:25])  # a killed run: one half record
-    assert run_cli("batch", str(source), "-f", "jsonl", "-o", str(part), "--resume", *RULES).code == 0
+    assert (
+        run_cli("batch", str(source), "-f", "jsonl", "-o", str(part), "--resume", *RULES).code == 0
+    )
     assert part.read_bytes() == full.read_bytes()
 
 
 def test_jobs_2_gives_the_same_output_in_order(tmp_path: Path) -> None:
     source = tmp_path / "n.jsonl"
-    source.write_text("".join(json.dumps({"id": f"n{i}", "text": ("boss has her ppt "
-                                          if i % 7 == 0 else "quiet ") * (i % 5 + 1)}) + "\n"
-                              for i in range(700)))
+    source.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"n{i}",
+                    "text": ("boss has her ppt " if i % 7 == 0 else "quiet ") * (i % 5 + 1),
+                }
+            )
+            + "\n"
+            for i in range(700)
+        )
+    )
     one = run_cli("batch", str(source), "-f", "jsonl", *RULES)
     two = run_cli("batch", str(source), "-f", "jsonl", "--jobs", "2", *RULES)
     assert one.code == two.code == 0 and one.stdout == two.stdout
@@ -123,8 +155,9 @@ def test_sigint_leaves_whole_records_and_resume_completes(tmp_path: Path) -> Non
     source = tmp_path / "big.jsonl"
     with source.open("w") as handle:
         for i in range(20000):
-            handle.write(json.dumps({"id": f"n{i}", "text": "V said the boss has her ppt. " * 8})
-                         + "\n")
+            handle.write(
+                json.dumps({"id": f"n{i}", "text": "V said the boss has her ppt. " * 8}) + "\n"
+            )
     out, full = tmp_path / "out.jsonl", tmp_path / "full.jsonl"
     base = [sys.executable, "-m", "screen", "batch", str(source), "-f", "jsonl", *RULES]
     env = {**os.environ, "HTSCREEN_CACHE": str(tmp_path / "cache")}

@@ -33,9 +33,11 @@ class ReferenceMatcher(Matcher):
         found = self._verify(norm, every, clauses)
         for rule in self.plan.rules:
             if rule.kind == "regex":
-                found += [(rule.indicator, m.span(), rule.slang)
-                          for m in re.finditer(rule.parts[0], norm, re.IGNORECASE)
-                          if m.end() > m.start()]
+                found += [
+                    (rule.indicator, m.span(), rule.slang)
+                    for m in re.finditer(rule.parts[0], norm, re.IGNORECASE)
+                    if m.end() > m.start()
+                ]
         evidence = self._evidence(text, note_id, found, _context(self, norm, clauses))
         return ScanResult(evidence, ())
 
@@ -47,8 +49,7 @@ def _context(matcher, norm, clauses):
 
 
 def signature(result: ScanResult) -> set[tuple[str, str, int, int]]:
-    return {(e.indicator, e.status.value, e.start, e.end) for e in result.evidence
-            if e.age is None}
+    return {(e.indicator, e.status.value, e.start, e.end) for e in result.evidence if e.age is None}
 
 
 @pytest.fixture(scope="module")

@@ -25,13 +25,18 @@ def test_one_medium_and_many_weak_is_not_positive() -> None:
     assert not dimension_positive(Counts(0, 1, 10))
 
 
-@pytest.mark.parametrize(("counts", "text"), [
-    (Counts(1, 0, 0), "one more medium or weak indicator or one more strong indicator"),
-    (Counts(0, 2, 0), "one more medium indicator or one more strong indicator or one more weak"
-                      " indicator"),
-    (Counts(0, 0, 3), "one more strong indicator"),
-    (Counts(0, 1, 0), "one more strong indicator"),
-    (Counts(2, 0, 0), ""),
-])
+@pytest.mark.parametrize(
+    ("counts", "text"),
+    [
+        (Counts(1, 0, 0), "one more medium or weak indicator or one more strong indicator"),
+        (
+            Counts(0, 2, 0),
+            "one more medium indicator or one more strong indicator or one more weak indicator",
+        ),
+        (Counts(0, 0, 3), "one more strong indicator"),
+        (Counts(0, 1, 0), "one more strong indicator"),
+        (Counts(2, 0, 0), ""),
+    ],
+)
 def test_what_is_missing(counts: Counts, text: str) -> None:
     assert what_is_missing(counts) == text

@@ -16,33 +16,84 @@ def ev(*ids: str, status: Status = Status.PRESENT, age: int | None = None) -> li
 
 HARD_CASES = {
     "1-negated-mention": (
-        ev("documents-held-by-other", "not-free-to-leave", status=Status.NEGATED), "L5"),
+        ev("documents-held-by-other", "not-free-to-leave", status=Status.NEGATED),
+        "L5",
+    ),
     "2-adult-sex-work-no-control": (ev("commercial-sex-act") + ev("online-ads"), "L4"),
     "3-minor-survival-sex-voluntary": (
-        ev("survival-sex", "older-partner-gifts") + ev("age-under-18", age=16), "L1"),
+        ev("survival-sex", "older-partner-gifts") + ev("age-under-18", age=16),
+        "L1",
+    ),
     "4-wage-theft-only": (ev("wages-withheld", "labour-dispute"), "L4"),
     "5-wage-theft-with-legal-process": (
-        ev("wages-withheld", "labour-dispute", "documents-held-by-other", "threats-authorities",
-           "debt-bondage", "wage-deductions"), "L2"),
+        ev(
+            "wages-withheld",
+            "labour-dispute",
+            "documents-held-by-other",
+            "threats-authorities",
+            "debt-bondage",
+            "wage-deductions",
+        ),
+        "L2",
+    ),
     "6-dv-that-is-sex-trafficking": (
-        ev("intimate-partner-violence", "physical-violence", "punished-for-quota",
-           "third-party-arranges-sex", "commercial-sex-act", "earnings-taken"), "L2"),
+        ev(
+            "intimate-partner-violence",
+            "physical-violence",
+            "punished-for-quota",
+            "third-party-arranges-sex",
+            "commercial-sex-act",
+            "earnings-taken",
+        ),
+        "L2",
+    ),
     "7-ambiguous-age": (
-        ev("commercial-sex-act", "age-appears-young", "no-identity-documents",
-           "phones-keycards-cash"), "L1"),
+        ev(
+            "commercial-sex-act",
+            "age-appears-young",
+            "no-identity-documents",
+            "phones-keycards-cash",
+        ),
+        "L1",
+    ),
     "8-wrong-person": (ev("documents-held-by-other", status=Status.OTHER_PERSON), "L5"),
     "9a-smuggling-that-ended": (ev("irregular-status", "brought-by-third-party"), "L5"),
     "9b-smuggling-turned-bondage": (
-        ev("travel-smuggling-debt", "debt-bondage", "debt-growing", "threats-to-family",
-           "wages-withheld", "excessive-hours"), "L2"),
+        ev(
+            "travel-smuggling-debt",
+            "debt-bondage",
+            "debt-growing",
+            "threats-to-family",
+            "wages-withheld",
+            "excessive-hours",
+        ),
+        "L2",
+    ),
     "10-forced-criminality": (
-        ev("forced-criminality", "hands-over-crime-proceeds", "travel-smuggling-debt",
-           "physical-violence", "punished-for-quota"), "L2"),
+        ev(
+            "forced-criminality",
+            "hands-over-crime-proceeds",
+            "travel-smuggling-debt",
+            "physical-violence",
+            "punished-for-quota",
+        ),
+        "L2",
+    ),
     "11-domestic-servitude-child": (
-        ev("domestic-servitude", "isolated", "age-school") + ev("age-under-18", age=14), "L1"),
+        ev("domestic-servitude", "isolated", "age-school") + ev("age-under-18", age=14),
+        "L1",
+    ),
     "12-initial-consent-later-control": (
-        ev("not-free-to-leave", "documents-held-by-other", "lives-at-workplace",
-           "commercial-sex-act", "earnings-taken", "venue-commercial-sex"), "L2"),
+        ev(
+            "not-free-to-leave",
+            "documents-held-by-other",
+            "lives-at-workplace",
+            "commercial-sex-act",
+            "earnings-taken",
+            "venue-commercial-sex",
+        ),
+        "L2",
+    ),
 }
 
 
@@ -79,8 +130,12 @@ def test_immigration_status_alone_decides_nothing(shipped) -> None:
 
 
 def test_emergency_overrides_everything(shipped) -> None:
-    assert decide(shipped, ev("immediate-danger", "commercial-sex-act") + ev(
-        "age-under-18", age=15)).level == "L0"
+    assert (
+        decide(
+            shipped, ev("immediate-danger", "commercial-sex-act") + ev("age-under-18", age=15)
+        ).level
+        == "L0"
+    )
 
 
 def test_explanations_name_dimensions_and_missing(shipped) -> None:
@@ -93,8 +148,14 @@ def test_explanations_name_dimensions_and_missing(shipped) -> None:
 
 
 def test_palermo_counts_vulnerability_as_means(shipped) -> None:
-    evidence = ev("irregular-status", "dependent-on-employer", "isolated", "excessive-hours",
-                  "wages-withheld", "degrading-housing")
+    evidence = ev(
+        "irregular-status",
+        "dependent-on-employer",
+        "isolated",
+        "excessive-hours",
+        "wages-withheld",
+        "degrading-housing",
+    )
     assert decide(shipped, evidence, jurisdiction="us-federal").level == "L3"
     assert decide(shipped, evidence, jurisdiction="palermo").level == "L2"
 
@@ -109,7 +170,8 @@ def test_next_questions_rank_decisive_first(shipped) -> None:
 
 def test_declined_and_unknown_never_count(shipped) -> None:
     evidence = ev("documents-held-by-other", status=Status.DECLINED) + ev(
-        "not-free-to-leave", status=Status.UNKNOWN)
+        "not-free-to-leave", status=Status.UNKNOWN
+    )
     assert decide(shipped, evidence).level == "L5"
 
 
@@ -117,7 +179,9 @@ def _ids(shipped) -> list[str]:
     return [i.id for i in shipped.indicators]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_adding_evidence_never_lowers_the_level(shipped, data) -> None:
     ids = _ids(shipped)
@@ -128,7 +192,9 @@ def test_adding_evidence_never_lowers_the_level(shipped, data) -> None:
     assert LEVEL_ORDER.index(after) <= LEVEL_ORDER.index(before)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_minor_with_commercial_sex_is_l1_or_emergency(shipped, data) -> None:
     ids = _ids(shipped)
@@ -138,17 +204,26 @@ def test_minor_with_commercial_sex_is_l1_or_emergency(shipped, data) -> None:
     assert level_of(shipped, evidence) in ("L0", "L1")
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_weak_only_never_reaches_l2(shipped, data) -> None:
-    weak = [i.id for i in shipped.indicators
-            if all(i.weight_for(p) == "weak" for p in ("adult_labour", "adult_sex",
-                                                         "child_labour", "child_sex"))]
+    weak = [
+        i.id
+        for i in shipped.indicators
+        if all(
+            i.weight_for(p) == "weak"
+            for p in ("adult_labour", "adult_sex", "child_labour", "child_sex")
+        )
+    ]
     chosen = data.draw(st.lists(st.sampled_from(weak), max_size=12))
     assert level_of(shipped, ev(*chosen)) != "L2"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_deterministic_and_order_independent(shipped, data) -> None:
     chosen = data.draw(st.lists(st.sampled_from(_ids(shipped)), max_size=10))

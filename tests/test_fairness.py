@@ -17,8 +17,9 @@ SWAPS = ("Honduran", "Polish", "American", "Nigerian", "Filipino")
 NAMES = ("Maria", "Emily", "Aisha", "Olga", "Mei")
 PREFIXES = ("V1 is {}.", "RP described V1 as {}.")
 LANGUAGE = ("V1 speaks only Spanish.", "V1 speaks only English.", "Interview held in Mandarin.")
-_FOUND = re.compile(r"\b(" + "|".join(n for n in NATIONALITIES if n.isascii()) + r")\b",
-                    re.IGNORECASE)
+_FOUND = re.compile(
+    r"\b(" + "|".join(n for n in NATIONALITIES if n.isascii()) + r")\b", re.IGNORECASE
+)
 
 
 def rows() -> list[dict]:

@@ -4,20 +4,21 @@ from datetime import date
 
 import pytest
 
-from screen.model import Status
-
 
 def statuses(matcher, text: str) -> dict[str, str]:
     return {e.indicator: e.status.value for e in matcher.scan(text).evidence}
 
 
-@pytest.mark.parametrize("text", [
-    "mgr has her ppt",
-    "docs held by boss",
-    "The man who brought her keeps all her papers.",
-    "V stated: her employer kept her passport since arrival",
-    "El patrón tiene su pasaporte",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mgr has her ppt",
+        "docs held by boss",
+        "The man who brought her keeps all her papers.",
+        "V stated: her employer kept her passport since arrival",
+        "El patrón tiene su pasaporte",
+    ],
+)
 def test_proximity_fires_in_any_order(minimal_matcher, text: str) -> None:
     assert statuses(minimal_matcher, text).get("documents-held") == "present"
 
@@ -31,12 +32,15 @@ def test_proximity_respects_the_window(minimal_matcher) -> None:
     assert "documents-held" not in statuses(minimal_matcher, far)
 
 
-@pytest.mark.parametrize(("text", "status", "cue"), [
-    ("V denies the boss has her ID", "negated", "denies"),
-    ("Officers seized the passport the boss held", "other_person", "officers"),
-    ("She is afraid the boss might keep her passport", "hypothetical", "afraid"),
-    ("Years ago the boss held her passport", "historical", "years ago"),
-])
+@pytest.mark.parametrize(
+    ("text", "status", "cue"),
+    [
+        ("V denies the boss has her ID", "negated", "denies"),
+        ("Officers seized the passport the boss held", "other_person", "officers"),
+        ("She is afraid the boss might keep her passport", "hypothetical", "afraid"),
+        ("Years ago the boss held her passport", "historical", "years ago"),
+    ],
+)
 def test_cues_set_status(minimal_matcher, text: str, status: str, cue: str) -> None:
     found = [e for e in minimal_matcher.scan(text).evidence if e.indicator == "documents-held"]
     assert found and found[0].status.value == status
@@ -45,7 +49,8 @@ def test_cues_set_status(minimal_matcher, text: str, status: str, cue: str) -> N
 
 def test_own_words_never_negate(minimal_matcher) -> None:
     assert statuses(minimal_matcher, "V not allowed to leave the house")["not-free-to-leave"] == (
-        "present")
+        "present"
+    )
 
 
 def test_terminator_ends_negation_scope(minimal_matcher) -> None:
@@ -68,19 +73,22 @@ def test_offsets_refer_to_the_original_text(minimal_matcher) -> None:
     evidence = [e for e in minimal_matcher.scan(text).evidence if e.indicator == "documents-held"]
     assert evidence
     e = evidence[0]
-    assert text[e.start:e.end] == e.snippet
+    assert text[e.start : e.end] == e.snippet
     assert e.snippet.lower().startswith("patrón")
 
 
-@pytest.mark.parametrize(("text", "age"), [
-    ("V1 16 y/o female", 16),
-    ("juv (15) located in rm 12", 15),
-    ("V is 14yo", 14),
-    ("age: 13, located", 13),
-    ("V DOB 03/14/2009 per school ID", 16),
-    ("in 10th grade at [SCHOOL]", 15),
-    ("V (19 y/o) and V2 (16 y/o)", 16),
-])
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("V1 16 y/o female", 16),
+        ("juv (15) located in rm 12", 15),
+        ("V is 14yo", 14),
+        ("age: 13, located", 13),
+        ("V DOB 03/14/2009 per school ID", 16),
+        ("in 10th grade at [SCHOOL]", 15),
+        ("V (19 y/o) and V2 (16 y/o)", 16),
+    ],
+)
 def test_ages(minimal_matcher, text: str, age: int) -> None:
     result = minimal_matcher.scan(text, "n", date(2025, 6, 1))
     assert min(a.age for a in result.ages) == age
@@ -88,13 +96,16 @@ def test_ages(minimal_matcher, text: str, age: int) -> None:
     assert minors and minors[0].age == age
 
 
-@pytest.mark.parametrize("text", [
-    "S1 17 y/o was arrested",
-    "V has a 3 y/o son",
-    "her daughter 15 y/o was at school",
-    "V denies being 16 y/o",
-    "V is 34 y/o",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "S1 17 y/o was arrested",
+        "V has a 3 y/o son",
+        "her daughter 15 y/o was at school",
+        "V denies being 16 y/o",
+        "V is 34 y/o",
+    ],
+)
 def test_ages_that_do_not_make_a_minor(minimal_matcher, text: str) -> None:
     result = minimal_matcher.scan(text, "n", date(2025, 6, 1))
     assert not [e for e in result.evidence if e.indicator == "age-under-18"]

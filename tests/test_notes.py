@@ -65,8 +65,10 @@ def test_stdin_jsonl_is_sniffed(monkeypatch) -> None:
 
 
 def test_stdin_csv_and_plain_text_are_sniffed(monkeypatch) -> None:
-    for data, expected in ((b"id,narrative\nc1,hi there\n", ("c1", "hi there")),
-                           (b"Just a note.", ("stdin", "Just a note."))):
+    for data, expected in (
+        (b"id,narrative\nc1,hi there\n", ("c1", "hi there")),
+        (b"Just a note.", ("stdin", "Just a note.")),
+    ):
         monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
         assert [(n.id, n.text) for n in notes(["-"])] == [expected]
 
@@ -91,9 +93,15 @@ def test_missing_path_and_bad_options() -> None:
         notes([INPUTS / "small.csv"], input_format="xml")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2024-02-29", date(2024, 2, 29)), ("2024-02-29T10:00:00", date(2024, 2, 29)),
-    ("02/29/2024", date(2024, 2, 29)), ("nonsense", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-02-29", date(2024, 2, 29)),
+        ("2024-02-29T10:00:00", date(2024, 2, 29)),
+        ("02/29/2024", date(2024, 2, 29)),
+        ("nonsense", None),
+        ("", None),
+    ],
+)
 def test_parse_date(text: str, expected) -> None:
     assert parse_date(text) == expected

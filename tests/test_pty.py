@@ -21,16 +21,34 @@ def command() -> list[str]:
 
 def spawn(args: list[str], tmp_path: Path):
     cmd = command() + args
-    env = {**os.environ, "HTSCREEN_DATA": str(tmp_path / "data"), "TERM": "xterm",
-           "HTSCREEN_CACHE": str(tmp_path / "cache"), "COLUMNS": "80"}
-    return pexpect.spawn(cmd[0], cmd[1:], env=env, encoding="utf-8", timeout=20,
-                         dimensions=(40, 80))
+    env = {
+        **os.environ,
+        "HTSCREEN_DATA": str(tmp_path / "data"),
+        "TERM": "xterm",
+        "HTSCREEN_CACHE": str(tmp_path / "cache"),
+        "COLUMNS": "80",
+    }
+    return pexpect.spawn(
+        cmd[0], cmd[1:], env=env, encoding="utf-8", timeout=20, dimensions=(40, 80)
+    )
 
 
 def test_interview_in_a_terminal(tmp_path: Path) -> None:
     save, report = tmp_path / "s.json", tmp_path / "r.md"
-    args = ["interview", "--rules", str(MINIMAL), "--offence", "immigration", "--save",
-            str(save), "--case-ref", "PTY-1", "--report", str(report), "--plain"]
+    args = [
+        "interview",
+        "--rules",
+        str(MINIMAL),
+        "--offence",
+        "immigration",
+        "--save",
+        str(save),
+        "--case-ref",
+        "PTY-1",
+        "--report",
+        str(report),
+        "--plain",
+    ]
     child = spawn(args, tmp_path)
     child.expect("1 of 4")
     child.expect("in danger right now")

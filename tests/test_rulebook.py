@@ -39,7 +39,8 @@ def test_minimal_rulebook_loads(minimal) -> None:
     assert len(minimal.sha256) == 64 and minimal.short_hash == minimal.sha256[:12]
     assert minimal.indicator("documents-held").weight == "strong"
     assert minimal.question("who-holds-documents").indicators_set_by("employer") == (
-        "documents-held",)
+        "documents-held",
+    )
 
 
 def test_hash_changes_with_content() -> None:

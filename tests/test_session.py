@@ -25,8 +25,17 @@ def stable(text: str) -> str:
 
 
 def test_replay_prints_the_result_panel(golden) -> None:
-    result = run_cli("interview", "--offence", "labour_dispute", "--form", "full",
-                     "--answers", str(ANSWERS / "labour.yaml"), "--plain", *RULES)
+    result = run_cli(
+        "interview",
+        "--offence",
+        "labour_dispute",
+        "--form",
+        "full",
+        "--answers",
+        str(ANSWERS / "labour.yaml"),
+        "--plain",
+        *RULES,
+    )
     assert result.code == 0, result.stderr
     golden.check("interview/labour.panel.txt", result.stdout)
     assert "L3 · REFER FOR SPECIALIST ASSESSMENT" in result.stdout
@@ -35,9 +44,22 @@ def test_replay_prints_the_result_panel(golden) -> None:
 @pytest.mark.parametrize("fmt", ["markdown", "html", "json"])
 def test_reports(tmp_path: Path, fmt: str, golden) -> None:
     report = tmp_path / f"r.{fmt}"
-    result = run_cli("interview", "--offence", "labour_dispute", "--form", "full", "--answers",
-                     str(ANSWERS / "labour.yaml"), "--case-ref", "24-118833", "--report",
-                     str(report), "--report-format", fmt, *RULES)
+    result = run_cli(
+        "interview",
+        "--offence",
+        "labour_dispute",
+        "--form",
+        "full",
+        "--answers",
+        str(ANSWERS / "labour.yaml"),
+        "--case-ref",
+        "24-118833",
+        "--report",
+        str(report),
+        "--report-format",
+        fmt,
+        *RULES,
+    )
     assert result.code == 0, result.stderr
     assert report.stat().st_mode & 0o777 == 0o600
     text = report.read_text()
@@ -51,8 +73,15 @@ def test_reports(tmp_path: Path, fmt: str, golden) -> None:
 
 
 def test_minor_replay_from_json_is_l1() -> None:
-    result = run_cli("interview", "--offence", "prostitution", "--answers",
-                     str(ANSWERS / "minor.json"), "--plain", *RULES)
+    result = run_cli(
+        "interview",
+        "--offence",
+        "prostitution",
+        "--answers",
+        str(ANSWERS / "minor.json"),
+        "--plain",
+        *RULES,
+    )
     assert result.code == 0 and "L1" in result.stdout
 
 
@@ -62,9 +91,16 @@ def test_no_terminal_and_no_answers_exits_2() -> None:
 
 
 def test_report_into_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    result = run_cli("interview", "--offence", "other", "--answers",
-                     str(ANSWERS / "minor.json"), "--report", str(tmp_path / "no" / "r.md"),
-                     *RULES)
+    result = run_cli(
+        "interview",
+        "--offence",
+        "other",
+        "--answers",
+        str(ANSWERS / "minor.json"),
+        "--report",
+        str(tmp_path / "no" / "r.md"),
+        *RULES,
+    )
     assert result.code == 4 and "does not exist" in result.stderr
 
 
@@ -115,14 +151,18 @@ def a(value: str) -> Action:
 
 def test_scripted_loop_with_back_and_emergency(minimal, tmp_path: Path) -> None:
     save = tmp_path / "s.json"
-    prompter = Scripted([a("yes"), a("30"), Action("back"), a("31"), a("no"), a("employer"),
-                         a("yes")])
+    prompter = Scripted(
+        [a("yes"), a("30"), Action("back"), a("31"), a("no"), a("employer"), a("yes")]
+    )
     interview, rec, path = session.run_interactive(
-        minimal, InterviewRequest(offence="immigration", case_ref="", save=save), prompter)
+        minimal, InterviewRequest(offence="immigration", case_ref="", save=save), prompter
+    )
     assert path == save and rec.level == "L0"
     assert prompter.asked[:4] == ["safety-now", "person-age", "has-documents", "person-age"]
-    assert any("EMERGENCY" in str(getattr(r, "renderable", "")) or "Panel" in type(r).__name__
-               for r in prompter.shown)
+    assert any(
+        "EMERGENCY" in str(getattr(r, "renderable", "")) or "Panel" in type(r).__name__
+        for r in prompter.shown
+    )
     assert interview.answers["person-age"].value == "31"
     saved = store.load_json(save)
     assert saved["finished"] is True
@@ -143,10 +183,22 @@ def test_interrupt_saves_and_resume_continues(minimal, tmp_path: Path) -> None:
 
 
 def test_review_can_change_an_answer(minimal, tmp_path: Path) -> None:
-    prompter = Scripted([a("no"), a("30"), a("no"), a("employer"), a("yes"),
-                         Action("change", "3"), a("yes"), Action("finish")])
+    prompter = Scripted(
+        [
+            a("no"),
+            a("30"),
+            a("no"),
+            a("employer"),
+            a("yes"),
+            Action("change", "3"),
+            a("yes"),
+            Action("finish"),
+        ]
+    )
     interview, rec, _ = session.run_interactive(
-        minimal, InterviewRequest(offence="immigration", case_ref="", save=tmp_path / "s.json"),
-        prompter)
+        minimal,
+        InterviewRequest(offence="immigration", case_ref="", save=tmp_path / "s.json"),
+        prompter,
+    )
     assert interview.answers["has-documents"].value == "yes"
     assert "who-holds-documents" not in interview.answers

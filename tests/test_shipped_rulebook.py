@@ -56,4 +56,6 @@ def test_indicator_reference_page_is_in_sync() -> None:
     result = run_cli("rules", "list", "--format", "markdown")
     assert result.code == 0
     page = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
-    assert page == result.stdout, "regenerate: htscreen rules list --format markdown > docs/indicators.md"
+    assert page == result.stdout, (
+        "regenerate: htscreen rules list --format markdown > docs/indicators.md"
+    )

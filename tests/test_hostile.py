@@ -1,0 +1,265 @@
+"""Hostile inputs: each gives a clear error or a correct result, never a hang or a crash."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from screen.errors import RulebookError
+from screen.rulebook import parse_rulebook
+
+from .conftest import MINIMAL, ROOT, run_cli
+from .test_properties import BASE, dump
+
+RULES = ("--rules", str(MINIMAL))
+SLOW = os.environ.get("HTSCREEN_SLOW") == "1"
+
+
+def slow_enabled(config: pytest.Config) -> bool:
+    return SLOW or "slow" in (config.getoption("-m") or "")
+
+
+@pytest.fixture
+def slow_only(request: pytest.FixtureRequest) -> None:
+    if not slow_enabled(request.config):
+        pytest.skip("slow: run with -m slow or HTSCREEN_SLOW=1")
+
+
+def cli(*args: str, tmp: Path, timeout: float = 120,
+        stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """Run htscreen in a fresh process (a crash there cannot take the test run down)."""
+    env = {**os.environ, "HTSCREEN_CACHE": str(tmp / "cache"), "HTSCREEN_DATA": str(tmp / "d"),
+           "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "screen", *args], env=env, input=stdin,
+                          capture_output=True, timeout=timeout, check=False)
+
+
+def rulebook_with(tmp_path: Path, pattern: dict) -> Path:
+    doc = copy.deepcopy(BASE)
+    doc["indicators"][2]["patterns"] = [pattern]
+    doc["indicators"][2]["examples"] = {"match": ["aaab", "x aab"], "no_match": ["b", "c"]}
+    path = tmp_path / "hostile.yaml"
+    path.write_bytes(dump(doc))
+    return path
+
+
+# --- hostile rulebooks --------------------------------------------------------------------
+
+@pytest.mark.parametrize("bomb", [
+    b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + b"".join(b"%c: &%c [%s]\n" % (98 + i, 98 + i, b",".join([b"*%c" % (97 + i)] * 9))
+               for i in range(8)),
+    b"base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",
+    b"schema: &s 1\nversion: *s\n",
+])
+def test_yaml_alias_bomb_is_refused_at_once(bomb: bytes, tmp_path: Path) -> None:
+    (tmp_path / "bomb.yaml").write_bytes(bomb)
+    start = time.perf_counter()
+    result = run_cli("rules", "validate", str(tmp_path / "bomb.yaml"))
+    assert time.perf_counter() - start < 5
+    assert result.code == 3 and "aliases are not allowed" in result.stderr
+
+
+def test_100_mb_rulebook_is_refused_by_size_quickly(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as handle:  # a sparse file: 100 MB without using the disk
+        handle.write(b"schema: 1\n")
+        handle.truncate(100 * 1024 * 1024)
+    start = time.perf_counter()
+    result = run_cli("rules", "validate", str(huge))
+    elapsed = time.perf_counter() - start
+    assert result.code == 3 and "over the" in result.stderr and "byte limit" in result.stderr
+    assert elapsed < 5, f"took {elapsed:.1f} s"
+
+
+def test_deeply_nested_rulebook_is_refused() -> None:
+    data = b"schema: " + b"[" * 500 + b"]" * 500 + b"\n"
+    with pytest.raises(RulebookError) as caught:
+        parse_rulebook(data, "deep.yaml")
+    assert "nested too deeply" in str(caught.value.problems[0])
+
+
+def test_rulebook_with_a_huge_when_condition_is_checked_in_linear_time() -> None:
+    doc = copy.deepcopy(BASE)
+    doc["questions"][3]["when"] = " or ".join(["has-documents == 'no'"] * 20000)
+    start = time.perf_counter()
+    parse_rulebook(dump(doc), "wide.yaml")
+    assert time.perf_counter() - start < 10
+
+
+@pytest.mark.parametrize("pattern", [{"regex": "(a+)+$"}, {"regex": "(x|x)*y"},
+                                     {"regex": "(a|aa)*c"},
+                                     {"phrase": " ".join(["(a|a)"] * 16) + " b"},
+                                     {"phrase": "a ~6 ~6 ~6 ~6 b"},
+                                     {"near": ["a", "b"], "within": 30}])
+def test_catastrophic_backtracking_patterns_are_refused_or_linear(pattern: dict,
+                                                                  tmp_path: Path) -> None:
+    rules = rulebook_with(tmp_path, pattern)
+    try:
+        parse_rulebook(rules.read_bytes(), "hostile.yaml")
+    except RulebookError:
+        return  # refused by the validator: fine
+    notes = tmp_path / "n.jsonl"
+    notes.write_text("".join(json.dumps({"id": f"n{i}", "text": text}) + "\n" for i, text in
+                             enumerate(["a" * 50_000, "a " * 25_000 + "x", "x" * 50_000])))
+    start = time.perf_counter()
+    result = cli("batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path,
+                 timeout=60)
+    elapsed = time.perf_counter() - start
+    assert result.returncode in (0, 3), result.stderr.decode()[-500:]
+    if result.returncode == 0:
+        assert len(result.stdout.splitlines()) == 3
+    assert elapsed < 20, f"scan took {elapsed:.1f} s"
+
+
+@pytest.mark.xfail(strict=False, reason="Hyperscan segfaults on SOM_LEFTMOST scans of some "
+                   "unanchored repeats ('a+b' over 300+ 'a'); screen/scanner.py must guard it")
+def test_expert_regex_that_crashes_hyperscan_is_refused_or_survived(tmp_path: Path) -> None:
+    rules = rulebook_with(tmp_path, {"regex": "a+b"})
+    notes = tmp_path / "n.jsonl"
+    notes.write_text(json.dumps({"id": "n1", "text": "a" * 5000}) + "\n")
+    result = cli("batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path)
+    assert result.returncode in (0, 3), f"exit {result.returncode}"  # -11 is a segfault
+
+
+# --- hostile notes --------------------------------------------------------------------------
+
+def test_a_million_empty_lines_keep_the_record_count(tmp_path: Path) -> None:
+    notes = tmp_path / "n.jsonl"
+    with notes.open("wb") as handle:
+        handle.write(b"\n" * 500_000)
+        handle.write(b'{"id": "a", "text": "mgr has her ppt"}\n')
+        handle.write(b"\r\n" * 500_000)
+        handle.write(b'{"id": "b", "text": "quiet"}\n')
+    result = run_cli("batch", str(notes), "-f", "jsonl", *RULES)
+    assert result.code == 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b"]
+    csv_notes = tmp_path / "n.csv"
+    csv_notes.write_bytes(b"id,text\n" + b"\n" * 1_000_000 + b"c,hello\n")
+    result = run_cli("batch", str(csv_notes), "-f", "jsonl", *RULES)
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["c"]
+
+
+def test_invalid_utf8_gives_error_records_and_exit_4(tmp_path: Path) -> None:
+    (tmp_path / "n.jsonl").write_bytes(b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "\xff"}\n'
+                                       b'{"id": "c", "text": "ok"}\n')
+    (tmp_path / "n.txt").write_bytes(b"caf\xe9 \x00 mgr has her ppt")
+    (tmp_path / "n.csv").write_bytes(b"id,text\n1,\xff\xfe\n2,fine\n")
+    for name, expected in (("n.jsonl", 3), ("n.txt", 1), ("n.csv", 2)):
+        result = run_cli("batch", str(tmp_path / name), "-f", "jsonl", *RULES)
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert result.code == 4 and len(rows) == expected
+        assert any("invalid utf-8" in (row["error"] or "") for row in rows)
+
+
+def test_nul_bytes_and_control_characters_are_screened(tmp_path: Path) -> None:
+    text = "mgr\x00 has her\x0b ppt\x1b[31m and \u202e not allowed to leave"
+    (tmp_path / "n.jsonl").write_text(json.dumps({"id": "a", "text": text}) + "\n")
+    result = run_cli("batch", str(tmp_path / "n.jsonl"), "-f", "jsonl", *RULES)
+    assert result.code == 0 and json.loads(result.stdout)["level"] in ("L3", "L2")
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_with_embedded_newlines_in_either_dialect(delimiter: str, tmp_path: Path) -> None:
+    d = delimiter
+    body = (f'id{d}text{d}offence\r\n'
+            f'A1{d}"line one\nline two{d} mgr has her ppt"{d}labour_dispute\r\n'
+            f'A2{d}"he said ""no""{d}\r\nthen left"{d}other\r\n'
+            f'A3{d}plain{d}other\r\n')
+    (tmp_path / "n.csv").write_text(body)
+    result = run_cli("batch", str(tmp_path / "n.csv"), "-f", "jsonl", *RULES)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.code == 0 and [r["id"] for r in rows] == ["A1", "A2", "A3"]
+    assert rows[0]["level"] == "L3"
+    assert rows[1]["indicators"] == []
+
+
+def test_broken_csv_quoting_is_one_error_record_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "n.csv").write_text('id,text\n1,"never closed\n2,fine\n')
+    result = run_cli("batch", str(tmp_path / "n.csv"), "-f", "jsonl", *RULES)
+    assert result.code in (0, 4) and result.stdout.count("\n") >= 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_50_mb_note_completes(tmp_path: Path, slow_only: None) -> None:
+    note = tmp_path / "big.txt"
+    chunk = "V1 went to work at the farm and came back late. " * 20 + "\n"
+    with note.open("w") as handle:
+        while handle.tell() < 50 * 1024 * 1024:
+            handle.write(chunk)
+        handle.write("mgr has her ppt.\n")
+    start = time.perf_counter()
+    result = cli("batch", str(note), "-f", "jsonl", "--redact", "--rules", str(MINIMAL),
+                 tmp=tmp_path, timeout=600)
+    elapsed = time.perf_counter() - start
+    assert result.returncode == 0, result.stderr.decode()[-300:]
+    row = json.loads(result.stdout)
+    assert "documents-held" in [i["id"] for i in row["indicators"]]
+    print(f"50 MB note screened in {elapsed:.1f} s")
+
+
+def test_a_5_mb_single_line_note_completes_fast(tmp_path: Path) -> None:
+    text = "the boss took everything. " * 200_000 + "mgr has her ppt"
+    (tmp_path / "n.jsonl").write_text(json.dumps({"id": "big", "text": text}) + "\n")
+    start = time.perf_counter()
+    result = run_cli("batch", str(tmp_path / "n.jsonl"), "-f", "jsonl", "--redact", *RULES)
+    assert result.code == 0 and json.loads(result.stdout)["id"] == "big"
+    assert time.perf_counter() - start < 20
+
+
+# --- outputs into places that cannot take them -------------------------------------------------
+
+@pytest.mark.parametrize("where", ["missing", "readonly"])
+def test_batch_output_into_bad_folder_is_a_clear_error(where: str, tmp_path: Path) -> None:
+    folder = tmp_path / where
+    if where == "readonly":
+        folder.mkdir()
+        folder.chmod(0o500)
+    if where == "readonly" and os.access(folder, os.W_OK):
+        folder.chmod(0o700)
+        pytest.skip("root can write anywhere; the read-only case needs an ordinary user")
+    notes = tmp_path / "n.jsonl"
+    notes.write_text('{"id": "a", "text": "x"}\n')
+    result = run_cli("batch", str(notes), "-f", "jsonl", "-o", str(folder / "out.jsonl"),
+                     *RULES)
+    assert result.code == 4 and "cannot write" in result.stderr
+    assert not (folder / "out.jsonl").exists()
+
+
+def test_report_into_read_only_folder_is_a_clear_error(tmp_path: Path) -> None:
+    from screen import store
+    from screen.errors import OutputError
+
+    target = tmp_path / "ro"
+    target.mkdir()
+    (target / "r.md").write_text("previous report")
+    target.chmod(0o500)
+    try:
+        if os.access(target, os.W_OK):
+            pytest.skip("root can write anywhere; the read-only case needs an ordinary user")
+        with pytest.raises(OutputError, match="choose a writable folder"):
+            store.write_private(target / "r.md", "new")
+        assert (target / "r.md").read_text() == "previous report"
+        assert sorted(p.name for p in target.iterdir()) == ["r.md"]
+    finally:
+        target.chmod(0o700)
+
+
+def test_report_over_a_folder_or_into_a_file_path_is_a_clear_error(tmp_path: Path) -> None:
+    answers = ROOT / "tests" / "data" / "answers" / "minor.json"
+    (tmp_path / "dir.md").mkdir()
+    (tmp_path / "file").write_text("x")
+    for report in (tmp_path / "dir.md", tmp_path / "file" / "r.md"):
+        result = run_cli("interview", "--offence", "other", "--answers", str(answers),
+                         "--report", str(report), *RULES)
+        assert result.code == 4, result.stderr
+        assert "cannot write" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "dir.md", "file"] or all(
+        not p.name.endswith(".tmp") for p in tmp_path.iterdir())
