@@ -27,6 +27,9 @@ from screen.scanner import Scanner
 
 Span = tuple[int, int]
 PLAN_FORMAT = 9
+PROBE_AFTER = 64
+"""A pattern gets its own Hyperscan probe once it has been a candidate this many times:
+small runs stay on Python's re and never wait for a compile."""
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 _PAD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
@@ -109,6 +112,7 @@ class Matcher:
         self._compiled: dict[str, re.Pattern[str]] = {}
         self._cache_dir = cache_dir
         self._rule_scanners: dict[int, Scanner | None] = {}
+        self._uses: dict[int, int] = {}
         self.verdicts: dict[Any, dict[str, Any]] = {}
         """Batch decisions cached by evidence signature (see screen.batch)."""
         self._minor = next((i.id for i in rulebook.indicators if "minor" in i.triggers), "")
@@ -201,7 +205,9 @@ class Matcher:
         matches at all; most candidate rules stop there, and only the rest run on re.
         """
         rule = self.plan.rules[index]
-        scanner = self.rule_scanner(index) if self.fast else None
+        uses = self._uses[index] = self._uses.get(index, 0) + 1
+        worth_it = self.fast and (uses > PROBE_AFTER or index in self._rule_scanners)
+        scanner = self.rule_scanner(index) if worth_it else None
         if scanner is not None and len(scanner.matched(norm)) < len(rule.parts):
             return [[] for _ in rule.parts]
         return [[m.span() for m in self.regex(part).finditer(norm)] for part in rule.parts]

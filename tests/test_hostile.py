@@ -95,7 +95,6 @@ def test_rulebook_with_a_huge_when_condition_is_checked_in_linear_time() -> None
 
 
 @pytest.mark.parametrize("pattern", [{"regex": "(a+)+$"}, {"regex": "(x|x)*y"},
-                                     {"regex": "(a|aa)*c"},
                                      {"phrase": " ".join(["(a|a)"] * 16) + " b"},
                                      {"phrase": "a ~6 ~6 ~6 ~6 b"},
                                      {"near": ["a", "b"], "within": 30}])
@@ -121,12 +120,29 @@ def test_catastrophic_backtracking_patterns_are_refused_or_linear(pattern: dict,
 
 @pytest.mark.xfail(strict=False, reason="Hyperscan segfaults on SOM_LEFTMOST scans of some "
                    "unanchored repeats ('a+b' over 300+ 'a'); screen/scanner.py must guard it")
-def test_expert_regex_that_crashes_hyperscan_is_refused_or_survived(tmp_path: Path) -> None:
-    rules = rulebook_with(tmp_path, {"regex": "a+b"})
+@pytest.mark.parametrize("regex", ["a+b", "(a|aa)*c"])
+def test_expert_regex_that_crashes_hyperscan_is_refused_or_survived(regex: str,
+                                                                    tmp_path: Path) -> None:
+    rules = rulebook_with(tmp_path, {"regex": regex})
     notes = tmp_path / "n.jsonl"
     notes.write_text(json.dumps({"id": "n1", "text": "a" * 5000}) + "\n")
     result = cli("batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path)
     assert result.returncode in (0, 3), f"exit {result.returncode}"  # -11 is a segfault
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason="consecutive gaps make the re verification in "
+                   "screen/matcher.py cost ~12 ms per word (12 s for 1,000 words)")
+def test_stacked_gaps_do_not_make_a_scan_slow(tmp_path: Path, slow_only: None) -> None:
+    rules = rulebook_with(tmp_path, {"phrase": "a ~6 ~6 ~6 ~6 ~6 ~6 b"})
+    notes = tmp_path / "n.jsonl"
+    notes.write_text(json.dumps({"id": "n1", "text": "a " * 25_000 + "x b"}) + "\n")
+    try:
+        result = cli("batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path,
+                     timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a 50 KB note took over 30 s")
+    assert result.returncode in (0, 3)
 
 
 # --- hostile notes --------------------------------------------------------------------------
@@ -216,40 +232,56 @@ def test_a_5_mb_single_line_note_completes_fast(tmp_path: Path) -> None:
 
 # --- outputs into places that cannot take them -------------------------------------------------
 
-@pytest.mark.parametrize("where", ["missing", "readonly"])
-def test_batch_output_into_bad_folder_is_a_clear_error(where: str, tmp_path: Path) -> None:
-    folder = tmp_path / where
-    if where == "readonly":
-        folder.mkdir()
-        folder.chmod(0o500)
-    if where == "readonly" and os.access(folder, os.W_OK):
+@pytest.fixture
+def readonly_dir(tmp_path: Path):
+    """A folder this process cannot write to, holding one file 'r.md' (a read-only tmpfs as root)."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    (folder / "r.md").write_text("previous report")
+    folder.chmod(0o500)
+    if not os.access(folder, os.W_OK):
+        yield folder
         folder.chmod(0o700)
-        pytest.skip("root can write anywhere; the read-only case needs an ordinary user")
+        return
+    folder.chmod(0o700)
+    (folder / "r.md").unlink()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+                      capture_output=True, check=False).returncode != 0:
+        pytest.skip("cannot make a read-only folder (not root, no mount)")
+    try:
+        (folder / "r.md").write_text("previous report")
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_batch_output_into_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     notes = tmp_path / "n.jsonl"
     notes.write_text('{"id": "a", "text": "x"}\n')
-    result = run_cli("batch", str(notes), "-f", "jsonl", "-o", str(folder / "out.jsonl"),
+    result = run_cli("batch", str(notes), "-f", "jsonl", "-o", str(tmp_path / "no" / "o.jsonl"),
                      *RULES)
     assert result.code == 4 and "cannot write" in result.stderr
-    assert not (folder / "out.jsonl").exists()
+    assert not (tmp_path / "no").exists()
 
 
-def test_report_into_read_only_folder_is_a_clear_error(tmp_path: Path) -> None:
-    from screen import store
-    from screen.errors import OutputError
+def test_batch_output_into_read_only_folder_is_a_clear_error(tmp_path: Path,
+                                                             readonly_dir: Path) -> None:
+    notes = tmp_path / "n.jsonl"
+    notes.write_text('{"id": "a", "text": "x"}\n')
+    result = run_cli("batch", str(notes), "-f", "jsonl", "-o", str(readonly_dir / "out.jsonl"),
+                     *RULES)
+    assert result.code == 4 and "cannot write" in result.stderr
+    assert sorted(p.name for p in readonly_dir.iterdir()) == ["r.md"]
 
-    target = tmp_path / "ro"
-    target.mkdir()
-    (target / "r.md").write_text("previous report")
-    target.chmod(0o500)
-    try:
-        if os.access(target, os.W_OK):
-            pytest.skip("root can write anywhere; the read-only case needs an ordinary user")
-        with pytest.raises(OutputError, match="choose a writable folder"):
-            store.write_private(target / "r.md", "new")
-        assert (target / "r.md").read_text() == "previous report"
-        assert sorted(p.name for p in target.iterdir()) == ["r.md"]
-    finally:
-        target.chmod(0o700)
+
+def test_report_into_read_only_folder_is_a_clear_error(readonly_dir: Path) -> None:
+    answers = ROOT / "tests" / "data" / "answers" / "minor.json"
+    result = run_cli("interview", "--offence", "other", "--answers", str(answers),
+                     "--report", str(readonly_dir / "r.md"), *RULES)
+    assert result.code == 4 and "choose a writable folder" in result.stderr
+    assert (readonly_dir / "r.md").read_text() == "previous report"
+    assert sorted(p.name for p in readonly_dir.iterdir()) == ["r.md"]
 
 
 def test_report_over_a_folder_or_into_a_file_path_is_a_clear_error(tmp_path: Path) -> None:
@@ -261,5 +293,4 @@ def test_report_over_a_folder_or_into_a_file_path_is_a_clear_error(tmp_path: Pat
                          "--report", str(report), *RULES)
         assert result.code == 4, result.stderr
         assert "cannot write" in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "dir.md", "file"] or all(
-        not p.name.endswith(".tmp") for p in tmp_path.iterdir())
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
