@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from screen.batch import Pipeline, ScreenOptions, Totals
 from screen.engine import LEVEL_ORDER
@@ -98,7 +98,7 @@ def _exit_code(request: BatchRequest, totals: Totals) -> int:
 class _Writer:
     """Writes whole records only; a JSON array is closed even after an interrupt."""
 
-    def __init__(self, sink: IO[str], formatter: Formatter, first: bool) -> None:
+    def __init__(self, sink: _Sink, formatter: Formatter, first: bool) -> None:
         self.sink = sink
         self.formatter = formatter
         self.count = 0
@@ -121,35 +121,87 @@ class _Writer:
 
 
 class _Sink:
-    """stdout, or a file opened for writing or appending, flushed and synced on close."""
+    """stdout, or a file opened for writing or appending, that only ever holds whole records.
+
+    Records are gathered in memory and written to the file in chunks of whole records
+    with ``os.write``; if a chunk cannot be written completely (a full disk, a file size
+    limit), the file is cut back to where the chunk began, so a failed run leaves whole
+    records only and ``--resume`` can continue it. The file is synced on close.
+    """
+
+    CHUNK = 256 * 1024
 
     def __init__(self, path: Path | None, append: bool) -> None:
         self.path = path
-        self.handle: IO[str]
+        self.pending: list[bytes] = []
+        self.pending_size = 0
+        self.failed = False
+        self.fd = -1
         if path is None:
-            self.handle = sys.stdout
             return
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC),
-                         0o600)
-            self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append
+                                                                  else os.O_TRUNC), 0o600)
         except OSError as exc:
             raise OutputError(f"cannot write {path}: {exc.strerror}; check the folder exists "
                               "and is writable") from None
 
-    def __enter__(self) -> IO[str]:
-        return self.handle
+    def __enter__(self) -> _Sink:
+        return self
+
+    def write(self, text: str) -> None:
+        """Queue ``text`` (whole records, a header or a footer) for the output."""
+        if self.path is None:
+            sys.stdout.write(text)
+            return
+        if self.failed:
+            return
+        data = text.encode("utf-8")
+        self.pending.append(data)
+        self.pending_size += len(data)
+        if self.pending_size >= self.CHUNK:
+            self._commit()
+
+    def flush(self) -> None:
+        """Write out everything queued so far."""
+        if self.path is None:
+            sys.stdout.flush()
+        elif not self.failed:
+            self._commit()
+
+    def _commit(self) -> None:
+        data = b"".join(self.pending)
+        self.pending, self.pending_size = [], 0
+        if not data:
+            return
+        start = os.lseek(self.fd, 0, os.SEEK_END)
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self.fd, view):]
+        except BaseException as exc:  # a short write, or Ctrl-C between two writes
+            self.failed = True
+            try:
+                os.ftruncate(self.fd, start)
+            except OSError:
+                pass
+            if not isinstance(exc, OSError):
+                raise
+            raise OutputError(f"cannot write {self.path}: {exc.strerror}; it holds whole "
+                              "records only: make room and run again with --resume") from None
 
     def __exit__(self, *exc: object) -> None:
         if self.path is None:
-            self.handle.flush()
+            sys.stdout.flush()
             return
         try:
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
-            self.handle.close()
+            if not self.failed:
+                self._commit()
+                os.fsync(self.fd)
         except OSError as error:
             raise OutputError(f"cannot finish writing {self.path}: {error.strerror}") from None
+        finally:
+            os.close(self.fd)
 
 
 def _open_output(request: BatchRequest, done: int) -> _Sink:

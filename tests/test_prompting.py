@@ -1,0 +1,60 @@
+"""The terminal prompter, with scripted keys and a recording console."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from screen.prompting import TerminalPrompter
+
+
+def prompter(
+    keys: list[str], lines: list[str] | None = None
+) -> tuple[TerminalPrompter, io.StringIO]:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=80, color_system=None)
+    p = TerminalPrompter(console, plain=True)
+    key_iter, line_iter = iter(keys), iter(lines or [])
+    p._key = lambda: next(key_iter)  # type: ignore[method-assign]
+    p._line = lambda prompt: next(line_iter)  # type: ignore[method-assign]
+    return p, buffer
+
+
+def test_spanish_question_with_english_controls(minimal) -> None:
+    p, out = prompter(["n"])
+    action = p.ask(minimal.question("safety-now"), "es", (1, 4))
+    text = out.getvalue()
+    assert action.kind == "answer" and action.value == "no"
+    assert "¿Está en peligro ahora mismo?" in text and "1 of 4" in text
+    assert "y yes · n no" in text
+
+
+def test_help_then_note_then_answer(minimal) -> None:
+    p, out = prompter(["?", "+", "y"], ["locked gate"])
+    action = p.ask(minimal.question("safety-now"), "en", (1, 4))
+    assert (action.kind, action.value, action.note) == ("answer", "yes", "locked gate")
+    assert "Ask first." in out.getvalue()
+
+
+def test_choice_keys_and_controls(minimal) -> None:
+    question = minimal.question("who-holds-documents")
+    p, _ = prompter(["x", "2"])
+    assert p.ask(question, "en", (4, 5)).value == "2"
+    p, _ = prompter(["b"])
+    assert p.ask(question, "en", (4, 5)).kind == "back"
+    p, _ = prompter(["q"])
+    assert p.ask(question, "en", (4, 5)).kind == "quit"
+
+
+def test_number_question_reads_a_line(minimal) -> None:
+    p, _ = prompter([], ["17"])
+    assert p.ask(minimal.question("person-age"), "en", (2, 4)).value == "17"
+    p, _ = prompter([], ["d"])
+    assert p.ask(minimal.question("person-age"), "en", (2, 4)).value == "declined"
+
+
+def test_offence_menu(minimal) -> None:
+    p, out = prompter(["9", "4"])
+    assert p.choose_offence(minimal.flows) == "labour_dispute"
+    assert "Labour dispute" in out.getvalue()
