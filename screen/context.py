@@ -54,6 +54,10 @@ class Clauses:
         ends = [*self.breaks, self.length]
         return [(s, e) for s, e in zip(starts, ends) if e > s]
 
+    def index(self, position: int) -> int:
+        """The number of the clause containing ``position``."""
+        return bisect.bisect_right(self.breaks, position)
+
     def bounds(self, position: int) -> tuple[int, int]:
         """Return the (start, end) of the clause containing ``position``."""
         index = bisect.bisect_right(self.breaks, position)

@@ -23,7 +23,7 @@ from typing import Any
 from screen.context import AGE_EXPRESSIONS, AgeMention, Clauses, CueHit, classify, read_age
 from screen.model import Evidence, Rulebook
 from screen.patterns import AnchorFinder, PhraseCompiler, normalise
-from screen.scanner import Scanner
+from screen.scanner import Hit, Scanner
 
 Span = tuple[int, int]
 PLAN_FORMAT = 9
@@ -100,14 +100,7 @@ class Matcher:
     def __init__(self, rulebook: Rulebook, plan: Plan, cache_dir: Path | None) -> None:
         self.rulebook = rulebook
         self.plan = plan
-        import hyperscan
-
-        self._words = Scanner(
-            plan.words,
-            literal=True,
-            cache_dir=cache_dir,
-            flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(plan.words),
-        )
+        self._words = Scanner(plan.words, literal=True, cache_dir=cache_dir)
         self._regexes = Scanner(plan.regexes, literal=False, cache_dir=cache_dir)
         self._compiled: dict[str, re.Pattern[str]] = {}
         self._cache_dir = cache_dir
@@ -127,13 +120,17 @@ class Matcher:
     def scan(self, text: str, note_id: str = "", report_date: date | None = None) -> ScanResult:
         """Screen one note; offsets in the result refer to ``text``."""
         norm = normalise(text)
-        candidates = self._candidates(" " + norm.translate(_PAD) + " ")
+        padded = " " + norm.translate(_PAD) + " "
+        hits = self._words.scan(padded)
         regex_hits = self._regexes.scan(norm)
+        if not hits and not regex_hits and not self.plan.unanchored:
+            return ScanResult((), ())
+        clauses = Clauses(norm)
+        candidates = self._candidates(hits, clauses)
         if norm.strip():
             candidates += self.plan.unanchored
         if not candidates and not regex_hits:
             return ScanResult((), ())
-        clauses = Clauses(norm)
         found = self._verify(norm, candidates, clauses)
         age_hits: list[tuple[str, Span]] = []
         for ident, start, end in regex_hits:
@@ -161,21 +158,21 @@ class Matcher:
             )
         return ScanResult(evidence, ages)
 
-    def _candidates(self, padded: str) -> list[int]:
-        """Rules whose every required word set has a word in the note."""
-        present: set[int] = set()
+    def _candidates(self, hits: list[Hit], clauses: Clauses) -> list[int]:
+        """Rules whose every gating word set has a word in one and the same clause."""
         members = self.plan.word_members
-        for ident in self._words.matched(padded):
-            present.update(members[ident])
-        if not present:
-            return []
+        by_clause: dict[int, set[int]] = defaultdict(set)
+        for ident, start, _ in hits:
+            by_clause[clauses.index(max(0, start - 1))].update(members[ident])
+        present: set[int] = set().union(*by_clause.values()) if by_clause else set()
         rule_sets = self.plan.rule_sets
-        return [
-            rule
-            for word_set in present
-            for rule in self.plan.by_rarest.get(word_set, ())
-            if present.issuperset(rule_sets[rule])
-        ]
+        found = []
+        for word_set in present:
+            for rule in self.plan.by_rarest.get(word_set, ()):
+                needed = rule_sets[rule]
+                if any(sets.issuperset(needed) for sets in by_clause.values()):
+                    found.append(rule)
+        return found
 
     def rule_scanner(self, index: int) -> Scanner | None:
         """A Hyperscan scanner for one rule's expressions, compiled on first use and cached.
