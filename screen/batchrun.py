@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -181,10 +182,8 @@ class _Sink:
                 view = view[os.write(self.fd, view):]
         except BaseException as exc:  # a short write, or Ctrl-C between two writes
             self.failed = True
-            try:
+            with contextlib.suppress(OSError):
                 os.ftruncate(self.fd, start)
-            except OSError:
-                pass
             if not isinstance(exc, OSError):
                 raise
             raise OutputError(f"cannot write {self.path}: {exc.strerror}; it holds whole "

@@ -26,7 +26,7 @@ from screen.patterns import AnchorFinder, PhraseCompiler, normalise
 from screen.scanner import Hit, Scanner
 
 Span = tuple[int, int]
-PLAN_FORMAT = 9
+PLAN_FORMAT = 10
 PROBE_AFTER = 64
 """A pattern gets its own Hyperscan probe once it has been a candidate this many times:
 small runs stay on Python's re and never wait for a compile."""
@@ -101,7 +101,17 @@ class Matcher:
         self.rulebook = rulebook
         self.plan = plan
         self._words = Scanner(plan.words, literal=True, cache_dir=cache_dir)
-        self._regexes = Scanner(plan.regexes, literal=False, cache_dir=cache_dir)
+        from screen.scanner import PROBE_FLAGS
+
+        # No start-of-match tracking here: Hyperscan only says which expressions match
+        # (some SOM scans of repeats crash it); Python's re then finds the positions,
+        # which is safe because check_expert_regex refuses nested repeats.
+        self._regexes = Scanner(
+            plan.regexes,
+            literal=False,
+            cache_dir=cache_dir,
+            flags=[PROBE_FLAGS] * len(plan.regexes),
+        )
         self._compiled: dict[str, re.Pattern[str]] = {}
         self._cache_dir = cache_dir
         self._rule_scanners: dict[int, Scanner | None] = {}
@@ -122,7 +132,7 @@ class Matcher:
         norm = normalise(text)
         padded = " " + norm.translate(_PAD) + " "
         hits = self._words.scan(padded)
-        regex_hits = self._regexes.scan(norm)
+        regex_hits = self._regex_spans(norm)
         if not hits and not regex_hits and not self.plan.unanchored:
             return ScanResult((), ())
         clauses = Clauses(norm)
@@ -157,6 +167,14 @@ class Matcher:
                 ),
             )
         return ScanResult(evidence, ages)
+
+    def _regex_spans(self, norm: str) -> list[Hit]:
+        """Matches of the expert and age expressions that Hyperscan says are present."""
+        spans: list[Hit] = []
+        for ident in self._regexes.matched(norm):
+            pattern = self.regex("(?i)" + self.plan.regexes[ident])
+            spans += [(ident, *m.span()) for m in pattern.finditer(norm) if m.end() > m.start()]
+        return spans
 
     def _candidates(self, hits: list[Hit], clauses: Clauses) -> list[int]:
         """Rules whose every gating word set has a word in one and the same clause."""

@@ -33,7 +33,7 @@ SEP = r"""[\s,"()\-]+"""
 _WORD_ANY = r"""[^\s.,;:!?"()\-]+"""
 _WORD_CHARS = re.compile(r"[a-z0-9'/.$#&\-]+")
 _MONEY = r"(?:\$\s?\d[\d,.]*k?\b|\b\d[\d,.]*k?\s?(?:dollars|dlls|dls|bucks|usd|pesos)\b)"
-MAX_GAP = 6
+MAX_GAP = 10
 MAX_SUFFIX = 10
 
 
@@ -91,6 +91,8 @@ class PhraseCompiler:
         units = [self._unit(tok) for tok in tokens]
         if units[0][1] == "gap" or units[-1][1] == "gap":
             raise PatternSyntaxError("a phrase cannot begin or end with '~'")
+        if any(a[1] == b[1] == "gap" for a, b in zip(units, units[1:])):
+            raise PatternSyntaxError(f"two gaps in a row: write one gap '~N' (N up to {MAX_GAP})")
         if all(kind == "optional" for _, kind in units):
             raise PatternSyntaxError("a phrase must have at least one word that is not optional")
         return _join(units)

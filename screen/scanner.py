@@ -11,12 +11,17 @@ cached on disk, keyed by their expressions.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import hyperscan
+
+re_parser: Any = getattr(re, "_parser", None) or importlib.import_module("sre_parse")
+"""Python's regular-expression parser (``re._parser``; ``sre_parse`` before 3.11)."""
 
 REGEX_FLAGS = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
 PROBE_FLAGS = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH
@@ -30,13 +35,57 @@ class RegexRejected(ValueError):
 
 
 def check_expert_regex(expression: str) -> None:
-    """Raise RegexRejected unless Hyperscan compiles ``expression`` on its own."""
+    """Raise RegexRejected unless ``expression`` is safe for both engines.
+
+    Hyperscan must compile it (so it has no back-references or look-around), and it
+    must not repeat a group more than a few times when that group itself repeats or
+    has alternatives, such as ``(a+)+`` or ``(a|aa)*``: those shapes make a
+    backtracking engine (Python's ``re``, used for match positions) take
+    exponential time.
+    """
     if not expression.strip():
         raise RegexRejected("it is empty")
     try:
-        _compile((expression,), literal=False)
+        _compile((expression,), literal=False, flags=(PROBE_FLAGS,))
     except RegexRejected as exc:
         raise RegexRejected(str(exc).split(" (expression:")[0]) from None
+    try:
+        tree = re_parser.parse(expression)
+    except re.error as exc:
+        raise RegexRejected(f"Python cannot read it ({exc})") from None
+    if _nested_repeat(tree, inside=False):
+        raise RegexRejected(
+            "it repeats a group that itself repeats or has alternatives, "
+            "which can take exponential time; repeat a single character "
+            "class instead"
+        )
+
+
+SMALL_REPEAT = 6
+"""A group repeated at most this many times cannot blow up, whatever it holds."""
+
+
+def _nested_repeat(tree: Any, inside: bool) -> bool:
+    """Whether a repeat (of more than one) contains another repeat or an alternation."""
+    for op, value in tree:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, body = value
+            repeats = high is re_parser.MAXREPEAT or high > SMALL_REPEAT
+            if repeats and inside:
+                return True
+            if _nested_repeat(body, inside or repeats):
+                return True
+        elif name == "BRANCH":
+            if inside:
+                return True
+            if any(_nested_repeat(branch, inside) for branch in value[1]):
+                return True
+        elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
+            body = value[-1]
+            if _nested_repeat(body, inside):
+                return True
+    return False
 
 
 class Scanner:

@@ -122,7 +122,8 @@ DRIVER = textwrap.dedent("""
             self.asked += 1
             return Action("answer", value)
 
-    request = session.InterviewRequest(offence="immigration", case_ref="K-1", save=Path(sys.argv[2]))
+    request = session.InterviewRequest(offence="immigration", case_ref="K-1",
+                                       save=Path(sys.argv[2]))
     session.run_interactive(load_rulebook(Path(sys.argv[1])), request, Prompter())
     print("DONE", flush=True)
 """)
@@ -148,8 +149,8 @@ def test_sigkill_during_interview_loses_only_the_answer_being_typed(stop: int,
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_interrupt_inside_the_atomic_write_keeps_the_old_copy(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_inside_the_atomic_write_keeps_the_old_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "s.json"
     store.save_json(path, {"answers": [{"question": "a", "value": "old"}]})
     before = path.read_bytes()

@@ -234,7 +234,7 @@ def test_a_5_mb_single_line_note_completes_fast(tmp_path: Path) -> None:
 
 @pytest.fixture
 def readonly_dir(tmp_path: Path):
-    """A folder this process cannot write to, holding one file 'r.md' (a read-only tmpfs as root)."""
+    """A folder this process cannot write to, holding 'r.md' (a read-only tmpfs as root)."""
     folder = tmp_path / "ro"
     folder.mkdir()
     (folder / "r.md").write_text("previous report")
@@ -294,3 +294,43 @@ def test_report_over_a_folder_or_into_a_file_path_is_a_clear_error(tmp_path: Pat
         assert result.code == 4, result.stderr
         assert "cannot write" in result.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+class _Prompter:
+    """Answers every question 'unknown'; never reached when the save fails first."""
+
+    def show(self, renderable: object) -> None: ...
+    def pause(self) -> None: ...
+    def choose_offence(self, flows: object) -> str: return "other"
+    def text(self, prompt: str) -> str: return ""
+    def confirm(self, prompt: str) -> bool: return False
+
+    def ask(self, *args: object, **kwargs: object) -> object:
+        from screen.prompting import Action
+
+        return Action("answer", "unknown")
+
+    def review(self, *args: object) -> object:
+        from screen.prompting import Action
+
+        return Action("finish")
+
+
+@pytest.mark.parametrize("where", ["missing", "readonly"])
+def test_interview_save_into_bad_folder_is_a_clear_error(where: str, tmp_path: Path,
+                                                         request: pytest.FixtureRequest,
+                                                         minimal) -> None:
+    from screen import session
+    from screen.cli import ExitCode, exit_code_for
+    from screen.errors import OutputError
+
+    folder = tmp_path / "missing" if where == "missing" else request.getfixturevalue(
+        "readonly_dir")
+    save = folder / "s.json"
+    with pytest.raises(OutputError) as caught:
+        session.run_interactive(minimal, session.InterviewRequest(offence="other", case_ref="",
+                                                                  save=save), _Prompter())
+    assert exit_code_for(caught.value) == ExitCode.INPUT_ERROR
+    assert not save.exists()
+    if where == "readonly":
+        assert sorted(p.name for p in folder.iterdir()) == ["r.md"]

@@ -1,0 +1,77 @@
+"""Load: a million short notes stream through batch in flat memory.
+
+Slow (about a minute or more): runs only with ``-m slow`` or ``HTSCREEN_SLOW=1``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .conftest import MINIMAL, ROOT
+
+pytestmark = pytest.mark.slow
+NOTES = 1_000_000
+LIMIT_MB = 200
+
+
+@pytest.fixture(autouse=True)
+def _only_when_asked(request: pytest.FixtureRequest) -> None:
+    asked = "slow" in (request.config.getoption("-m") or "")
+    if not asked and os.environ.get("HTSCREEN_SLOW") != "1":
+        pytest.skip("slow: run with -m slow or HTSCREEN_SLOW=1")
+
+
+def peak_rss_mb(args: list[str], env: dict[str, str]) -> tuple[int, float, float]:
+    """Run ``args`` in a child of a fresh process; return (exit code, peak RSS in MB, seconds).
+
+    The extra process level makes RUSAGE_CHILDREN cover this run only (and its workers).
+    """
+    probe = textwrap.dedent(f"""
+        import json, resource, subprocess, sys, time
+        start = time.perf_counter()
+        code = subprocess.run({args!r}, stdout=subprocess.DEVNULL).returncode
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(json.dumps([code, peak / 1024, time.perf_counter() - start]))
+    """)
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+                         check=True, timeout=3600)
+    code, peak, seconds = json.loads(out.stdout)
+    return code, peak, seconds
+
+
+@pytest.fixture(scope="module")
+def million(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("load") / "million.jsonl"
+    texts = ("quiet night, no issues", "V said mgr has her ppt", "works 14 hrs a day",
+             "not allowed to leave the house", "RP reports noise")
+    with path.open("w") as handle:
+        for i in range(NOTES):
+            handle.write(json.dumps({"id": f"n{i}", "text": texts[i % 5]}) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_million_notes_in_flat_memory(million: Path, tmp_path: Path, jobs: str) -> None:
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "HTSCREEN_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    args = [sys.executable, "-m", "screen", "batch", str(million), "-f", "jsonl", "--redact",
+            "--jobs", jobs, "-o", str(out), "--rules", str(MINIMAL)]
+    code, peak, seconds = peak_rss_mb(args, env)
+    assert code == 0
+    count = 0
+    with out.open("rb") as handle:
+        for count, line in enumerate(handle, start=1):  # noqa: B007
+            pass
+    assert count == NOTES
+    with out.open("rb") as handle:
+        first = json.loads(handle.readline())
+    assert first["id"] == "n0"
+    print(f"\n{NOTES:,} notes, --jobs {jobs}: {seconds:.0f} s, peak RSS {peak:.0f} MB")
+    assert peak < LIMIT_MB, f"peak RSS {peak:.0f} MB"
