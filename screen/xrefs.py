@@ -30,6 +30,7 @@ def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
     _check_decision(reader, top["decision"], rulebook)
     if "indicators" in top:  # fairness.check reads that section unguarded
         fairness.check(reader, top, rulebook)
+    _check_cost(reader, top["indicators"], rulebook)
 
 
 def _check_lexicon(
@@ -319,3 +320,29 @@ def _check_decision(reader: Reader, node: Node, rulebook: Rulebook) -> None:
         reader.error(
             fields["dimension_rule"], "the dimension rule has no lines", "add e.g. '- {strong: 2}'"
         )
+
+
+EXPENSIVE = 150
+"""A pattern whose rarest required words cost more than this is checked on most notes."""
+
+
+def _check_cost(reader: Reader, node: Node, rulebook: Rulebook) -> None:
+    """Warn about patterns that require only common words: they slow batch screening."""
+    from screen.patterns import AnchorFinder, cost
+
+    finder = AnchorFinder({entry.name: entry.terms for entry in rulebook.lexicon})
+    nodes = by_id(node)
+    for indicator in rulebook.indicators:
+        pattern_nodes = _aligned(nodes[indicator.id], "patterns", len(indicator.patterns))
+        for pattern_node, pattern in zip(pattern_nodes, indicator.patterns):
+            if pattern.kind == "regex":
+                continue
+            sets = [s for part in pattern.parts for s in finder.components(part)]
+            if sets and min(cost(s) for s in sets) <= EXPENSIVE:
+                continue
+            reader.warn(
+                pattern_node,
+                f"indicator '{indicator.id}': the words this pattern requires are common "
+                "(or very many), so it is checked on most notes and slows batch screening",
+                "add a specific word, or split the pattern",
+            )
