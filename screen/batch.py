@@ -21,6 +21,7 @@ from screen.notes import Note, ReadOptions, Unit, parse_unit
 from screen.outputs import Formatter
 
 CHUNK = 256
+MAX_FLAGGED = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,8 @@ class Totals:
     levels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVEL_ORDER, 0))
     worst: str = "L5"
     flagged: list[dict[str, Any]] = field(default_factory=list)
+    """The first MAX_FLAGGED notes at L0-L3, for the table view (memory stays flat)."""
+    flagged_count: int = 0
 
 
 _WORKER: dict[str, Any] = {}
@@ -201,7 +204,9 @@ class Pipeline:
                 if LEVEL_ORDER.index(level) < LEVEL_ORDER.index(totals.worst):
                     totals.worst = level
                 if LEVEL_ORDER.index(level) <= 3:
-                    totals.flagged.append(summary)
+                    totals.flagged_count += 1
+                    if len(totals.flagged) < MAX_FLAGGED:
+                        totals.flagged.append(summary)
             if summary["error"] or keep(summary):
                 write(line)
             if progress:

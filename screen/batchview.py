@@ -35,5 +35,6 @@ def print_summary(totals: Totals, rulebook: Rulebook) -> None:
                         ", ".join(summary["indicators"]))
     out.print()
     out.print(flagged)
-    if len(totals.flagged) > MAX_ROWS:
-        out.print(f"… and {len(totals.flagged) - MAX_ROWS:,} more: use --format jsonl or csv")
+    if totals.flagged_count > MAX_ROWS:
+        more = totals.flagged_count - MAX_ROWS
+        out.print(f"… and {more:,} more: use --format jsonl or csv")
