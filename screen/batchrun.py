@@ -65,7 +65,7 @@ def run(request: BatchRequest, cache: Path | None) -> int:
     pipeline = Pipeline(rulebook, request.rules_path, request.read,
                         ScreenOptions(request.redact, request.jurisdiction), formatter,
                         request.jobs, cache)
-    totals = Totals()
+    totals = Totals(flagged=_FirstFlagged())
     units: Iterator[Any] = iter_units(request.paths, request.read)
     done = _resume_point(request) if request.resume else 0
     units = islice(units, done, None)
@@ -86,6 +86,29 @@ def run(request: BatchRequest, cache: Path | None) -> int:
 
         print_summary(totals, rulebook)
     return _exit_code(request, totals)
+
+
+class _FirstFlagged(list[dict[str, Any]]):
+    """The flagged-notes list of a run's totals, kept to the rows the summary table shows.
+
+    ``Pipeline.run`` appends a summary for every note at L3 or above, which for a
+    large export is most of it; only the first ``MAX_ROWS`` are ever shown, so only
+    those are kept (memory stays flat) while ``len()`` still counts them all.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def append(self, summary: dict[str, Any]) -> None:
+        from screen.batchview import MAX_ROWS
+
+        self.total += 1
+        if super().__len__() < MAX_ROWS:
+            super().append(summary)
+
+    def __len__(self) -> int:
+        return self.total
 
 
 def _exit_code(request: BatchRequest, totals: Totals) -> int:

@@ -58,6 +58,12 @@ class Clauses:
         """The number of the clause containing ``position``."""
         return bisect.bisect_right(self.breaks, position)
 
+    def span(self, index: int) -> tuple[int, int]:
+        """The (start, end) of clause number ``index``."""
+        start = self.breaks[index - 1] if index > 0 else 0
+        end = self.breaks[index] if index < len(self.breaks) else self.length
+        return start, end
+
     def bounds(self, position: int) -> tuple[int, int]:
         """Return the (start, end) of the clause containing ``position``."""
         index = bisect.bisect_right(self.breaks, position)

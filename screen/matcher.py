@@ -26,10 +26,8 @@ from screen.patterns import AnchorFinder, PhraseCompiler, normalise
 from screen.scanner import Hit, Scanner
 
 Span = tuple[int, int]
-PLAN_FORMAT = 10
-PROBE_AFTER = 64
-"""A pattern gets its own Hyperscan probe once it has been a candidate this many times:
-small runs stay on Python's re and never wait for a compile."""
+PLAN_FORMAT = 11
+
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 _PAD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
@@ -113,9 +111,7 @@ class Matcher:
             flags=[PROBE_FLAGS] * len(plan.regexes),
         )
         self._compiled: dict[str, re.Pattern[str]] = {}
-        self._cache_dir = cache_dir
-        self._rule_scanners: dict[int, Scanner | None] = {}
-        self._uses: dict[int, int] = {}
+
         self.verdicts: dict[Any, dict[str, Any]] = {}
         """Batch decisions cached by evidence signature (see screen.batch)."""
         self._minor = next((i.id for i in rulebook.indicators if "minor" in i.triggers), "")
@@ -138,7 +134,8 @@ class Matcher:
         clauses = Clauses(norm)
         candidates = self._candidates(hits, clauses)
         if norm.strip():
-            candidates += self.plan.unanchored
+            for index in self.plan.unanchored:
+                candidates[index] = clauses.all()
         if not candidates and not regex_hits:
             return ScanResult((), ())
         found = self._verify(norm, candidates, clauses)
@@ -147,8 +144,8 @@ class Matcher:
             if ident in self.plan.ages:
                 age_hits.append((self.plan.ages[ident], (start, end)))
             elif _whole(norm, start, end):
-                rule = self.plan.rules[self.plan.regex_rules[ident]]
-                found.append((rule.indicator, (start, end), rule.slang))
+                expert = self.plan.rules[self.plan.regex_rules[ident]]
+                found.append((expert.indicator, (start, end), expert.slang))
         if not found and not age_hits:
             return ScanResult((), ())
         context = _Context(self, norm, clauses)
@@ -176,86 +173,57 @@ class Matcher:
             spans += [(ident, *m.span()) for m in pattern.finditer(norm) if m.end() > m.start()]
         return spans
 
-    def _candidates(self, hits: list[Hit], clauses: Clauses) -> list[int]:
-        """Rules whose every gating word set has a word in one and the same clause."""
+    def _candidates(self, hits: list[Hit], clauses: Clauses) -> dict[int, list[Span]]:
+        """Rules whose every gating word set has a word in one clause, with those clauses."""
         members = self.plan.word_members
         by_clause: dict[int, set[int]] = defaultdict(set)
         for ident, start, _ in hits:
             by_clause[clauses.index(max(0, start - 1))].update(members[ident])
-        present: set[int] = set().union(*by_clause.values()) if by_clause else set()
         rule_sets = self.plan.rule_sets
-        found = []
-        for word_set in present:
-            for rule in self.plan.by_rarest.get(word_set, ()):
-                needed = rule_sets[rule]
-                if any(sets.issuperset(needed) for sets in by_clause.values()):
-                    found.append(rule)
-        return found
-
-    def rule_scanner(self, index: int) -> Scanner | None:
-        """A Hyperscan scanner for one rule's expressions, compiled on first use and cached.
-
-        None when Hyperscan cannot compile them; the rule then runs on Python's re.
-        """
-        if index not in self._rule_scanners:
-            from screen.scanner import PROBE_FLAGS, RegexRejected
-
-            parts = self.plan.rules[index].parts
-            try:
-                scanner: Scanner | None = Scanner(
-                    parts,
-                    literal=False,
-                    cache_dir=self._cache_dir,
-                    flags=[PROBE_FLAGS] * len(parts),
-                )
-            except RegexRejected:
-                scanner = None
-            self._rule_scanners[index] = scanner
-        return self._rule_scanners[index]
-
-    def spans(self, index: int, norm: str) -> list[list[Span]]:
-        """Matches of each expression of rule ``index`` in ``norm`` (Python re, leftmost-first).
-
-        In fast mode a one-pass Hyperscan probe first tells whether every expression
-        matches at all; most candidate rules stop there, and only the rest run on re.
-        """
-        rule = self.plan.rules[index]
-        uses = self._uses[index] = self._uses.get(index, 0) + 1
-        worth_it = self.fast and (uses > PROBE_AFTER or index in self._rule_scanners)
-        scanner = self.rule_scanner(index) if worth_it else None
-        if scanner is not None and len(scanner.matched(norm)) < len(rule.parts):
-            return [[] for _ in rule.parts]
-        return [[m.span() for m in self.regex(part).finditer(norm)] for part in rule.parts]
-
-    fast = True
-    """Verify with per-rule Hyperscan databases (False: Python's re, the reference)."""
+        by_rarest = self.plan.by_rarest
+        regions: dict[int, list[Span]] = defaultdict(list)
+        for number, sets in by_clause.items():
+            for word_set in sets:
+                for rule in by_rarest.get(word_set, ()):
+                    if sets.issuperset(rule_sets[rule]):
+                        regions[rule].append(clauses.span(number))
+        return regions
 
     def _verify(
-        self, norm: str, candidates: list[int], clauses: Clauses
+        self, norm: str, regions: dict[int, list[Span]], clauses: Clauses
     ) -> list[tuple[str, Span, bool]]:
-        """Check candidate rules with their exact expressions; near parts clause by clause."""
+        """Check each candidate rule with its exact expressions inside its clauses."""
         found: list[tuple[str, Span, bool]] = []
-        for index in sorted(set(candidates)):
+        for index in sorted(regions):
             rule = self.plan.rules[index]
-            parts = self.spans(index, norm)
-            if rule.kind != "near":
-                found.extend(
-                    (rule.indicator, span, rule.slang) for span in parts[0] if _whole(norm, *span)
-                )
-                continue
-            width = len(rule.parts)
-            by_clause: dict[Span, list[list[Span]]] = defaultdict(
-                lambda: [[] for _ in range(width)]  # noqa: B023 - used before width changes
-            )
-            for number, spans in enumerate(parts):
-                for span in spans:
-                    if _whole(norm, *span):
-                        by_clause[clauses.bounds(span[0])][number].append(span)
-            for grouped in by_clause.values():
-                found.extend(
-                    (rule.indicator, span, rule.slang)
-                    for span in near_matches(norm, grouped, rule.within)
-                )
+            for start, end in sorted(set(regions[index])):
+                parts = self._part_spans(norm, rule, start, end)
+                if not parts:
+                    continue
+                if rule.kind != "near":
+                    found.extend((rule.indicator, span, rule.slang) for span in parts[0])
+                else:
+                    found.extend(
+                        (rule.indicator, span, rule.slang)
+                        for span in near_matches(norm, parts, rule.within)
+                    )
+        return found
+
+    def _part_spans(self, norm: str, rule: Rule, start: int, end: int) -> list[list[Span]]:
+        """Whole-word matches of each part in ``norm[start:end]``; [] as soon as one has none.
+
+        The cheapest expressions run first, so most clauses are dismissed quickly.
+        """
+        found: list[list[Span]] = []
+        for part in sorted(rule.parts, key=len):
+            spans = [
+                m.span()
+                for m in self.regex(part).finditer(norm, start, end)
+                if _whole(norm, *m.span())
+            ]
+            if not spans:
+                return []
+            found.append(spans)
         return found
 
     def _evidence(
