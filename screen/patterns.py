@@ -35,6 +35,7 @@ _WORD_ANY = r"""[^\s.,;:!?"()\-]+"""
 _WORD_CHARS = re.compile(r"[a-z0-9'/.$#&\-]+")
 _MONEY = r"(?:\$\s?\d[\d,.]*k?\b|\b\d[\d,.]*k?\s?(?:dollars|dlls|dls|bucks|usd|pesos)\b)"
 MAX_GAP = 10
+MAX_GAPS = 2
 MAX_SUFFIX = 10
 
 
@@ -92,6 +93,10 @@ class PhraseCompiler:
         units = [self._unit(tok) for tok in tokens]
         if units[0][1] == "gap" or units[-1][1] == "gap":
             raise PatternSyntaxError("a phrase cannot begin or end with '~'")
+        if sum(kind == "gap" for _, kind in units) > MAX_GAPS:
+            raise PatternSyntaxError(
+                f"more than {MAX_GAPS} gaps in one phrase: use 'near:' for looser patterns"
+            )
         if any(a[1] == b[1] == "gap" for a, b in zip(units, units[1:])):
             raise PatternSyntaxError(f"two gaps in a row: write one gap '~N' (N up to {MAX_GAP})")
         if all(kind == "optional" for _, kind in units):
@@ -166,7 +171,7 @@ _PLAIN = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*\Z", re.IGNORECASE)
 
 
 def _trie(terms: list[str]) -> str:
-    """One expression for many plain terms, sharing their prefixes (fast for Python's re).
+    r"""One expression for many plain terms, sharing their prefixes (fast for Python's re).
 
     Equivalent to the alternation of ``term\\b`` over the terms, longest first.
     """

@@ -20,8 +20,18 @@ from screen.schema import Reader
 from screen.xrefs import check_references
 from screen.yamlsafe import Node, YamlReadError, read_yaml
 
-TOP_KEYS = ("schema", "version", "title", "languages", "lexicon", "cues", "indicators",
-            "questions", "interview", "decision")
+TOP_KEYS = (
+    "schema",
+    "version",
+    "title",
+    "languages",
+    "lexicon",
+    "cues",
+    "indicators",
+    "questions",
+    "interview",
+    "decision",
+)
 
 
 def default_rules_path() -> Path:
@@ -41,11 +51,27 @@ def load_rulebook(path: Path | None = None, use_cache: bool = True) -> Rulebook:
     A rulebook whose exact bytes validated before is taken from the user cache.
     """
     path = path or default_rules_path()
+    from screen.yamlsafe import MAX_BYTES
+
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise RulebookError(
+                (
+                    Problem(
+                        str(path),
+                        1,
+                        1,
+                        f"the file is over the {MAX_BYTES:,}-byte limit for a rulebook",
+                        "split it or remove unused entries",
+                    ),
+                )
+            )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"no rulebook at {path}: check the path, or unset HTSCREEN_RULES "
-                         "to use the shipped rulebook") from None
+        raise InputError(
+            f"no rulebook at {path}: check the path, or unset HTSCREEN_RULES "
+            "to use the shipped rulebook"
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read the rulebook {path}: {exc.strerror}") from None
     if not use_cache:
@@ -97,9 +123,18 @@ def _build(reader: Reader, root: Node, sha256: str) -> Rulebook | None:
     if decision is None:
         return None
     return Rulebook(
-        source=reader.source, sha256=sha256, version=version, title=title,
-        languages=languages, lexicon=lexicon, cues=cues, indicators=indicators,
-        questions=questions, opening=opening, flows=flows, decision=decision,
+        source=reader.source,
+        sha256=sha256,
+        version=version,
+        title=title,
+        languages=languages,
+        lexicon=lexicon,
+        cues=cues,
+        indicators=indicators,
+        questions=questions,
+        opening=opening,
+        flows=flows,
+        decision=decision,
     )
 
 

@@ -53,12 +53,91 @@ def check_expert_regex(expression: str) -> None:
         tree = re_parser.parse(expression)
     except re.error as exc:
         raise RegexRejected(f"Python cannot read it ({exc})") from None
+    if _overlapping_repeats(tree):
+        raise RegexRejected(
+            "two open-ended repeats in a row can match the same characters (like a*a*), "
+            "which can make matching slow; merge or bound them"
+        )
     if _nested_repeat(tree, inside=False):
         raise RegexRejected(
             "it repeats a group that itself repeats or has alternatives, "
             "which can take exponential time; repeat a single character "
             "class instead"
         )
+
+
+_ASCII = range(128)
+_CATEGORIES: dict[str, Any] = {
+    "CATEGORY_DIGIT": lambda c: chr(c).isdigit(),
+    "CATEGORY_NOT_DIGIT": lambda c: not chr(c).isdigit(),
+    "CATEGORY_SPACE": lambda c: chr(c).isspace(),
+    "CATEGORY_NOT_SPACE": lambda c: not chr(c).isspace(),
+    "CATEGORY_WORD": lambda c: chr(c).isalnum() or c == 95,
+    "CATEGORY_NOT_WORD": lambda c: not (chr(c).isalnum() or c == 95),
+}
+
+
+def _chars(op: str, value: Any) -> set[int] | None:
+    """The ASCII characters one simple item can match (either case), or None if not simple."""
+    found: set[int] = set()
+    if op == "LITERAL":
+        found = {value}
+    elif op == "NOT_LITERAL":
+        found = {c for c in _ASCII if c != value}
+    elif op == "ANY":
+        found = set(_ASCII)
+    elif op == "IN":
+        negate = False
+        for item_op, item in value:
+            name = str(item_op)
+            if name == "NEGATE":
+                negate = True
+            elif name == "LITERAL":
+                found.add(item)
+            elif name == "RANGE":
+                found.update(range(item[0], item[1] + 1))
+            elif name == "CATEGORY" and str(item) in _CATEGORIES:
+                found.update(c for c in _ASCII if _CATEGORIES[str(item)](c))
+            else:
+                return None
+        if negate:
+            found = set(_ASCII) - found
+    else:
+        return None
+    ascii_found = [c for c in found if c < 128]
+    return (
+        found
+        | {ord(chr(c).lower()) for c in ascii_found}
+        | {ord(chr(c).upper()) for c in ascii_found}
+    )
+
+
+def _open_simple(op: Any, value: Any) -> set[int] | None:
+    """The characters of an open-ended repeat of one simple item (like a* or a word class)."""
+    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT") or value[1] is not re_parser.MAXREPEAT:
+        return None
+    body = list(value[2])
+    return _chars(str(body[0][0]), body[0][1]) if len(body) == 1 else None
+
+
+def _overlapping_repeats(tree: Any) -> bool:
+    """Whether two open-ended repeats in a row share characters, at any depth."""
+    items = list(tree)
+    for (op_a, val_a), (op_b, val_b) in zip(items, items[1:]):
+        first, second = _open_simple(op_a, val_a), _open_simple(op_b, val_b)
+        if first is not None and second is not None and first & second:
+            return True
+    for op, value in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if _overlapping_repeats(value[2]):
+                return True
+        elif name == "BRANCH":
+            if any(_overlapping_repeats(branch) for branch in value[1]):
+                return True
+        elif name in ("SUBPATTERN", "ATOMIC_GROUP") and _overlapping_repeats(value[-1]):
+            return True
+    return False
 
 
 SMALL_REPEAT = 6

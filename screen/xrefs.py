@@ -30,7 +30,8 @@ def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
     _check_decision(reader, top["decision"], rulebook)
     if "indicators" in top:  # fairness.check reads that section unguarded
         fairness.check(reader, top, rulebook)
-    _check_cost(reader, top["indicators"], rulebook)
+    if "indicators" in top:
+        _check_cost(reader, top["indicators"], rulebook)
 
 
 def _check_lexicon(
@@ -333,11 +334,16 @@ def _check_cost(reader: Reader, node: Node, rulebook: Rulebook) -> None:
     finder = AnchorFinder({entry.name: entry.terms for entry in rulebook.lexicon})
     nodes = by_id(node)
     for indicator in rulebook.indicators:
+        if indicator.id not in nodes:
+            continue
         pattern_nodes = _aligned(nodes[indicator.id], "patterns", len(indicator.patterns))
         for pattern_node, pattern in zip(pattern_nodes, indicator.patterns):
             if pattern.kind == "regex":
                 continue
-            sets = [s for part in pattern.parts for s in finder.components(part)]
+            try:
+                sets = [s for part in pattern.parts for s in finder.components(part)]
+            except PatternSyntaxError:
+                continue  # already reported by _check_patterns
             if sets and min(cost(s) for s in sets) <= EXPENSIVE:
                 continue
             reader.warn(

@@ -42,7 +42,7 @@ def batch_cmd(source: Path, fmt: str = "jsonl") -> list[str]:
 def big_input(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
     folder = tmp_path_factory.mktemp("sigint")
     source = folder / "big.jsonl"
-    write_notes(source, 8000)
+    write_notes(source, 6000)
     full = {}
     for fmt in ("jsonl", "csv"):
         out = folder / f"full.{fmt}"

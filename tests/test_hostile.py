@@ -96,7 +96,7 @@ def test_rulebook_with_a_huge_when_condition_is_checked_in_linear_time() -> None
 
 @pytest.mark.parametrize("pattern", [{"regex": "(a+)+$"}, {"regex": "(x|x)*y"},
                                      {"phrase": " ".join(["(a|a)"] * 16) + " b"},
-                                     {"phrase": "a ~6 ~6 ~6 ~6 b"},
+                                     {"phrase": "a ~6 ~6 ~6 ~6 ~6 ~6 b"},
                                      {"near": ["a", "b"], "within": 30}])
 def test_catastrophic_backtracking_patterns_are_refused_or_linear(pattern: dict,
                                                                   tmp_path: Path) -> None:
@@ -118,8 +118,6 @@ def test_catastrophic_backtracking_patterns_are_refused_or_linear(pattern: dict,
     assert elapsed < 20, f"scan took {elapsed:.1f} s"
 
 
-@pytest.mark.xfail(strict=False, reason="Hyperscan segfaults on SOM_LEFTMOST scans of some "
-                   "unanchored repeats ('a+b' over 300+ 'a'); screen/scanner.py must guard it")
 @pytest.mark.parametrize("regex", ["a+b", "(a|aa)*c"])
 def test_expert_regex_that_crashes_hyperscan_is_refused_or_survived(regex: str,
                                                                     tmp_path: Path) -> None:
@@ -127,21 +125,33 @@ def test_expert_regex_that_crashes_hyperscan_is_refused_or_survived(regex: str,
     notes = tmp_path / "n.jsonl"
     notes.write_text(json.dumps({"id": "n1", "text": "a" * 5000}) + "\n")
     result = cli("batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path)
-    assert result.returncode in (0, 3), f"exit {result.returncode}"  # -11 is a segfault
+    # -11 was a segfault: Hyperscan's start-of-match mode crashed on 'a+b' over 300+ 'a'
+    assert result.returncode in (0, 3), f"exit {result.returncode}"
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="consecutive gaps make the re verification in "
-                   "screen/matcher.py cost ~12 ms per word (12 s for 1,000 words)")
-def test_stacked_gaps_do_not_make_a_scan_slow(tmp_path: Path, slow_only: None) -> None:
-    rules = rulebook_with(tmp_path, {"phrase": "a ~6 ~6 ~6 ~6 ~6 ~6 b"})
+def test_polynomial_expert_regex_is_refused_or_fast(tmp_path: Path, slow_only: None) -> None:
+    rules = rulebook_with(tmp_path, {"regex": "a*a*a*a*a*a*c"})
+    notes = tmp_path / "n.jsonl"
+    notes.write_text(json.dumps({"id": "n1", "text": "a" * 50_000 + " ac"}) + "\n")
+    try:
+        result = cli("batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path,
+                     timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a 50 KB note took over 20 s")
+    assert result.returncode in (0, 3)
+
+
+@pytest.mark.slow
+def test_interleaved_gaps_do_not_make_a_scan_slow(tmp_path: Path, slow_only: None) -> None:
+    rules = rulebook_with(tmp_path, {"phrase": "a ~6 a ~6 a ~6 a ~6 a ~6 b"})
     notes = tmp_path / "n.jsonl"
     notes.write_text(json.dumps({"id": "n1", "text": "a " * 25_000 + "x b"}) + "\n")
     try:
         result = cli("batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path,
-                     timeout=30)
+                     timeout=20)
     except subprocess.TimeoutExpired:
-        pytest.fail("a 50 KB note took over 30 s")
+        pytest.fail("a 50 KB note took over 20 s")
     assert result.returncode in (0, 3)
 
 

@@ -18,7 +18,7 @@ from .conftest import MINIMAL, ROOT
 
 pytestmark = pytest.mark.slow
 NOTES = 1_000_000
-LIMIT_MB = 200
+LIMIT_MB = 150
 
 
 @pytest.fixture(autouse=True)
