@@ -26,7 +26,7 @@ from screen.patterns import AnchorFinder, PhraseCompiler, normalise
 from screen.scanner import Hit, Scanner
 
 Span = tuple[int, int]
-PLAN_FORMAT = 11
+PLAN_FORMAT = 12
 
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 _PAD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
@@ -56,16 +56,13 @@ class Plan:
     """Everything compiled from a rulebook, as plain data."""
 
     rules: list[Rule] = field(default_factory=list)
-    word_sets: list[str] = field(default_factory=list)
-    gates: dict[int, int] = field(default_factory=dict)
-    """Gate expression index to rule index."""
+    word_sets: list[frozenset[tuple[str, bool]]] = field(default_factory=list)
+    """Required word sets: a pattern needs one word of each of its sets."""
     unanchored: list[int] = field(default_factory=list)
     regexes: list[str] = field(default_factory=list)
     regex_rules: dict[int, int] = field(default_factory=dict)
     ages: dict[int, str] = field(default_factory=dict)
     cues: list[tuple[str, str, int, str]] = field(default_factory=list)
-    combinations: list[tuple[int, str]] = field(default_factory=list)
-    """(rule index, combination of word-set ids) in gate order."""
     words: list[str] = field(default_factory=list)
     """Padded literal words of all word sets (' word ' whole, ' stem' prefix)."""
     word_members: list[tuple[int, ...]] = field(default_factory=list)
@@ -75,21 +72,21 @@ class Plan:
     by_rarest: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     """Rules indexed by their rarest word set."""
 
-    def word_set(self, source: str, literals: list[str] | None = None) -> int:
-        """The id of a word set, added once (with its literal words)."""
-        ids: dict[str, int] = self.__dict__.setdefault("_ids", {})
-        if source not in ids:
-            ids[source] = len(self.word_sets)
-            self.word_sets.append(source)
+    def word_set(self, anchors: frozenset[tuple[str, bool]]) -> int:
+        """The id of a word set, added once with its padded literal words."""
+        ids: dict[frozenset[tuple[str, bool]], int] = self.__dict__.setdefault("_ids", {})
+        if anchors not in ids:
+            ids[anchors] = len(self.word_sets)
+            self.word_sets.append(anchors)
             word_ids: dict[str, int] = self.__dict__.setdefault("_word_ids", {})
-            for literal in literals or ():
+            for literal in _literals(anchors):
                 if literal not in word_ids:
                     word_ids[literal] = len(self.words)
                     self.words.append(literal)
                     self.word_members.append(())
                 index = word_ids[literal]
-                self.word_members[index] = (*self.word_members[index], ids[source])
-        return ids[source]
+                self.word_members[index] = (*self.word_members[index], ids[anchors])
+        return ids[anchors]
 
 
 class Matcher:
@@ -379,19 +376,13 @@ def _anchor(plan: Plan, finder: AnchorFinder, parts: tuple[str, ...], index: int
         plan.unanchored.append(index)
         return
     sets = sets[:1] + [a for a in sets[1:] if cost(a) <= SELECTIVE]
-    ids = tuple(plan.word_set(_word_set_source(a), _literals(a)) for a in sets)
+    ids = tuple(plan.word_set(a) for a in sets)
     plan.rule_sets[index] = ids
     plan.by_rarest[ids[0]].append(index)
 
 
 def _literals(anchors: frozenset[tuple[str, bool]]) -> list[str]:
     return sorted(f" {w}" if prefix else f" {w} " for w, prefix in anchors)
-
-
-def _word_set_source(anchors: frozenset[tuple[str, bool]]) -> str:
-    """A literal alternation over padded text: ' word ' for whole words, ' stem' for prefixes."""
-    words = sorted(f" {re.escape(w)}" if prefix else f" {re.escape(w)} " for w, prefix in anchors)
-    return "(?:" + "|".join(words) + ")"
 
 
 def compile_matcher(rulebook: Rulebook, cache_dir: Path | None = None) -> Matcher:
