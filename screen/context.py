@@ -15,6 +15,9 @@ from datetime import date
 
 from screen.model import Cue, Status
 
+_SCOPE_BREAK = re.compile(r"[,()]")
+"""A comma or a parenthesis between a cue and the hit after it ends the cue's reach:
+'(not related per juv), does all the cooking' is not a negation of the cooking."""
 _CLAUSE_BREAK = re.compile(r"\.(?=\s|$)|[!?;]|\n\s*\n")
 STATUS_ORDER = (
     ("other_person", Status.OTHER_PERSON),
@@ -98,6 +101,8 @@ def classify(
         else:
             continue
         if words_between(text, *gap) > cue.window:
+            continue
+        if cue.end <= start and _SCOPE_BREAK.search(text, *gap):
             continue
         if any(gap[0] <= t_start and t_end <= gap[1] for t_start, t_end in terminators):
             continue

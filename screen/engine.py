@@ -330,6 +330,11 @@ def _elements(
     if purpose.positive and (vulnerable or any_means):
         support = _dim_list(vulnerable) if vulnerable else _titles(any_means)
         reasons.append(f"Exploitative conditions positive together with {support}.")
+    elif purpose.positive and "commercial_sex" in facts.triggers:
+        reasons.append(
+            "Commercial sex exploited by someone else (exploitative conditions positive: "
+            f"{purpose.counts.describe()}): assess for force, fraud or coercion."
+        )
     if reasons:
         fired.append(("L3", reasons))
 
