@@ -20,9 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from screen.anchors import AnchorFinder
 from screen.context import AGE_EXPRESSIONS, AgeMention, Clauses, CueHit, classify, read_age
 from screen.model import Evidence, Rulebook
-from screen.patterns import AnchorFinder, PhraseCompiler, normalise
+from screen.patterns import PhraseCompiler, normalise
 from screen.scanner import Hit, Scanner
 
 Span = tuple[int, int]
@@ -366,7 +367,7 @@ SELECTIVE = 80
 
 def _anchor(plan: Plan, finder: AnchorFinder, parts: tuple[str, ...], index: int) -> None:
     """Gate the rule on every one of its required word sets being present in the note."""
-    from screen.patterns import cost
+    from screen.anchors import cost
 
     sets = sorted(
         {anchors for part in parts for anchors in finder.components(part)},

@@ -329,7 +329,7 @@ EXPENSIVE = 150
 
 def _check_cost(reader: Reader, node: Node, rulebook: Rulebook) -> None:
     """Warn about patterns that require only common words: they slow batch screening."""
-    from screen.patterns import AnchorFinder, cost
+    from screen.anchors import AnchorFinder, cost
 
     finder = AnchorFinder({entry.name: entry.terms for entry in rulebook.lexicon})
     nodes = by_id(node)

@@ -1,0 +1,323 @@
+"""Anchor words: the words every match of a phrase must contain, and how common they are.
+
+The matcher gates each pattern on these words (see ``screen/matcher.py``) and
+prefers the rarest; "rare" is measured on police narratives
+(``screen/data/wordfreq.txt``, built by ``bench/wordfreq.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from screen.patterns import normalise, split_top
+
+Anchor = tuple[str, bool]
+"""A word every match must contain: (word, prefix?) — prefix anchors match word starts."""
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "not",
+        "no",
+        "nor",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "are",
+        "am",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "hers",
+        "they",
+        "them",
+        "their",
+        "it",
+        "its",
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "v",
+        "v1",
+        "v2",
+        "rp",
+        "s",
+        "s1",
+        "s2",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "as",
+        "if",
+        "so",
+        "up",
+        "out",
+        "all",
+        "any",
+        "some",
+        "one",
+        "de",
+        "la",
+        "el",
+        "los",
+        "las",
+        "en",
+        "y",
+        "o",
+        "que",
+        "se",
+        "lo",
+        "le",
+        "les",
+        "un",
+        "una",
+        "su",
+        "sus",
+        "me",
+        "mi",
+        "por",
+        "con",
+        "para",
+        "del",
+        "al",
+        "es",
+        "no",
+        "ni",
+    ]
+)
+
+
+class AnchorFinder:
+    """Chooses, for a phrase, the cheapest set of words one of which every match contains."""
+
+    def __init__(self, lexicon: Mapping[str, tuple[str, ...]]) -> None:
+        self._lexicon = lexicon
+        self._lists: dict[str, frozenset[Anchor] | None] = {}
+
+    def anchors(self, phrase: str) -> frozenset[Anchor] | None:
+        """The best anchor set for ``phrase``, or None when no word is required."""
+        components = self.components(phrase)
+        return min(components, key=cost) if components else None
+
+    def components(self, phrase: str) -> list[frozenset[Anchor]]:
+        """An anchor set for every required word of ``phrase`` that has one.
+
+        Every match of the phrase contains a word from each of these sets.
+        """
+        tokens = [tok for tok in split_top(normalise(phrase).strip(), " ") if tok]
+        found = []
+        for token in tokens:
+            if token.startswith("~") or token.endswith(")?"):
+                continue
+            anchors = self._token(token)
+            if anchors is not None:
+                found.append(anchors)
+        return found
+
+    def _token(self, token: str) -> frozenset[Anchor] | None:
+        if token.startswith("(") and token.endswith(")"):
+            return self._union(split_top(token[1:-1], "|"))
+        if token.startswith("@"):
+            name = token[1:]
+            if name not in self._lists:
+                self._lists[name] = None  # guards against loops; validated elsewhere
+                self._lists[name] = self._union(list(self._lexicon.get(name, ())))
+            return self._lists[name]
+        if token == "$":
+            return None
+        prefix = token.endswith("*")
+        stem = token.rstrip("*").strip("'")
+        if "'" in stem:  # the apostrophe is optional: "won't" is also "wont"
+            head = re.split(r"[^a-z0-9]+", stem.split("'")[0])
+            return frozenset({(head[-1], True)}) if head and head[-1] else None
+        pieces = [piece for piece in re.split(r"[^a-z0-9]+", stem) if piece]
+        if not pieces:
+            return None
+        # Other marks become spaces in the scanned text, so each piece is a whole word
+        # there; the last piece of a prefix token is only a word start.
+        options = [
+            (piece, prefix and number == len(pieces) - 1 and stem[-1].isalnum())
+            for number, piece in enumerate(pieces)
+        ]
+        return frozenset({min(options, key=lambda o: word_cost(*o))})
+
+    def _union(self, alternatives: list[str]) -> frozenset[Anchor] | None:
+        found: set[Anchor] = set()
+        for alternative in alternatives:
+            anchors = self.anchors(alternative)
+            if anchors is None:
+                return None
+            found |= anchors
+        return frozenset(found) if found else None
+
+
+COMMON = frozenset(
+    [
+        "said",
+        "stated",
+        "states",
+        "stating",
+        "told",
+        "tells",
+        "reported",
+        "report",
+        "reports",
+        "name",
+        "scene",
+        "time",
+        "hrs",
+        "hours",
+        "officer",
+        "officers",
+        "ofc",
+        "police",
+        "provided",
+        "advised",
+        "contacted",
+        "located",
+        "arrived",
+        "approx",
+        "approximately",
+        "vehicle",
+        "veh",
+        "car",
+        "home",
+        "house",
+        "apt",
+        "address",
+        "phone",
+        "work",
+        "works",
+        "working",
+        "worked",
+        "job",
+        "day",
+        "days",
+        "night",
+        "went",
+        "go",
+        "going",
+        "come",
+        "came",
+        "back",
+        "also",
+        "again",
+        "then",
+        "when",
+        "after",
+        "before",
+        "while",
+        "during",
+        "about",
+        "would",
+        "could",
+        "should",
+        "will",
+        "can",
+        "get",
+        "got",
+        "take",
+        "took",
+        "make",
+        "made",
+        "left",
+        "right",
+        "know",
+        "knew",
+        "new",
+        "old",
+        "man",
+        "woman",
+        "female",
+        "male",
+        "people",
+        "person",
+        "one",
+        "two",
+        "three",
+        "money",
+        "pay",
+        "paid",
+        "home",
+        "family",
+        "said",
+        "dijo",
+        "estaba",
+        "fue",
+    ]
+)
+
+
+_FREQUENCIES: dict[str, int] = {}
+
+
+def frequencies() -> dict[str, int]:
+    """Occurrences per 100,000 words of police narrative (screen/data/wordfreq.txt)."""
+    if not _FREQUENCIES:
+        from importlib import resources
+
+        text = (
+            resources.files("screen").joinpath("data").joinpath("wordfreq.txt").read_text("utf-8")
+        )
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                word, count = line.split()
+                _FREQUENCIES[word] = int(count)
+    return _FREQUENCIES
+
+
+def word_cost(word: str, prefix: bool) -> int:
+    """Expected frequency of one anchor word in police notes, as a cost."""
+    measured = frequencies()
+    if prefix:
+        shape = {1: 500, 2: 200, 3: 30, 4: 8}.get(len(word), 2)
+        seen = sum(count for other, count in measured.items() if other.startswith(word))
+        return shape + seen // 20
+    shape = (
+        60
+        if word in STOPWORDS
+        else 25
+        if word in COMMON
+        else {1: 80, 2: 12, 3: 3}.get(len(word), 1)
+    )
+    return shape + measured.get(word, 0) // 20
+
+
+@lru_cache(maxsize=65536)
+def cost(anchors: frozenset[Anchor]) -> int:
+    """How often an anchor set is expected to fire: the sum of its words' costs."""
+    return sum(word_cost(word, prefix) for word, prefix in anchors)
