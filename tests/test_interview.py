@@ -11,6 +11,18 @@ def start(rulebook, offence="immigration", form="short") -> Interview:
     return Interview(rulebook, offence, form)
 
 
+def documents_with_employer(**extra: str) -> dict[str, str]:
+    """Answers of an adult whose employer holds the documents, plus ``extra`` (dashed ids)."""
+    answers = {
+        "safety-now": "no",
+        "person-age": "30",
+        "has-documents": "no",
+        "who-holds-documents": "employer",
+    }
+    answers.update({key.replace("_", "-"): value for key, value in extra.items()})
+    return answers
+
+
 def answer_all(iv: Interview, answers: dict[str, str]) -> None:
     while (q := iv.current()) is not None:
         iv.answer(answers.get(q.id, "skip"))
@@ -38,16 +50,7 @@ def test_branching_follow_up_only_when_condition_holds(minimal) -> None:
 
 def test_changing_an_answer_drops_answers_that_no_longer_apply(minimal) -> None:
     iv = start(minimal)
-    answer_all(
-        iv,
-        {
-            "safety-now": "no",
-            "person-age": "30",
-            "has-documents": "no",
-            "who-holds-documents": "employer",
-            "free-to-leave": "yes",
-        },
-    )
+    answer_all(iv, documents_with_employer(free_to_leave="yes"))
     assert "who-holds-documents" in iv.answers
     iv.change("has-documents")
     assert iv.current().id == "has-documents"
@@ -59,16 +62,7 @@ def test_changing_an_answer_drops_answers_that_no_longer_apply(minimal) -> None:
 
 def test_back_over_a_branch(minimal) -> None:
     iv = start(minimal)
-    answer_all(
-        iv,
-        {
-            "safety-now": "no",
-            "person-age": "30",
-            "has-documents": "no",
-            "who-holds-documents": "employer",
-            "free-to-leave": "no",
-        },
-    )
+    answer_all(iv, documents_with_employer(free_to_leave="no"))
     assert iv.back().question == "free-to-leave"
     assert iv.back().question == "who-holds-documents"
     assert iv.back().question == "has-documents"
@@ -98,10 +92,7 @@ def test_invalid_answers_are_rejected_with_what_is_allowed(minimal) -> None:
 
 def test_choice_by_number_or_value(minimal) -> None:
     iv = start(minimal)
-    answer_all(
-        iv,
-        {"safety-now": "no", "person-age": "30", "has-documents": "no", "who-holds-documents": "2"},
-    )
+    answer_all(iv, documents_with_employer(who_holds_documents="2"))
     assert iv.answers["who-holds-documents"].value == "employer"
 
 
@@ -142,15 +133,6 @@ def test_save_and_resume_round_trip(minimal) -> None:
 
 def test_next_questions_come_from_the_full_form(minimal) -> None:
     iv = start(minimal, "labour_dispute")
-    answer_all(
-        iv,
-        {
-            "safety-now": "no",
-            "person-age": "30",
-            "has-documents": "no",
-            "who-holds-documents": "employer",
-            "free-to-leave": "no",
-        },
-    )
+    answer_all(iv, documents_with_employer(free_to_leave="no"))
     assert iv.recommendation().level == "L3"
     assert "paid" in {q.id for q in iv.open_questions()}

@@ -17,6 +17,15 @@ from .conftest import DATA, MINIMAL, run_cli
 
 ANSWERS = DATA / "answers"
 RULES = ("--rules", str(MINIMAL))
+LABOUR_REPLAY = (
+    "interview",
+    "--offence",
+    "labour_dispute",
+    "--form",
+    "full",
+    "--answers",
+    str(ANSWERS / "labour.yaml"),
+)
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 
 
@@ -26,13 +35,7 @@ def stable(text: str) -> str:
 
 def test_replay_prints_the_result_panel(golden) -> None:
     result = run_cli(
-        "interview",
-        "--offence",
-        "labour_dispute",
-        "--form",
-        "full",
-        "--answers",
-        str(ANSWERS / "labour.yaml"),
+        *LABOUR_REPLAY,
         "--plain",
         *RULES,
     )
@@ -45,13 +48,7 @@ def test_replay_prints_the_result_panel(golden) -> None:
 def test_reports(tmp_path: Path, fmt: str, golden) -> None:
     report = tmp_path / f"r.{fmt}"
     result = run_cli(
-        "interview",
-        "--offence",
-        "labour_dispute",
-        "--form",
-        "full",
-        "--answers",
-        str(ANSWERS / "labour.yaml"),
+        *LABOUR_REPLAY,
         "--case-ref",
         "24-118833",
         "--report",
