@@ -1,14 +1,13 @@
-"""Find a rulebook's indicators in a note: one gating scan, then exact checks.
+"""Find a rulebook's indicators in a note: fast scans first, then exact checks.
 
-Every phrase and proximity pattern *requires* certain words: one word of each of
-its required word sets (found by :class:`~screen.patterns.AnchorFinder`). Each
-word set becomes a quiet Hyperscan expression and each pattern a logical
-combination of its sets, all in one database. One linear pass over a note
-therefore reports only the patterns whose every required word set is present;
-for most notes that is none, and the note costs that one pass. Reported
-patterns are then checked with their exact regular expression, and cues in each
-hit's clause set its status. Expert regexes and ages run in a second, small
-scanner.
+Phrases run in one Hyperscan database in a looser form
+(:func:`~screen.patterns.scanner_form`) that matches wherever the phrase
+matches; each report names a clause, where the exact expression is then
+checked. A proximity pattern ("near") *requires* certain words, one of each of
+its required word sets (found by :class:`~screen.anchors.AnchorFinder`): a
+literal scan reports those words, and a near pattern is checked only in the
+clauses that hold its rarest sets. Cues in each hit's clause set its status.
+Expert regexes and ages run in a third, small scanner.
 """
 
 from __future__ import annotations
@@ -23,11 +22,11 @@ from typing import Any
 from screen.anchors import AnchorFinder
 from screen.context import AGE_EXPRESSIONS, AgeMention, Clauses, CueHit, classify, read_age
 from screen.model import Evidence, Rulebook
-from screen.patterns import PhraseCompiler, normalise
-from screen.scanner import Hit, Scanner
+from screen.patterns import PhraseCompiler, normalise, scanner_form
+from screen.scanner import PROBE_FLAGS, Hit, RegexRejected, Scanner, ascii_view
 
 Span = tuple[int, int]
-PLAN_FORMAT = 12
+PLAN_FORMAT = 13
 
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 _PAD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
@@ -53,17 +52,11 @@ class ScanResult:
 
 
 @dataclass
-class Plan:
-    """Everything compiled from a rulebook, as plain data."""
+class Gate:
+    """Required word sets of some rules, and the literal words that report them."""
 
-    rules: list[Rule] = field(default_factory=list)
     word_sets: list[frozenset[tuple[str, bool]]] = field(default_factory=list)
     """Required word sets: a pattern needs one word of each of its sets."""
-    unanchored: list[int] = field(default_factory=list)
-    regexes: list[str] = field(default_factory=list)
-    regex_rules: dict[int, int] = field(default_factory=dict)
-    ages: dict[int, str] = field(default_factory=dict)
-    cues: list[tuple[str, str, int, str]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     """Padded literal words of all word sets (' word ' whole, ' stem' prefix)."""
     word_members: list[tuple[int, ...]] = field(default_factory=list)
@@ -72,6 +65,8 @@ class Plan:
     """For each gated rule, its word sets, rarest first."""
     by_rarest: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     """Rules indexed by their rarest word set."""
+    unanchored: list[int] = field(default_factory=list)
+    """Rules that require no word at all: checked in every clause."""
 
     def word_set(self, anchors: frozenset[tuple[str, bool]]) -> int:
         """The id of a word set, added once with its padded literal words."""
@@ -90,15 +85,39 @@ class Plan:
         return ids[anchors]
 
 
+@dataclass
+class Plan:
+    """Everything compiled from a rulebook, as plain data."""
+
+    rules: list[Rule] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    """Scanner forms of the phrase rules."""
+    phrase_rules: list[int] = field(default_factory=list)
+    """For each scanner form, its rule."""
+    near: Gate = field(default_factory=Gate)
+    """The word gate of the near rules."""
+    every: Gate = field(default_factory=Gate)
+    """The word gate of every phrase and near rule, used if the phrases cannot compile."""
+    regexes: list[str] = field(default_factory=list)
+    regex_rules: dict[int, int] = field(default_factory=dict)
+    ages: dict[int, str] = field(default_factory=dict)
+    cues: list[tuple[str, str, int, str]] = field(default_factory=list)
+
+
 class Matcher:
     """A rulebook compiled for text screening."""
 
     def __init__(self, rulebook: Rulebook, plan: Plan, cache_dir: Path | None) -> None:
         self.rulebook = rulebook
         self.plan = plan
-        self._words = Scanner(plan.words, literal=True, cache_dir=cache_dir)
-        from screen.scanner import PROBE_FLAGS
-
+        self.gate = plan.near
+        try:
+            self._phrases: Scanner | None = Scanner(
+                plan.phrases, literal=False, cache_dir=cache_dir, flags=[0] * len(plan.phrases)
+            )
+        except RegexRejected:  # too large for one database: gate phrases by their words
+            self._phrases, self.gate = None, plan.every
+        self._words = Scanner(self.gate.words, literal=True, cache_dir=cache_dir)
         # No start-of-match tracking here: Hyperscan only says which expressions match
         # (some SOM scans of repeats crash it); Python's re then finds the positions,
         # which is safe because check_expert_regex refuses nested repeats.
@@ -126,13 +145,16 @@ class Matcher:
         norm = normalise(text)
         padded = " " + norm.translate(_PAD) + " "
         hits = self._words.scan(padded)
+        ends = self._phrases.ends(ascii_view(norm)) if self._phrases else []
         regex_hits = self._regex_spans(norm)
-        if not hits and not regex_hits and not self.plan.unanchored:
+        if not hits and not ends and not regex_hits and not self.gate.unanchored:
             return ScanResult((), ())
         clauses = Clauses(norm)
         candidates = self._candidates(hits, clauses)
+        for ident, end in ends:
+            candidates[self.plan.phrase_rules[ident]].append(clauses.span(clauses.index(end - 1)))
         if norm.strip():
-            for index in self.plan.unanchored:
+            for index in self.gate.unanchored:
                 candidates[index] = clauses.all()
         if not candidates and not regex_hits:
             return ScanResult((), ())
@@ -173,12 +195,12 @@ class Matcher:
 
     def _candidates(self, hits: list[Hit], clauses: Clauses) -> dict[int, list[Span]]:
         """Rules whose every gating word set has a word in one clause, with those clauses."""
-        members = self.plan.word_members
+        members = self.gate.word_members
         by_clause: dict[int, set[int]] = defaultdict(set)
         for ident, start, _ in hits:
             by_clause[clauses.index(max(0, start - 1))].update(members[ident])
-        rule_sets = self.plan.rule_sets
-        by_rarest = self.plan.by_rarest
+        rule_sets = self.gate.rule_sets
+        by_rarest = self.gate.by_rarest
         regions: dict[int, list[Span]] = defaultdict(list)
         for number, sets in by_clause.items():
             for word_set in sets:
@@ -350,7 +372,12 @@ def build_plan(rulebook: Rulebook) -> Plan:
             plan.rules.append(
                 Rule(indicator.id, pattern.kind, parts, pattern.within, pattern.slang)
             )
-            _anchor(plan, finder, pattern.parts, index)
+            _anchor(plan.every, finder, pattern.parts, index)
+            if pattern.kind == "phrase":
+                plan.phrase_rules.append(index)
+                plan.phrases.append(scanner_form(parts[0]))
+            else:
+                _anchor(plan.near, finder, pattern.parts, index)
     for group in rulebook.cues:
         source = "|".join(compiler.compile(term) for term in group.terms)
         if source:
@@ -365,7 +392,7 @@ SELECTIVE = 80
 """Word sets costing more than this are too common to help gate a rule (see patterns.cost)."""
 
 
-def _anchor(plan: Plan, finder: AnchorFinder, parts: tuple[str, ...], index: int) -> None:
+def _anchor(gate: Gate, finder: AnchorFinder, parts: tuple[str, ...], index: int) -> None:
     """Gate the rule on every one of its required word sets being present in the note."""
     from screen.anchors import cost
 
@@ -374,12 +401,12 @@ def _anchor(plan: Plan, finder: AnchorFinder, parts: tuple[str, ...], index: int
         key=lambda a: (cost(a), sorted(a)),
     )
     if not sets:
-        plan.unanchored.append(index)
+        gate.unanchored.append(index)
         return
     sets = sets[:1] + [a for a in sets[1:] if cost(a) <= SELECTIVE]
-    ids = tuple(plan.word_set(a) for a in sets)
-    plan.rule_sets[index] = ids
-    plan.by_rarest[ids[0]].append(index)
+    ids = tuple(gate.word_set(a) for a in sets)
+    gate.rule_sets[index] = ids
+    gate.by_rarest[ids[0]].append(index)
 
 
 def _literals(anchors: frozenset[tuple[str, bool]]) -> list[str]:

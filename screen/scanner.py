@@ -10,6 +10,7 @@ cached on disk, keyed by their expressions.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import importlib
 import os
@@ -28,6 +29,36 @@ PROBE_FLAGS = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS
 """For yes/no questions: no start offsets, one report per expression."""
 Hit = tuple[int, int, int]
 """(expression index, start, end) in characters."""
+
+
+def _ascii_class(error: UnicodeError) -> tuple[str, int]:
+    """Replace each non-ASCII character by an ASCII one of the same regex class."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    return "".join(_class_char(ch) for ch in chunk), error.end
+
+
+def _class_char(ch: str) -> str:
+    if ch.isspace():
+        return " "
+    if ch.isdecimal():
+        return "0"
+    return "x" if ch.isalnum() else "#"
+
+
+codecs.register_error("htscreen-ascii", _ascii_class)
+
+
+def ascii_view(text: str) -> bytes:
+    r"""``text`` as ASCII bytes, one byte per character, for the phrase scanner.
+
+    Each non-ASCII character becomes an ASCII one that Python's ``\s``, ``\d``,
+    ``\w`` and ``\b`` treat alike (space, digit, letter or other), and the
+    rulebook's phrases are ASCII; so a phrase that matches ``text`` matches the view
+    at the same offsets, and offsets in the view are character offsets.
+    """
+    return text.encode("ascii", "htscreen-ascii")
 
 
 class RegexRejected(ValueError):
@@ -192,6 +223,15 @@ class Scanner:
             text.encode("utf-8"), match_event_handler=lambda ident, *_: found.add(ident)
         )
         return list(found)
+
+    def ends(self, data: bytes) -> list[tuple[int, int]]:
+        """(expression index, end offset) of every match in ``data``, start unknown."""
+        found: list[tuple[int, int]] = []
+        if self.expressions:
+            self._database.scan(
+                data, match_event_handler=lambda ident, _start, end, *_: found.append((ident, end))
+            )
+        return found
 
     def scan(self, text: str) -> list[Hit]:
         """Return the hits in ``text``: for a regex scanner the longest per start."""

@@ -23,11 +23,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the whole session: the shipped phrase scanner compiles once (~6 s)."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _stable_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _stable_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_cache: Path) -> None:
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("HTSCREEN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HTSCREEN_CACHE", str(shared_cache))
     monkeypatch.setenv("HTSCREEN_DATA", str(tmp_path / "interviews"))
     monkeypatch.delenv("HTSCREEN_RULES", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
@@ -49,8 +55,8 @@ def shipped() -> Rulebook:
 
 
 @pytest.fixture(scope="session")
-def shipped_matcher(shipped: Rulebook) -> Matcher:
-    return compile_matcher(shipped)
+def shipped_matcher(shipped: Rulebook, shared_cache: Path) -> Matcher:
+    return compile_matcher(shipped, shared_cache)
 
 
 class Golden:

@@ -160,7 +160,7 @@ def test_sigint_leaves_whole_records_and_resume_completes(tmp_path: Path) -> Non
             )
     out, full = tmp_path / "out.jsonl", tmp_path / "full.jsonl"
     base = [sys.executable, "-m", "screen", "batch", str(source), "-f", "jsonl", *RULES]
-    env = {**os.environ, "HTSCREEN_CACHE": str(tmp_path / "cache")}
+    env = {**os.environ}
     proc = subprocess.Popen([*base, "-o", str(out)], env=env, stderr=subprocess.PIPE)
     deadline = time.time() + 30
     while (not out.exists() or out.stat().st_size < 20000) and time.time() < deadline:

@@ -23,7 +23,7 @@ RULES = ("--rules", str(MINIMAL))
 
 
 def env_for(tmp: Path) -> dict[str, str]:
-    return {**os.environ, "HTSCREEN_CACHE": str(tmp / "cache"), "HTSCREEN_DATA": str(tmp / "d"),
+    return {**os.environ, "HTSCREEN_DATA": str(tmp / "d"),
             "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
 
 

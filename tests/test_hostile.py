@@ -35,7 +35,7 @@ def slow_only(request: pytest.FixtureRequest) -> None:
 def cli(*args: str, tmp: Path, timeout: float = 120,
         stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     """Run htscreen in a fresh process (a crash there cannot take the test run down)."""
-    env = {**os.environ, "HTSCREEN_CACHE": str(tmp / "cache"), "HTSCREEN_DATA": str(tmp / "d"),
+    env = {**os.environ, "HTSCREEN_DATA": str(tmp / "d"),
            "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "screen", *args], env=env, input=stdin,
                           capture_output=True, timeout=timeout, check=False)

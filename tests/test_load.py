@@ -60,7 +60,7 @@ def million(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_million_notes_in_flat_memory(million: Path, tmp_path: Path, jobs: str) -> None:
     out = tmp_path / "out.jsonl"
-    env = {**os.environ, "HTSCREEN_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     args = [sys.executable, "-m", "screen", "batch", str(million), "-f", "jsonl", "--redact",
             "--jobs", jobs, "-o", str(out), "--rules", str(MINIMAL)]
     code, peak, seconds = peak_rss_mb(args, env)

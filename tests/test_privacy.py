@@ -176,7 +176,7 @@ def no_network(tmp_path: Path) -> tuple[dict[str, str], Path]:
     (site / "sitecustomize.py").write_text(GUARD)
     log = tmp_path / "net.log"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]),
-           "HTSCREEN_NET_LOG": str(log), "HTSCREEN_CACHE": str(tmp_path / "cache"),
+           "HTSCREEN_NET_LOG": str(log),
            "HTSCREEN_DATA": str(tmp_path / "d"), "NO_COLOR": "1"}
     return env, log
 

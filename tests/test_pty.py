@@ -25,7 +25,6 @@ def spawn(args: list[str], tmp_path: Path):
         **os.environ,
         "HTSCREEN_DATA": str(tmp_path / "data"),
         "TERM": "xterm",
-        "HTSCREEN_CACHE": str(tmp_path / "cache"),
         "COLUMNS": "80",
     }
     return pexpect.spawn(
