@@ -4,8 +4,9 @@
     python bench/run.py --sizes 10,100,1000
 
 Corpora are generated deterministically into a temporary folder (never
-committed). Prints MB/s, notes/s, peak memory and the ratios, and writes
-bench/out/results.json.
+committed). Prints MB/s, notes/s, peak memory and the ratios, the upper bounds
+of bench/bound.py (Python I/O alone, Hyperscan alone on the rulebook's
+expressions), and writes bench/out/results.json.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from bound import engine_bounds, io_floor  # noqa: E402
 from generate import generate  # noqa: E402
 
 EXE = [sys.executable, "-m", "screen"]
@@ -122,11 +124,14 @@ def main() -> None:
 
     plan = build_plan(load_rulebook())
     patterns = sorted({p for rule in plan.rules for p in rule.parts})
-    naive = naive_loop(generate(work, float(args.sizes.split(",")[0]))[0], patterns, 1_000_000)
+    first = generate(work, float(args.sizes.split(",")[0]))[0]
+    naive = naive_loop(first, patterns, 1_000_000)
+    bounds = {"io_floor_mb_s": round(io_floor(first), 1), **engine_bounds(first)}
     results = {
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python "
                    f"{platform.python_version()}",
         "date": time.strftime("%Y-%m-%d"), "batch": rows, "naive_python_re_mb_s": round(naive, 3),
+        "bounds": bounds,
         "startup_ms": startup(env, HERE / "answers.yaml"),
     }
     out_dir = HERE / "out"

@@ -15,13 +15,17 @@ from screen.rulebook import load_rulebook
 
 
 def load_checked(path: Path, cache: bool = True) -> Rulebook:
-    """Load a rulebook and make sure its patterns compile into the scanner."""
+    """Load a rulebook and make sure its patterns compile into the scanners.
+
+    The phrase database is left out: every phrase compiles on its own, and a
+    rulebook too large for one database is screened by word gates instead.
+    """
     from screen.matcher import compile_matcher
     from screen.scanner import RegexRejected
 
     rulebook = load_rulebook(path, use_cache=cache)
     try:
-        compile_matcher(rulebook, cache_dir() if cache else None)
+        compile_matcher(rulebook, cache_dir() if cache else None, phrases=False)
     except RegexRejected as exc:
         from screen.errors import Problem
 

@@ -107,16 +107,22 @@ class Plan:
 class Matcher:
     """A rulebook compiled for text screening."""
 
-    def __init__(self, rulebook: Rulebook, plan: Plan, cache_dir: Path | None) -> None:
+    def __init__(
+        self, rulebook: Rulebook, plan: Plan, cache_dir: Path | None, phrases: bool = True
+    ) -> None:
         self.rulebook = rulebook
         self.plan = plan
         self.gate = plan.near
+        self._phrases: Scanner | None = None
         try:
-            self._phrases: Scanner | None = Scanner(
-                plan.phrases, literal=False, cache_dir=cache_dir, flags=[0] * len(plan.phrases)
-            )
+            if phrases:
+                self._phrases = Scanner(
+                    plan.phrases, literal=False, cache_dir=cache_dir, flags=[0] * len(plan.phrases)
+                )
         except RegexRejected:  # too large for one database: gate phrases by their words
-            self._phrases, self.gate = None, plan.every
+            pass
+        if self._phrases is None:
+            self.gate = plan.every
         self._words = Scanner(self.gate.words, literal=True, cache_dir=cache_dir)
         # No start-of-match tracking here: Hyperscan only says which expressions match
         # (some SOM scans of repeats crash it); Python's re then finds the positions,
@@ -413,8 +419,14 @@ def _literals(anchors: frozenset[tuple[str, bool]]) -> list[str]:
     return sorted(f" {w}" if prefix else f" {w} " for w, prefix in anchors)
 
 
-def compile_matcher(rulebook: Rulebook, cache_dir: Path | None = None) -> Matcher:
-    """Compile ``rulebook`` for text screening (the plan is cached with the scanners)."""
+def compile_matcher(
+    rulebook: Rulebook, cache_dir: Path | None = None, phrases: bool = True
+) -> Matcher:
+    """Compile ``rulebook`` for text screening (the plan is cached with the scanners).
+
+    ``phrases=False`` skips the phrase database (seconds to compile after an edit)
+    and gates phrases by their words instead: same results, slower screening.
+    """
     plan = None
     if cache_dir is not None:
         from screen import cache
@@ -424,4 +436,4 @@ def compile_matcher(rulebook: Rulebook, cache_dir: Path | None = None) -> Matche
         if not isinstance(plan, Plan):
             plan = build_plan(rulebook)
             cache.store(key, plan)
-    return Matcher(rulebook, plan or build_plan(rulebook), cache_dir)
+    return Matcher(rulebook, plan or build_plan(rulebook), cache_dir, phrases)
