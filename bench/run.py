@@ -49,6 +49,16 @@ def timed(cmd: list[str], env: dict[str, str] | None = None,
     return seconds, peak
 
 
+def pair_seconds(cmds: list[list[str]], env: dict[str, str]) -> float:
+    """Wall time of running ``cmds`` side by side (independent processes)."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL) for cmd in cmds]
+    for proc in procs:
+        proc.wait()
+    return time.perf_counter() - start
+
+
 def naive_loop(path: Path, patterns: list[str], limit: int) -> float:
     """MB/s of the loop a user would write: every pattern, re.search, on every note."""
     compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
@@ -108,6 +118,11 @@ def main() -> None:
             row[f"jobs{jobs}_mb_s"] = round(megabytes / seconds, 2)
             row[f"jobs{jobs}_notes_s"] = round(notes / seconds)
             row[f"jobs{jobs}_peak_mb"] = peak
+        # What two cores give at best: two independent --jobs 1 runs side by side.
+        pair = pair_seconds([[*EXE, "batch", str(jsonl), "-f", "jsonl", "-o",
+                              str(work / f"pair-{n}.jsonl")] for n in (1, 2)], env)
+        row["two_independent_runs_over_one"] = round(
+            2 * megabytes / pair / float(row["jobs1_mb_s"]), 2)
         same = (work / "out-1.jsonl").read_bytes() == (work / "out-2.jsonl").read_bytes()
         row["jobs_outputs_identical"] = same
         if shutil.which("grep"):
