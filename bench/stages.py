@@ -45,9 +45,10 @@ def profile(path: Path, limit: int) -> dict[str, float]:
         t = stage("1 parse JSON", t)
         norm = normalise(record["text"])
         t = stage("2 normalise", t)
-        hits = matcher._words.scan(" " + norm.translate(_PAD) + " ")  # noqa: SLF001
+        view = ascii_view(norm)
+        hits = matcher._words.literal_hits(b" " + view.translate(_PAD) + b" ")  # noqa: SLF001
         t = stage("3 word gate scan (near rules)", t)
-        ends = phrases.ends(ascii_view(norm)) if phrases else []
+        ends = phrases.ends(view) if phrases else []
         t = stage("4 phrase scan", t)
         matcher._regex_spans(norm)  # noqa: SLF001
         t = stage("5 ages and expert regexes", t)

@@ -22,14 +22,15 @@ from typing import Any
 from screen.anchors import AnchorFinder
 from screen.context import AGE_EXPRESSIONS, AgeMention, Clauses, CueHit, classify, read_age
 from screen.model import Evidence, Rulebook
-from screen.patterns import PhraseCompiler, normalise, scanner_form
+from screen.patterns import PhraseCompiler, normalise, scanner_form, widen_spaces
 from screen.scanner import PROBE_FLAGS, Hit, RegexRejected, Scanner, ascii_view
 
 Span = tuple[int, int]
 PLAN_FORMAT = 13
 
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
-_PAD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+_PAD = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
+"""Turns every byte but ASCII letters and digits into a space (for the word gate)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,7 @@ class Matcher:
         # (some SOM scans of repeats crash it); Python's re then finds the positions,
         # which is safe because check_expert_regex refuses nested repeats.
         self._regexes = Scanner(
-            plan.regexes,
+            [widen_spaces(expression, utf8=True) for expression in plan.regexes],
             literal=False,
             cache_dir=cache_dir,
             flags=[PROBE_FLAGS] * len(plan.regexes),
@@ -149,9 +150,9 @@ class Matcher:
     def scan(self, text: str, note_id: str = "", report_date: date | None = None) -> ScanResult:
         """Screen one note; offsets in the result refer to ``text``."""
         norm = normalise(text)
-        padded = " " + norm.translate(_PAD) + " "
-        hits = self._words.scan(padded)
-        ends = self._phrases.ends(ascii_view(norm)) if self._phrases else []
+        view = ascii_view(norm)
+        hits = self._words.literal_hits(b" " + view.translate(_PAD) + b" ")
+        ends = self._phrases.ends(view) if self._phrases else []
         regex_hits = self._regex_spans(norm)
         if not hits and not ends and not regex_hits and not self.gate.unanchored:
             return ScanResult((), ())

@@ -239,6 +239,10 @@ SCAN_GAP = "[^.:;!?]*"
 _GAP_SOURCE = re.compile(re.escape(f"(?:{_WORD_ANY}{SEP})") + r"(?:\{0,\d+\})?")
 _ASCII_SPACE = r"\s\x1c-\x1f"
 r"""What Python counts as ASCII white space and Hyperscan's ``\s`` does not cover."""
+_UNICODE_SPACE = (
+    _ASCII_SPACE + r"\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+)
+r"""Every character Python's ``\s`` matches (``str.isspace``), in Hyperscan's UTF-8 syntax."""
 
 
 def scanner_form(expression: str) -> str:
@@ -250,14 +254,23 @@ def scanner_form(expression: str) -> str:
     Python's ASCII white space. Run it over :func:`screen.scanner.ascii_view` text,
     where Python's Unicode classes and Hyperscan's ASCII ones agree.
     """
-    widened = _GAP_SOURCE.sub(lambda _: SCAN_GAP, expression)
+    return widen_spaces(_GAP_SOURCE.sub(lambda _: SCAN_GAP, expression))
+
+
+def widen_spaces(expression: str, utf8: bool = False) -> str:
+    r"""``expression`` with ``\s`` matching all that Python's ``\s`` matches.
+
+    Hyperscan's ``\s`` leaves out the ASCII separators \x1c-\x1f and, with
+    ``utf8`` (text scanned as UTF-8, not as an ASCII view), every non-ASCII space.
+    """
+    space = _UNICODE_SPACE if utf8 else _ASCII_SPACE
     out: list[str] = []
     in_class = escaped = False
-    for ch in widened:
+    for ch in expression:
         if escaped:
             escaped = False
             if ch == "s":
-                out[-1] = _ASCII_SPACE if in_class else f"[{_ASCII_SPACE}]"
+                out[-1] = space if in_class else f"[{space}]"
                 continue
         elif ch == "\\":
             escaped = True

@@ -233,6 +233,11 @@ class Scanner:
             )
         return found
 
+    def literal_hits(self, data: bytes) -> list[Hit]:
+        """(word index, start, end) of every literal word in ASCII ``data``."""
+        lengths = self._lengths
+        return [(ident, end - lengths[ident], end) for ident, end in self.ends(data)]
+
     def scan(self, text: str) -> list[Hit]:
         """Return the hits in ``text``: for a regex scanner the longest per start."""
         if not self.expressions:

@@ -56,7 +56,7 @@ def signature(result: ScanResult) -> set[tuple[str, str, int, int]]:
 
 @pytest.fixture(scope="module")
 def reference(shipped):
-    return ReferenceMatcher(shipped, build_plan(shipped), None)
+    return ReferenceMatcher(shipped, build_plan(shipped), None, phrases=False)
 
 
 def corpus_texts() -> list[tuple[str, str]]:
@@ -80,4 +80,24 @@ def test_agree_on_every_rulebook_example(shipped, shipped_matcher, reference) ->
         for text in indicator.match_examples + indicator.no_match_examples:
             if signature(shipped_matcher.scan(text)) != signature(reference.scan(text)):
                 disagreements.append((indicator.id, text))
+    assert not disagreements
+
+
+UNICODE_SEPARATORS = {
+    "no-break spaces": lambda text: text.replace(" ", "\u00a0"),
+    "em dashes for commas": lambda text: text.replace(", ", "\u2014"),
+    "ellipses for full stops": lambda text: text.replace(". ", "\u2026 "),
+    "ideographic spaces": lambda text: text.replace(" ", "\u3000", 5),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(UNICODE_SEPARATORS))
+def test_agree_when_notes_use_unicode_separators(shipped_matcher, reference, variant) -> None:
+    change = UNICODE_SEPARATORS[variant]
+    disagreements = []
+    for note_id, text in corpus_texts():
+        changed = change(text)
+        fast = signature(shipped_matcher.scan(changed, note_id))
+        if fast != signature(reference.scan(changed, note_id)):
+            disagreements.append(note_id)
     assert not disagreements

@@ -23,6 +23,19 @@ def test_proximity_fires_in_any_order(minimal_matcher, text: str) -> None:
     assert statuses(minimal_matcher, text).get("documents-held") == "present"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "V said the boss\u2014has her passport",  # em dash
+        "boss has her passport\u2026",  # ellipsis
+        "boss\u00a0has her ppt",  # no-break space
+        "\u00abboss\u00bb has her docs",  # guillemets
+    ],
+)
+def test_proximity_sees_words_next_to_unicode_punctuation(minimal_matcher, text: str) -> None:
+    assert statuses(minimal_matcher, text).get("documents-held") == "present"
+
+
 def test_proximity_needs_the_same_clause(minimal_matcher) -> None:
     assert "documents-held" not in statuses(minimal_matcher, "Boss arrived. She has a passport.")
 

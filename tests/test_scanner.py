@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from screen.matcher import Matcher, build_plan
 from screen.model import Rulebook
 from screen.patterns import PhraseCompiler, normalise, scanner_form
-from screen.scanner import RegexRejected, Scanner, ascii_view
+from screen.scanner import PROBE_FLAGS, RegexRejected, Scanner, ascii_view
 
 from .conftest import DATA
 
@@ -104,3 +104,15 @@ def test_matcher_falls_back_to_word_gates_when_phrases_cannot_compile(
     for line in lines:
         text = json.loads(line)["text"]
         assert fallback.scan(text) == shipped_matcher.scan(text)
+
+
+@pytest.mark.parametrize("space", ["\x1c", "\u00a0", "\u2009", "\u3000", "\u2028"])
+def test_widened_expert_expressions_see_every_python_space(space: str) -> None:
+    from screen.patterns import widen_spaces
+
+    expression = r"\b\d+\s+(?:hrs|hours)\b"
+    text = f"works 10{space}hrs a day"
+    assert re.search(expression, text)
+    scanner = Scanner([widen_spaces(expression, utf8=True)], literal=False,
+                      flags=[PROBE_FLAGS])
+    assert scanner.matched(text) == [0]
