@@ -46,14 +46,15 @@ def profile(path: Path, limit: int) -> dict[str, float]:
         norm = normalise(record["text"])
         t = stage("2 normalise", t)
         view = ascii_view(norm)
-        hits = matcher._words.literal_hits(b" " + view.translate(_PAD) + b" ")  # noqa: SLF001
+        padded = b" " + view.translate(_PAD) + b" "
+        hits = matcher._words.literal_hits(padded)  # noqa: SLF001
         t = stage("3 word gate scan (near rules)", t)
         ends = phrases.ends(view) if phrases else []
         t = stage("4 phrase scan", t)
         matcher._regex_spans(norm)  # noqa: SLF001
         t = stage("5 ages and expert regexes", t)
         clauses = Clauses(norm)
-        candidates = matcher._candidates(hits, clauses)  # noqa: SLF001
+        candidates = matcher._candidates(hits, clauses, padded)  # noqa: SLF001
         for ident, end in ends:
             rule = matcher.plan.phrase_rules[ident]
             candidates[rule].append(clauses.span(clauses.index(end - 1)))

@@ -26,7 +26,7 @@ from screen.patterns import PhraseCompiler, normalise, scanner_form, widen_space
 from screen.scanner import PROBE_FLAGS, Hit, RegexRejected, Scanner, ascii_view
 
 Span = tuple[int, int]
-PLAN_FORMAT = 13
+PLAN_FORMAT = 14
 
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 _PAD = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
@@ -68,6 +68,9 @@ class Gate:
     """Rules indexed by their rarest word set."""
     unanchored: list[int] = field(default_factory=list)
     """Rules that require no word at all: checked in every clause."""
+    common: dict[int, tuple[frozenset[bytes], ...]] = field(default_factory=dict)
+    """For each gated rule, its required sets of common whole words (too common to
+    scan for): a clause is dropped, before any exact check, if it lacks one."""
 
     def word_set(self, anchors: frozenset[tuple[str, bool]]) -> int:
         """The id of a word set, added once with its padded literal words."""
@@ -151,13 +154,14 @@ class Matcher:
         """Screen one note; offsets in the result refer to ``text``."""
         norm = normalise(text)
         view = ascii_view(norm)
-        hits = self._words.literal_hits(b" " + view.translate(_PAD) + b" ")
+        padded = b" " + view.translate(_PAD) + b" "
+        hits = self._words.literal_hits(padded)
         ends = self._phrases.ends(view) if self._phrases else []
         regex_hits = self._regex_spans(norm)
         if not hits and not ends and not regex_hits and not self.gate.unanchored:
             return ScanResult((), ())
         clauses = Clauses(norm)
-        candidates = self._candidates(hits, clauses)
+        candidates = self._candidates(hits, clauses, padded)
         for ident, end in ends:
             candidates[self.plan.phrase_rules[ident]].append(clauses.span(clauses.index(end - 1)))
         if norm.strip():
@@ -200,20 +204,34 @@ class Matcher:
             spans += [(ident, *m.span()) for m in pattern.finditer(norm) if m.end() > m.start()]
         return spans
 
-    def _candidates(self, hits: list[Hit], clauses: Clauses) -> dict[int, list[Span]]:
-        """Rules whose every gating word set has a word in one clause, with those clauses."""
+    def _candidates(
+        self, hits: list[Hit], clauses: Clauses, padded: bytes
+    ) -> dict[int, list[Span]]:
+        """Rules whose every gating word set has a word in one clause, with those clauses.
+
+        ``padded`` is the note's word view (a space, then one byte per character).
+        """
         members = self.gate.word_members
         by_clause: dict[int, set[int]] = defaultdict(set)
         for ident, start, _ in hits:
             by_clause[clauses.index(max(0, start - 1))].update(members[ident])
         rule_sets = self.gate.rule_sets
         by_rarest = self.gate.by_rarest
+        common = self.gate.common
         regions: dict[int, list[Span]] = defaultdict(list)
         for number, sets in by_clause.items():
+            span = clauses.span(number)
+            words: set[bytes] | None = None
             for word_set in sets:
                 for rule in by_rarest.get(word_set, ()):
-                    if sets.issuperset(rule_sets[rule]):
-                        regions[rule].append(clauses.span(number))
+                    if not sets.issuperset(rule_sets[rule]):
+                        continue
+                    if rule in common:
+                        if words is None:
+                            words = set(padded[span[0] + 1 : span[1] + 1].split())
+                        if any(words.isdisjoint(needed) for needed in common[rule]):
+                            continue
+                    regions[rule].append(span)
         return regions
 
     def _verify(
@@ -410,10 +428,18 @@ def _anchor(gate: Gate, finder: AnchorFinder, parts: tuple[str, ...], index: int
     if not sets:
         gate.unanchored.append(index)
         return
+    common = [a for a in sets[1:] if cost(a) > SELECTIVE]
     sets = sets[:1] + [a for a in sets[1:] if cost(a) <= SELECTIVE]
     ids = tuple(gate.word_set(a) for a in sets)
     gate.rule_sets[index] = ids
     gate.by_rarest[ids[0]].append(index)
+    checks = tuple(
+        frozenset(word.encode() for word, _ in anchors)
+        for anchors in common
+        if all(not prefix and word.isascii() and word.isalnum() for word, prefix in anchors)
+    )
+    if checks:
+        gate.common[index] = checks
 
 
 def _literals(anchors: frozenset[tuple[str, bool]]) -> list[str]:
