@@ -13,6 +13,7 @@ Expert regexes and ages run in a third, small scanner.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -212,9 +213,10 @@ class Matcher:
         ``padded`` is the note's word view (a space, then one byte per character).
         """
         members = self.gate.word_members
+        breaks = clauses.breaks
         by_clause: dict[int, set[int]] = defaultdict(set)
-        for ident, start, _ in hits:
-            by_clause[clauses.index(max(0, start - 1))].update(members[ident])
+        for ident, start, _ in hits:  # start - 1: the padded view has one leading space
+            by_clause[bisect_right(breaks, start - 1)].update(members[ident])
         rule_sets = self.gate.rule_sets
         by_rarest = self.gate.by_rarest
         common = self.gate.common
