@@ -24,8 +24,8 @@ from pathlib import Path
 
 import hyperscan
 
-from screen.matcher import build_plan
 from screen.patterns import normalise, scanner_form
+from screen.plan import build_plan
 from screen.rulebook import load_rulebook
 from screen.scanner import ascii_view
 

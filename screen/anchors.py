@@ -1,6 +1,6 @@
 """Anchor words: the words every match of a phrase must contain, and how common they are.
 
-The matcher gates each pattern on these words (see ``screen/matcher.py``) and
+The matcher gates proximity patterns on these words (see ``screen/plan.py``) and
 prefers the rarest; "rare" is measured on police narratives
 (``screen/data/wordfreq.txt``, built by ``bench/wordfreq.py``).
 """

@@ -128,7 +128,7 @@ def evaluate_labelled(path: Path, labelled: str, fmt: str, text_field: str | Non
 
 def export_patterns(path: Path, fmt: str) -> None:
     """Print every pattern's expression(s): POSIX ERE lines for grep, or JSON."""
-    from screen.matcher import build_plan
+    from screen.plan import build_plan
 
     if fmt not in ("grep", "json"):
         raise UsageError(f"unknown format '{fmt}': use grep or json")

@@ -13,8 +13,9 @@ from datetime import date
 
 import pytest
 
-from screen.matcher import Matcher, ScanResult, build_plan
+from screen.matcher import Matcher, ScanResult
 from screen.patterns import normalise
+from screen.plan import build_plan
 
 from .conftest import DATA
 

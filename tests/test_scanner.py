@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screen.matcher import Matcher, build_plan
+from screen.matcher import Matcher
 from screen.model import Rulebook
 from screen.patterns import PhraseCompiler, normalise, scanner_form
+from screen.plan import build_plan
 from screen.scanner import PROBE_FLAGS, RegexRejected, Scanner, ascii_view
 
 from .conftest import DATA
