@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite golden files from the current output"
     )
+
+
+def default_sigint() -> None:
+    """For a child process: take Ctrl-C the normal way even if the test runner ignores it.
+
+    A shell starts background jobs with SIGINT ignored, and children inherit that;
+    Python then never raises KeyboardInterrupt, so the interrupt tests would test nothing.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture(scope="session")

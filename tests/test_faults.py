@@ -17,7 +17,7 @@ import pytest
 from screen import store
 from screen.errors import OutputError
 
-from .conftest import MINIMAL, ROOT
+from .conftest import MINIMAL, ROOT, default_sigint
 
 RULES = ("--rules", str(MINIMAL))
 
@@ -59,7 +59,7 @@ def test_sigint_at_a_random_moment_then_resume_equals_one_run(big_input, fmt: st
     delay = random.Random(seed).uniform(0.4, 1.8)
     out = tmp_path / f"out.{fmt}"
     proc = subprocess.Popen([*batch_cmd(source, fmt), "-o", str(out)], env=env_for(tmp_path),
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, preexec_fn=default_sigint)
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -84,7 +84,8 @@ def test_repeated_sigints_still_converge(big_input, tmp_path: Path) -> None:
     rng = random.Random()
     for _ in range(2):
         proc = subprocess.Popen([*batch_cmd(source), "-o", str(out), "--resume"],
-                                env=env_for(tmp_path), stderr=subprocess.DEVNULL)
+                                env=env_for(tmp_path), stderr=subprocess.DEVNULL,
+                                preexec_fn=default_sigint)
         time.sleep(rng.uniform(0.6, 1.2))
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
