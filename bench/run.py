@@ -87,10 +87,33 @@ def startup(env: dict[str, str], answers: Path) -> dict[str, float]:
     for name, cmd in checks.items():
         runs = [timed(cmd, env)[0] for _ in range(5)]
         result[name] = round(statistics.median(runs) * 1000)
+    first = first_question_ms(env)
+    if first is not None:
+        result["interview: start to first question, in a terminal"] = first
     cached = [*EXE, "rules", "list", "--format", "json"]
     result["load cached rulebook (rules list)"] = round(
         statistics.median(timed(cached, env)[0] for _ in range(5)) * 1000)
     return result
+
+
+def first_question_ms(env: dict[str, str], runs: int = 7) -> float | None:
+    """Median ms from starting an interview in a pseudo-terminal to its first question."""
+    try:
+        import pexpect
+    except ImportError:
+        return None
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        for run in range(runs):
+            args = [*EXE[1:], "interview", "--offence", "labour_dispute", "--plain",
+                    "--case-ref", "B", "--save", str(Path(folder) / f"s{run}.json")]
+            start = time.perf_counter()
+            child = pexpect.spawn(EXE[0], args, env={**env, "TERM": "xterm"}, timeout=30,
+                                  encoding="utf-8", dimensions=(40, 100))
+            child.expect("danger")
+            times.append((time.perf_counter() - start) * 1000)
+            child.terminate(force=True)
+    return round(statistics.median(times))
 
 
 def main() -> None:
