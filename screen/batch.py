@@ -218,6 +218,8 @@ class Pipeline:
             for chunk in _chunks(units, CHUNK):
                 yield from _process(chunk, matcher, self.read, self.options, self.formatter)
             return
+        if self.cache is not None:  # compile once here, so the workers load it from the cache
+            compile_matcher(self.rulebook, self.cache)
         context = multiprocessing.get_context("spawn")
         args = (str(self.rules_path), str(self.cache) if self.cache else None, self.read,
                 self.options, self.formatter)

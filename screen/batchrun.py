@@ -55,6 +55,10 @@ def run(request: BatchRequest, cache: Path | None) -> int:
     from screen.commands import load_checked
 
     check(request)
+    if sys.stderr.isatty():
+        from screen.scanner import on_slow_compile
+
+        on_slow_compile(_compile_notice)
     rulebook = load_checked(request.rules_path)
     if request.jurisdiction:
         names = [j.name for j in rulebook.decision.jurisdictions]
@@ -86,6 +90,11 @@ def run(request: BatchRequest, cache: Path | None) -> int:
 
         print_summary(totals, rulebook)
     return _exit_code(request, totals)
+
+
+def _compile_notice() -> None:
+    print("htscreen: compiling the rulebook's phrase scanner (first run after an install or "
+          "an edit, a few seconds); later runs load it from the cache", file=sys.stderr)
 
 
 class _FirstFlagged(list[dict[str, Any]]):

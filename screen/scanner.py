@@ -15,7 +15,7 @@ import hashlib
 import importlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -296,10 +296,30 @@ def _load_or_compile(
             return database
         except (hyperscan.error, OSError, ValueError):
             pass
+    if not literal and len(expressions) >= SLOW_COMPILE:
+        for notice in _NOTICES:
+            notice()
     database = _compile(expressions, literal, flags)
     if cached is not None:
         _store(cached, hyperscan.dumpb(database))
     return database
+
+
+SLOW_COMPILE = 200
+"""Regex databases this large take seconds to compile (the shipped phrases: ~6 s)."""
+_NOTICES: list[Callable[[], None]] = []
+
+
+def on_slow_compile(notice: Callable[[], None]) -> None:
+    """Call ``notice`` before compiling a large database afresh (once per process).
+
+    The command line uses it to tell a person at a terminal why a first run pauses.
+    """
+    def once() -> None:
+        _NOTICES.clear()
+        notice()
+
+    _NOTICES[:] = [once]
 
 
 def _compile(

@@ -117,3 +117,16 @@ def test_widened_expert_expressions_see_every_python_space(space: str) -> None:
     scanner = Scanner([widen_spaces(expression, utf8=True)], literal=False,
                       flags=[PROBE_FLAGS])
     assert scanner.matched(text) == [0]
+
+
+def test_a_slow_compile_is_announced_once() -> None:
+    from screen.scanner import SLOW_COMPILE, on_slow_compile
+
+    calls: list[int] = []
+    on_slow_compile(lambda: calls.append(1))
+    Scanner([r"\bword\b"], literal=False, flags=[0])
+    assert calls == []  # small databases compile in milliseconds: nothing to say
+    many = [rf"\bword{n}\b" for n in range(SLOW_COMPILE)]
+    Scanner(many, literal=False, flags=[0] * len(many))
+    Scanner(many, literal=False, flags=[0] * len(many))
+    assert calls == [1]
