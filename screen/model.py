@@ -97,6 +97,9 @@ LEVEL_IDS: tuple[str, ...] = ("L0", "L1", "L2", "L3", "L4", "L5")
 Text = tuple[tuple[str, str], ...]
 """A localised text: (language, string) pairs, the rulebook's default language first."""
 
+MAX_RULEBOOK_BYTES = 8 * 1024 * 1024
+"""A rulebook file is refused, unread, above this size."""
+
 
 def localise(text: Text, lang: str) -> str:
     """Return the text in ``lang``, falling back to the first language given."""

@@ -12,13 +12,18 @@ import hashlib
 import os
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from screen import flowschema, sections
 from screen.errors import InputError, Problem, RulebookError
+from screen.model import MAX_RULEBOOK_BYTES as MAX_BYTES
 from screen.model import Rulebook
-from screen.schema import Reader
-from screen.xrefs import check_references
-from screen.yamlsafe import Node, YamlReadError, read_yaml
+
+if TYPE_CHECKING:
+    from screen.schema import Reader
+    from screen.yamlsafe import Node
+
+# The validator (YAML, schema, cross-references) is imported only when a rulebook
+# is actually parsed: a cached rulebook loads without it, which keeps start-up fast.
 
 TOP_KEYS = (
     "schema",
@@ -51,8 +56,6 @@ def load_rulebook(path: Path | None = None, use_cache: bool = True) -> Rulebook:
     A rulebook whose exact bytes validated before is taken from the user cache.
     """
     path = path or default_rules_path()
-    from screen.yamlsafe import MAX_BYTES
-
     try:
         if path.stat().st_size > MAX_BYTES:
             raise RulebookError(
@@ -89,6 +92,10 @@ def load_rulebook(path: Path | None = None, use_cache: bool = True) -> Rulebook:
 
 def parse_rulebook(data: bytes, source: str) -> Rulebook:
     """Validate rulebook bytes; ``source`` names the file in messages."""
+    from screen.schema import Reader
+    from screen.xrefs import check_references
+    from screen.yamlsafe import YamlReadError, read_yaml
+
     try:
         root = read_yaml(data, source)
     except YamlReadError as exc:
@@ -104,6 +111,8 @@ def parse_rulebook(data: bytes, source: str) -> Rulebook:
 
 
 def _build(reader: Reader, root: Node, sha256: str) -> Rulebook | None:
+    from screen import flowschema, sections
+
     top = reader.mapping(root, "the rulebook", TOP_KEYS)
     if top is None:
         return None

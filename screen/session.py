@@ -9,8 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
 from screen import store
 from screen.engine import Recommendation
 from screen.errors import InputError, InterviewInterrupted, UsageError
@@ -119,6 +117,8 @@ def load_answers(path: Path) -> dict[str, Any]:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read the answers file {path}: {exc.strerror}") from None
+    import yaml  # only for --answers: the live interview starts without it
+
     try:
         data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
     except (ValueError, yaml.YAMLError):

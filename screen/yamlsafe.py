@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from screen.errors import Problem
+from screen.model import MAX_RULEBOOK_BYTES as MAX_BYTES
 
-MAX_BYTES = 8 * 1024 * 1024
+__all__ = ["MAX_BYTES", "Node", "YamlReadError", "read_yaml"]
 MAX_DEPTH = 40
 
 

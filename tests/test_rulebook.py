@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,21 @@ def test_fairness_descriptor_gives_a_warning() -> None:
     data = MINIMAL.read_bytes().replace(b"terms: [leave,", b"terms: [honduran, leave,")
     rulebook = parse_rulebook(data, "w.yaml")
     assert any("honduran" in w for w in rulebook.warnings)
+
+
+def test_a_cached_rulebook_loads_without_the_validator(tmp_path: Path) -> None:
+    """The interview starts from the cache: YAML, schema checks and Hyperscan stay unloaded."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from screen.rulebook import load_rulebook; load_rulebook(); "
+        "import screen.interviewrun; "
+        "print(sorted(m for m in ('yaml', 'screen.xrefs', 'screen.sections', 'hyperscan') "
+        "if m in sys.modules))"
+    )
+    env = {**os.environ, "HTSCREEN_CACHE": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True)
+    warm = subprocess.run([sys.executable, "-c", probe], env=env, check=True,
+                          capture_output=True, text=True)
+    assert warm.stdout.strip() == "[]"
