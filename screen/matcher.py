@@ -49,17 +49,8 @@ class Matcher:
     ) -> None:
         self.rulebook = rulebook
         self.plan = plan
-        self.gate = plan.near
-        self._phrases: Scanner | None = None
-        try:
-            if phrases:
-                self._phrases = Scanner(
-                    plan.phrases, literal=False, cache_dir=cache_dir, flags=[0] * len(plan.phrases)
-                )
-        except RegexRejected:  # too large for one database: gate phrases by their words
-            pass
-        if self._phrases is None:
-            self.gate = plan.every
+        self._phrases = _phrase_scanner(plan, cache_dir) if phrases else None
+        self.gate = plan.near if self._phrases else plan.every
         self._words = Scanner(self.gate.words, literal=True, cache_dir=cache_dir)
         # No start-of-match tracking here: Hyperscan only says which expressions match
         # (some SOM scans of repeats crash it); Python's re then finds the positions,
@@ -312,6 +303,18 @@ def _nearest(anchor: Span, spans: list[Span], chosen: list[Span]) -> Span | None
         if best is None or distance < best_distance:
             best, best_distance = span, distance
     return best
+
+
+def _phrase_scanner(plan: Plan, cache_dir: Path | None) -> Scanner | None:
+    """The phrases' scanner, or None if Hyperscan refuses them as one database.
+
+    The matcher then gates phrases by their words: same results, slower.
+    """
+    try:
+        return Scanner(plan.phrases, literal=False, cache_dir=cache_dir,
+                       flags=[0] * len(plan.phrases))
+    except RegexRejected:
+        return None
 
 
 def compile_matcher(

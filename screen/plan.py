@@ -29,7 +29,6 @@ class Rule:
     slang: bool = False
 
 
-
 @dataclass
 class Gate:
     """Required word sets of some rules, and the literal words that report them."""
@@ -84,7 +83,6 @@ class Plan:
     regex_rules: dict[int, int] = field(default_factory=dict)
     ages: dict[int, str] = field(default_factory=dict)
     cues: list[tuple[str, str, int, str]] = field(default_factory=list)
-
 
 
 def build_plan(rulebook: Rulebook) -> Plan:

@@ -1,11 +1,10 @@
 """One linear-time pass over a text for many expressions at once (Hyperscan).
 
-Three uses: a *literal* scanner over the required words of every pattern (which
-patterns can match this note at all), small *probe* scanners that answer
-whether one pattern matches, and a *regex* scanner for the built-in age
-expressions and expert regexes (with start-of-match tracking). None can
-backtrack, so no input or rulebook can make a scan slow. Compiled databases are
-cached on disk, keyed by their expressions.
+Three uses in the matcher: a *literal* scanner over the required words of the
+proximity patterns, a *phrase* scanner that reports where each phrase's
+scanner form ends, and a *probe* scanner that says which expert and age
+expressions match at all. None can backtrack, so no input or rulebook can make
+a scan slow. Compiled databases are cached on disk, keyed by their expressions.
 """
 
 from __future__ import annotations
@@ -237,41 +236,6 @@ class Scanner:
         """(word index, start, end) of every literal word in ASCII ``data``."""
         lengths = self._lengths
         return [(ident, end - lengths[ident], end) for ident, end in self.ends(data)]
-
-    def scan(self, text: str) -> list[Hit]:
-        """Return the hits in ``text``: for a regex scanner the longest per start."""
-        if not self.expressions:
-            return []
-        data = text.encode("utf-8")
-        raw: dict[tuple[int, int], int] = {}
-        lengths = self._lengths
-        literal = self.literal
-
-        def on_match(ident: int, start: int, end: int, flags: int, context: Any) -> None:
-            if literal:
-                start = end - lengths[ident]
-            key = (ident, start)
-            if raw.get(key, -1) < end:
-                raw[key] = end
-
-        self._database.scan(data, match_event_handler=on_match)
-        if not raw:
-            return []
-        if len(data) == len(text):
-            return [(ident, start, end) for (ident, start), end in raw.items()]
-        return _to_chars(data, raw)
-
-
-def _to_chars(data: bytes, raw: dict[tuple[int, int], int]) -> list[Hit]:
-    offsets = sorted({pos for (_, start), end in raw.items() for pos in (start, end)})
-    mapping: dict[int, int] = {}
-    previous_byte = 0
-    previous_char = 0
-    for pos in offsets:
-        previous_char += len(data[previous_byte:pos].decode("utf-8", "ignore"))
-        previous_byte = pos
-        mapping[pos] = previous_char
-    return [(ident, mapping[start], mapping[end]) for (ident, start), end in raw.items()]
 
 
 def _load_or_compile(
