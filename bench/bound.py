@@ -24,10 +24,10 @@ from pathlib import Path
 
 import hyperscan
 
-from screen.patterns import normalise, scanner_form
-from screen.plan import build_plan
+from screen.matching.scanner import ascii_view
+from screen.patterns.compile import normalise, scanner_form
+from screen.patterns.plan import build_plan
 from screen.rulebook import load_rulebook
-from screen.scanner import ascii_view
 
 
 def io_floor(path: Path) -> float:

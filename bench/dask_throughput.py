@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from screen.cli import main as htscreen
+from screen.app.cli import main as htscreen
 
 
 def timed(args: list[str]) -> float:

@@ -15,15 +15,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from screen.batch import ScreenOptions, screen_note
-from screen.cache import cache_dir
-from screen.context import Clauses
-from screen.matcher import _PAD, compile_matcher
-from screen.notes import Note
-from screen.outputs import Formatter
-from screen.patterns import normalise
+from screen.app.formats import Formatter
+from screen.app.inputs import Note
+from screen.app.storage import cache_dir
+from screen.matching.context import Clauses
+from screen.matching.matcher import _PAD, compile_matcher
+from screen.matching.scanner import ascii_view
+from screen.patterns.compile import normalise
 from screen.rulebook import load_rulebook
-from screen.scanner import ascii_view
+from screen.screening import ScreenOptions, screen_note
 
 
 def profile(path: Path, limit: int) -> dict[str, float]:

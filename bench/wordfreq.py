@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from screen.patterns import normalise
+from screen.patterns.compile import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,5 @@
 """Run htscreen as ``python -m screen``."""
 
-from screen.cli import main
+from screen.app.cli import main
 
 raise SystemExit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from screen.matcher import Matcher
+from screen.matching.matcher import Matcher
 from screen.model import Rulebook
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from screen.matcher import Matcher, compile_matcher
+from screen.matching.matcher import Matcher, compile_matcher
 from screen.model import Rulebook
 from screen.rulebook import load_rulebook
 
@@ -103,7 +103,7 @@ def run_cli(*args: str, stdin: bytes = b"") -> Result:
     import io
     import sys
 
-    from screen.cli import main
+    from screen.app.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     fake_in = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")

@@ -13,9 +13,9 @@ from datetime import date
 
 import pytest
 
-from screen.matcher import Matcher, ScanResult
-from screen.patterns import normalise
-from screen.plan import build_plan
+from screen.matching.matcher import Matcher, ScanResult
+from screen.patterns.compile import normalise
+from screen.patterns.plan import build_plan
 
 from .conftest import DATA
 
@@ -24,7 +24,7 @@ class ReferenceMatcher(Matcher):
     """Checks every rule with Python's re on the whole note."""
 
     def scan(self, text: str, note_id: str = "", report_date: date | None = None) -> ScanResult:
-        from screen.context import Clauses
+        from screen.matching.context import Clauses
 
         norm = normalise(text)
         clauses = Clauses(norm)
@@ -46,7 +46,7 @@ class ReferenceMatcher(Matcher):
 
 
 def _context(matcher, norm, clauses):
-    from screen.matcher import _Context
+    from screen.matching.matcher import _Context
 
     return _Context(matcher, norm, clauses)
 

@@ -19,17 +19,17 @@ dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 pd = pytest.importorskip("pandas")
 
-from screen.batch import ScreenOptions, screen_texts  # noqa: E402
-from screen.cli import main  # noqa: E402
-from screen.distbatch import first_parts  # noqa: E402
-from screen.distributed import (  # noqa: E402
+from screen.app.cli import main  # noqa: E402
+from screen.app.cluster import first_parts  # noqa: E402
+from screen.app.distributed import (  # noqa: E402
     RESULT_COLUMNS,
     RulebookSpec,
     screen_frame,
     screen_partition,
 )
-from screen.notes import ReadOptions  # noqa: E402
+from screen.app.inputs import ReadOptions  # noqa: E402
 from screen.rulebook import load_rulebook  # noqa: E402
+from screen.screening import ScreenOptions, screen_texts  # noqa: E402
 from tests.conftest import DATA, ROOT, SHIPPED  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -120,7 +120,7 @@ def test_each_worker_compiles_once(cluster: Any, rules: Path, corpus: Path, tmp_
     _dask(rules, paths, tmp_path / "parts", scheduler=cluster.scheduler.address)
 
     def compiled() -> list[str]:
-        from screen import distributed as layer
+        from screen.app import distributed as layer
 
         return sorted({sha for sha, _ in layer._COMPILED})
 
@@ -219,7 +219,7 @@ def test_spark_map_in_pandas(rules: Path) -> None:
         pytest.skip("Spark needs Java")
     from pyspark.sql import SparkSession
 
-    from screen.distributed import SPARK_SCHEMA
+    from screen.app.distributed import SPARK_SCHEMA
 
     spark = (SparkSession.builder.master("local[2]").appName("htscreen-test")
              .config("spark.ui.enabled", "false").getOrCreate())

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screen.engine import LEVEL_ORDER, decide, level_of
+from screen.decision.engine import LEVEL_ORDER, decide, level_of
 from screen.model import Evidence, Status
 
 

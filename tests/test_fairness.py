@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from screen.batch import ScreenOptions, screen_note
-from screen.fairness import NATIONALITIES
-from screen.notes import Note, parse_date
+from screen.app.inputs import Note, parse_date
+from screen.rulebook.fairness import NATIONALITIES
+from screen.screening import ScreenOptions, screen_note
 
 from .conftest import DATA
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from screen import store
+from screen.app import store
 from screen.errors import OutputError
 
 from .conftest import MINIMAL, ROOT, default_sigint
@@ -100,8 +100,8 @@ def test_repeated_sigints_still_converge(big_input, tmp_path: Path) -> None:
 DRIVER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from screen import session
-    from screen.prompting import Action
+    from screen.app import session
+    from screen.app.prompter import Action
     from screen.rulebook import load_rulebook
 
     answers = sys.argv[3].split(",")
@@ -236,7 +236,7 @@ def test_file_size_limit_during_batch_is_a_clear_error(tmp_path: Path) -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
         sys.argv = ["htscreen", "batch", {str(source)!r}, "-f", "jsonl", "-o", {str(out)!r},
                     "--rules", {str(MINIMAL)!r}]
-        from screen.cli import main
+        from screen.app.cli import main
         sys.exit(main(sys.argv[1:]))
     """)
     result = subprocess.run([sys.executable, "-c", limit], env=env_for(tmp_path),

@@ -313,12 +313,12 @@ class _Prompter:
     def confirm(self, prompt: str) -> bool: return False
 
     def ask(self, *args: object, **kwargs: object) -> object:
-        from screen.prompting import Action
+        from screen.app.prompter import Action
 
         return Action("answer", "unknown")
 
     def review(self, *args: object) -> object:
-        from screen.prompting import Action
+        from screen.app.prompter import Action
 
         return Action("finish")
 
@@ -327,8 +327,8 @@ class _Prompter:
 def test_interview_save_into_bad_folder_is_a_clear_error(where: str, tmp_path: Path,
                                                          request: pytest.FixtureRequest,
                                                          minimal) -> None:
-    from screen import session
-    from screen.cli import ExitCode, exit_code_for
+    from screen.app import session
+    from screen.app.cli import ExitCode, exit_code_for
     from screen.errors import OutputError
 
     folder = tmp_path / "missing" if where == "missing" else request.getfixturevalue(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from screen.interview import AnswerRejected, Interview
+from screen.interview.state import AnswerRejected, Interview
 
 
 def start(rulebook, offence="immigration", form="short") -> Interview:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from screen.app.inputs import ReadOptions, iter_units, parse_date, parse_unit
 from screen.errors import InputError, UsageError
-from screen.notes import ReadOptions, iter_units, parse_date, parse_unit
 
 from .conftest import DATA
 

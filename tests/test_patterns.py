@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from screen.patterns import PatternSyntaxError, PhraseCompiler, normalise
+from screen.patterns.compile import PatternSyntaxError, PhraseCompiler, normalise
 
 LEXICON = {
     "documents": ("passport", "ppt", "id", "papers", "docs"),

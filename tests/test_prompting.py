@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from screen.prompting import TerminalPrompter
+from screen.app.prompter import TerminalPrompter
 
 
 def prompter(

@@ -25,10 +25,10 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from screen import conditions  # noqa: E402
+from screen.app.inputs import ReadOptions, iter_units, parse_unit  # noqa: E402
 from screen.errors import ConditionError, RulebookError  # noqa: E402
-from screen.interview import AnswerRejected, Interview  # noqa: E402
+from screen.interview.state import AnswerRejected, Interview  # noqa: E402
 from screen.model import OFFENCES  # noqa: E402
-from screen.notes import ReadOptions, iter_units, parse_unit  # noqa: E402
 from screen.rulebook import parse_rulebook  # noqa: E402
 
 from .conftest import MINIMAL, run_cli  # noqa: E402

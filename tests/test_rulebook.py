@@ -5,7 +5,7 @@ import pytest
 
 from screen.errors import RulebookError
 from screen.rulebook import default_rules_path, load_rulebook, parse_rulebook
-from screen.yamlsafe import MAX_BYTES
+from screen.rulebook.yaml_nodes import MAX_BYTES
 
 from .conftest import DATA, MINIMAL
 
@@ -95,8 +95,9 @@ def test_a_cached_rulebook_loads_without_the_validator(tmp_path: Path) -> None:
 
     probe = (
         "import sys; from screen.rulebook import load_rulebook; load_rulebook(); "
-        "import screen.interviewrun; "
-        "print(sorted(m for m in ('yaml', 'screen.xrefs', 'screen.sections', 'hyperscan') "
+        "import screen.app.interview; "
+        "print(sorted(m for m in ('yaml', 'screen.rulebook.references', "
+        "'screen.rulebook.indicators', 'hyperscan') "
         "if m in sys.modules))"
     )
     env = {**os.environ, "HTSCREEN_CACHE": str(tmp_path / "cache")}

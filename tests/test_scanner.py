@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screen.matcher import Matcher
+from screen.matching.matcher import Matcher
+from screen.matching.scanner import PROBE_FLAGS, RegexRejected, Scanner, ascii_view
 from screen.model import Rulebook
-from screen.patterns import PhraseCompiler, normalise, scanner_form
-from screen.plan import build_plan
-from screen.scanner import PROBE_FLAGS, RegexRejected, Scanner, ascii_view
+from screen.patterns.compile import PhraseCompiler, normalise, scanner_form
+from screen.patterns.plan import build_plan
 
 from .conftest import DATA
 
@@ -89,7 +89,7 @@ def test_scanner_forms_never_miss_a_match(pieces: list[tuple[str, str]]) -> None
 def test_matcher_falls_back_to_word_gates_when_phrases_cannot_compile(
     shipped: Rulebook, shipped_matcher: Matcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import screen.matcher as matcher_module
+    import screen.matching.matcher as matcher_module
 
     real = matcher_module.Scanner
 
@@ -109,7 +109,7 @@ def test_matcher_falls_back_to_word_gates_when_phrases_cannot_compile(
 
 @pytest.mark.parametrize("space", ["\x1c", "\u00a0", "\u2009", "\u3000", "\u2028"])
 def test_widened_expert_expressions_see_every_python_space(space: str) -> None:
-    from screen.patterns import widen_spaces
+    from screen.patterns.compile import widen_spaces
 
     expression = r"\b\d+\s+(?:hrs|hours)\b"
     text = f"works 10{space}hrs a day"
@@ -120,7 +120,7 @@ def test_widened_expert_expressions_see_every_python_space(space: str) -> None:
 
 
 def test_a_slow_compile_is_announced_once() -> None:
-    from screen.scanner import SLOW_COMPILE, on_slow_compile
+    from screen.matching.scanner import SLOW_COMPILE, on_slow_compile
 
     calls: list[int] = []
     on_slow_compile(lambda: calls.append(1))

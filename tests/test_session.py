@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from screen import session, store
+from screen.app import session, store
+from screen.app.prompter import Action
+from screen.app.session import InterviewRequest
 from screen.errors import InterviewInterrupted
-from screen.prompting import Action
-from screen.session import InterviewRequest
 
 from .conftest import DATA, MINIMAL, run_cli
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from screen.flow import SHORT_FORM_LIMIT, asking_order
+from screen.interview.flow import SHORT_FORM_LIMIT, asking_order
 from screen.model import CATEGORIES, OFFENCES
 
 from .conftest import ROOT, run_cli

@@ -13,7 +13,7 @@ from typing import Any
 
 from screen.errors import Problem
 from screen.model import Text
-from screen.yamlsafe import Node, suggest
+from screen.rulebook.yaml_nodes import Node, suggest
 
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

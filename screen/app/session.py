@@ -9,17 +9,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from screen import store
-from screen.engine import Recommendation
+from screen.app import store
+from screen.app.prompter import Action
+from screen.app.report import answers_table, emergency_panel, recommendation_panel, render_report
+from screen.decision.engine import Recommendation
 from screen.errors import InputError, InterviewInterrupted, UsageError
-from screen.interview import AnswerRejected, Interview
+from screen.interview.state import AnswerRejected, Interview
 from screen.model import OFFENCES, OffenceFlow, Question, Rulebook, localise
-from screen.prompting import Action
-from screen.report import answers_table, emergency_panel, recommendation_panel, render_report
 
 
 class Prompter(Protocol):
-    """What the session needs from a front end (see screen.prompting.TerminalPrompter)."""
+    """What the session needs from a front end (see screen.app.prompter.TerminalPrompter)."""
 
     def show(self, renderable: Any) -> None:
         """Display something."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from screen.batch import Totals
-from screen.engine import LEVEL_ORDER
+from screen.app.render import console
+from screen.decision.engine import LEVEL_ORDER
 from screen.model import Rulebook, localise
-from screen.render import console
+from screen.screening import Totals
 
 MAX_ROWS = 200
 

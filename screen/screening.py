@@ -14,11 +14,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from screen.engine import LEVEL_ORDER, decide
-from screen.matcher import Matcher, compile_matcher
+from screen.app.formats import Formatter
+from screen.app.inputs import Note, ReadOptions, Unit, parse_unit
+from screen.decision.engine import LEVEL_ORDER, decide
+from screen.matching.matcher import Matcher, compile_matcher
 from screen.model import Evidence, Rulebook, Status
-from screen.notes import Note, ReadOptions, Unit, parse_unit
-from screen.outputs import Formatter
 
 CHUNK = 256
 MAX_FLAGGED = 1000
@@ -120,7 +120,7 @@ def screen_texts(
 
 
 def _cache() -> Path | None:
-    from screen.commands import cache_dir
+    from screen.app.rules import cache_dir
 
     return cache_dir()
 

@@ -19,8 +19,8 @@ from screen.model import MAX_RULEBOOK_BYTES as MAX_BYTES
 from screen.model import Rulebook
 
 if TYPE_CHECKING:
-    from screen.schema import Reader
-    from screen.yamlsafe import Node
+    from screen.rulebook.fields import Reader
+    from screen.rulebook.yaml_nodes import Node
 
 # The validator (YAML, schema, cross-references) is imported only when a rulebook
 # is actually parsed: a cached rulebook loads without it, which keeps start-up fast.
@@ -47,7 +47,7 @@ def default_rules_path() -> Path:
     packaged = resources.files("screen").joinpath("data").joinpath("indicators.yaml")
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "indicators.yaml"
+    return Path(__file__).resolve().parents[2] / "indicators.yaml"
 
 
 def load_rulebook(path: Path | None = None, use_cache: bool = True) -> Rulebook:
@@ -79,7 +79,7 @@ def load_rulebook(path: Path | None = None, use_cache: bool = True) -> Rulebook:
         raise InputError(f"cannot read the rulebook {path}: {exc.strerror}") from None
     if not use_cache:
         return parse_rulebook(data, str(path))
-    from screen import cache
+    from screen.app import storage as cache
 
     key = f"rulebook-{hashlib.sha256(data).hexdigest()[:40]}"
     cached = cache.load(key)
@@ -92,9 +92,9 @@ def load_rulebook(path: Path | None = None, use_cache: bool = True) -> Rulebook:
 
 def parse_rulebook(data: bytes, source: str) -> Rulebook:
     """Validate rulebook bytes; ``source`` names the file in messages."""
-    from screen.schema import Reader
-    from screen.xrefs import check_references
-    from screen.yamlsafe import YamlReadError, read_yaml
+    from screen.rulebook.fields import Reader
+    from screen.rulebook.references import check_references
+    from screen.rulebook.yaml_nodes import YamlReadError, read_yaml
 
     try:
         root = read_yaml(data, source)
@@ -111,7 +111,8 @@ def parse_rulebook(data: bytes, source: str) -> Rulebook:
 
 
 def _build(reader: Reader, root: Node, sha256: str) -> Rulebook | None:
-    from screen import flowschema, sections
+    from screen.rulebook import indicators as sections
+    from screen.rulebook import interview as flowschema
 
     top = reader.mapping(root, "the rulebook", TOP_KEYS)
     if top is None:

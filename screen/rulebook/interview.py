@@ -15,8 +15,8 @@ from screen.model import (
     Question,
     Resource,
 )
-from screen.schema import Reader
-from screen.yamlsafe import Node
+from screen.rulebook.fields import Reader
+from screen.rulebook.yaml_nodes import Node
 
 QUESTION_REQUIRED = ("id", "section", "type", "form", "offences", "text", "help")
 QUESTION_OPTIONAL = ("when", "choices", "min", "max", "records", "sets")
@@ -48,7 +48,7 @@ def read_questions(
 def _question(
     reader: Reader, item: Node, number: int, languages: tuple[str, ...]
 ) -> Question | None:
-    from screen.sections import label
+    from screen.rulebook.indicators import label
 
     where = label(item, "question", number)
     fields = reader.mapping(item, where, QUESTION_REQUIRED, QUESTION_OPTIONAL)

@@ -83,7 +83,7 @@ def exit_code_for(error: BaseException) -> ExitCode:
 
 def report_error(error: BaseException) -> None:
     """Print ``error`` to stderr for a user: what happened and what to do."""
-    from screen import render
+    from screen.app import render
 
     render.print_error(error)
 
@@ -126,7 +126,7 @@ def rules_validate(
 
     Example: htscreen rules validate my-rules.yaml
     """
-    from screen import commands
+    from screen.app import rules as commands
 
     commands.validate(resolve_rules(path))
 
@@ -144,7 +144,7 @@ def rules_list(
 
     Example: htscreen rules list --offence labour_dispute --format markdown
     """
-    from screen import commands
+    from screen.app import rules as commands
 
     commands.list_indicators(resolve_rules(rules), offence, category, fmt)
 
@@ -158,7 +158,7 @@ def rules_show(
 
     Example: htscreen rules show documents-held-by-other
     """
-    from screen import commands
+    from screen.app import rules as commands
 
     commands.show_indicator(resolve_rules(rules), indicator_id)
 
@@ -175,7 +175,7 @@ def rules_test(
 
     Example: htscreen rules test
     """
-    from screen import commands
+    from screen.app import rules as commands
 
     commands.test_examples(resolve_rules(path), fmt)
 
@@ -235,8 +235,9 @@ def batch(
 
     Example: htscreen batch examples/incident-notes.csv --format jsonl -o results.jsonl
     """
-    from screen import batchrun, commands
-    from screen.notes import ReadOptions
+    from screen.app import batch as batchrun
+    from screen.app import rules as commands
+    from screen.app.inputs import ReadOptions
 
     read = ReadOptions(input_format, id_field, text_field, date_field, offence_field, encoding)
     request = batchrun.BatchRequest(
@@ -253,7 +254,7 @@ def batch(
         jurisdiction,
     )
     if engine != "local" or scheduler:
-        from screen import distbatch
+        from screen.app import cluster as distbatch
 
         raise typer.Exit(distbatch.run(request, engine, scheduler))
     raise typer.Exit(batchrun.run(request, commands.cache_dir()))
@@ -292,8 +293,8 @@ def interview(
 
     Example: htscreen interview --offence labour_dispute --report case-123.md
     """
-    from screen import interviewrun
-    from screen.session import InterviewRequest
+    from screen.app import interview as interviewrun
+    from screen.app.session import InterviewRequest
 
     request = InterviewRequest(
         offence, form, lang, jurisdiction, case_ref, answers, save, report, report_format, plain
@@ -319,7 +320,7 @@ def evaluate(
 
     Example: htscreen evaluate tests/data/notes/corpus.jsonl
     """
-    from screen import commands
+    from screen.app import rules as commands
 
     commands.evaluate_labelled(resolve_rules(rules), path, fmt, text_field, jurisdiction)
 
@@ -338,7 +339,7 @@ def rules_export(
 
     Example: htscreen rules export > patterns.txt && grep -E -i -c -f patterns.txt notes.jsonl
     """
-    from screen import commands
+    from screen.app import rules as commands
 
     commands.export_patterns(resolve_rules(rules), fmt)
 

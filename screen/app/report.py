@@ -14,8 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from screen import __version__
-from screen.engine import Recommendation
-from screen.interview import Interview, now
+from screen.decision.engine import Recommendation
+from screen.interview.state import Interview, now
 from screen.model import localise
 
 LEVEL_STYLE = {"L0": "bold white on red", "L1": "bold red", "L2": "bold red", "L3": "bold yellow",

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from screen.batch import ScreenOptions, screen_note
-from screen.engine import LEVEL_ORDER
-from screen.matcher import Matcher
-from screen.notes import ReadOptions, Unit, parse_unit, unit_fields
+from screen.app.inputs import ReadOptions, Unit, parse_unit, unit_fields
+from screen.decision.engine import LEVEL_ORDER
+from screen.matching.matcher import Matcher
+from screen.screening import ScreenOptions, screen_note
 
 REFER_LEVELS = ("L0", "L1", "L2", "L3")
 _TRUE = {"1", "true", "yes", "refer", "referral", "trafficking", "y"}

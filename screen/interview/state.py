@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from screen import conditions
-from screen.engine import Recommendation, decide
-from screen.flow import asking_order
+from screen.decision.engine import Recommendation, decide
+from screen.interview.flow import asking_order
 from screen.model import OFFENCES, SPECIAL_ANSWERS, Evidence, Question, Rulebook, Status
 
 FORMAT = "htscreen-interview/1"

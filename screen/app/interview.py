@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from screen import render, session
-from screen.prompting import TerminalPrompter
+from screen.app import render, session
+from screen.app.prompter import TerminalPrompter
 from screen.rulebook import load_rulebook
 
 

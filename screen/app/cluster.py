@@ -28,12 +28,12 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from screen.batch import ScreenOptions
-from screen.batchrun import BatchRequest, check
-from screen.distributed import RulebookSpec, matcher_for, screen_units
-from screen.engine import LEVEL_ORDER
+from screen.app.batch import BatchRequest, check
+from screen.app.distributed import RulebookSpec, matcher_for, screen_units
+from screen.app.inputs import ReadOptions, Unit, check_options, iter_units
+from screen.decision.engine import LEVEL_ORDER
 from screen.errors import InputError, OutputError, UsageError
-from screen.notes import ReadOptions, Unit, check_options, iter_units
+from screen.screening import ScreenOptions
 
 PARTITION_BYTES = 64 * 1024 * 1024
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv",
@@ -305,7 +305,7 @@ def _text_unit(path: str, label: str) -> Unit:
 
 
 def _parquet_units(part: Part) -> Iterator[Unit]:
-    from screen.distributed import record_line
+    from screen.app.distributed import record_line
 
     rows = _parquet().ParquetFile(part.path).read_row_group(part.start).to_pylist()
     for number, row in enumerate(rows, start=part.first):
@@ -380,7 +380,7 @@ def prepare_output(folder: Path) -> None:
 
 def run(request: BatchRequest, engine: str, scheduler: str | None) -> int:
     """Run ``htscreen batch --engine dask``; return the exit code (as one machine would)."""
-    from screen.commands import load_checked
+    from screen.app.rules import load_checked
 
     check_request(request, engine)
     rulebook = load_checked(request.rules_path)

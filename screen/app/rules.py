@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from screen import render
+from screen.app import render
 from screen.errors import RulebookError, UsageError
 from screen.model import CATEGORIES, OFFENCES, Rulebook
 from screen.rulebook import load_rulebook
@@ -20,8 +20,8 @@ def load_checked(path: Path, cache: bool = True) -> Rulebook:
     The phrase database is left out: every phrase compiles on its own, and a
     rulebook too large for one database is screened by word gates instead.
     """
-    from screen.matcher import compile_matcher
-    from screen.scanner import RegexRejected
+    from screen.matching.matcher import compile_matcher
+    from screen.matching.scanner import RegexRejected
 
     rulebook = load_rulebook(path, use_cache=cache)
     try:
@@ -36,7 +36,7 @@ def load_checked(path: Path, cache: bool = True) -> Rulebook:
 
 def cache_dir() -> Path | None:
     """Where compiled scanners are cached (see :mod:`screen.cache`)."""
-    from screen.cache import cache_dir as where
+    from screen.app.storage import cache_dir as where
 
     return where()
 
@@ -76,7 +76,7 @@ def show_indicator(path: Path, indicator_id: str) -> None:
     """Print everything about one indicator."""
     rulebook = load_rulebook(path)
     if not rulebook.has_indicator(indicator_id):
-        from screen.yamlsafe import suggest
+        from screen.rulebook.yaml_nodes import suggest
 
         hint = suggest(indicator_id, [ind.id for ind in rulebook.indicators])
         raise UsageError(f"no indicator '{indicator_id}' in the rulebook — {hint}")
@@ -88,7 +88,7 @@ def test_examples(path: Path, fmt: str) -> None:
     from screen.examples import run_examples
 
     rulebook = load_checked(path)
-    from screen.matcher import compile_matcher
+    from screen.matching.matcher import compile_matcher
 
     failures, total = run_examples(rulebook, compile_matcher(rulebook, cache_dir()))
     if fmt == "json":
@@ -107,9 +107,9 @@ def test_examples(path: Path, fmt: str) -> None:
 def evaluate_labelled(path: Path, labelled: str, fmt: str, text_field: str | None,
                       jurisdiction: str | None) -> None:
     """Screen labelled notes and print how the rulebook did."""
-    from screen.evaluate import evaluate, render_tables
-    from screen.matcher import compile_matcher
-    from screen.notes import ReadOptions, iter_units
+    from screen.app.evaluate import evaluate, render_tables
+    from screen.app.inputs import ReadOptions, iter_units
+    from screen.matching.matcher import compile_matcher
 
     if fmt not in ("table", "json"):
         raise UsageError(f"unknown format '{fmt}': use table or json")
@@ -128,7 +128,7 @@ def evaluate_labelled(path: Path, labelled: str, fmt: str, text_field: str | Non
 
 def export_patterns(path: Path, fmt: str) -> None:
     """Print every pattern's expression(s): POSIX ERE lines for grep, or JSON."""
-    from screen.plan import build_plan
+    from screen.patterns.plan import build_plan
 
     if fmt not in ("grep", "json"):
         raise UsageError(f"unknown format '{fmt}': use grep or json")

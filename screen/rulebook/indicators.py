@@ -19,8 +19,8 @@ from screen.model import (
     LexiconList,
     Pattern,
 )
-from screen.schema import KEBAB, Reader
-from screen.yamlsafe import Node
+from screen.rulebook.fields import KEBAB, Reader
+from screen.rulebook.yaml_nodes import Node
 
 INDICATOR_REQUIRED = (
     "id",

@@ -11,11 +11,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from screen.batch import Pipeline, ScreenOptions, Totals
-from screen.engine import LEVEL_ORDER
+from screen.app.formats import Formatter
+from screen.app.inputs import ReadOptions, iter_units
+from screen.decision.engine import LEVEL_ORDER
 from screen.errors import OutputError, UsageError
-from screen.notes import ReadOptions, iter_units
-from screen.outputs import Formatter
+from screen.screening import Pipeline, ScreenOptions, Totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +52,11 @@ def check(request: BatchRequest) -> None:
 
 def run(request: BatchRequest, cache: Path | None) -> int:
     """Run the batch; return the exit code (0, 1 for --fail-on, 4 if any record failed)."""
-    from screen.commands import load_checked
+    from screen.app.rules import load_checked
 
     check(request)
     if sys.stderr.isatty():
-        from screen.scanner import on_slow_compile
+        from screen.matching.scanner import on_slow_compile
 
         on_slow_compile(_compile_notice)
     rulebook = load_checked(request.rules_path)
@@ -86,7 +86,7 @@ def run(request: BatchRequest, cache: Path | None) -> int:
         finally:
             writer.close(interrupted=sys.exc_info()[0] is not None)
     if request.fmt == "table":
-        from screen.batchview import print_summary
+        from screen.app.view import print_summary
 
         print_summary(totals, rulebook)
     return _exit_code(request, totals)
@@ -110,7 +110,7 @@ class _FirstFlagged(list[dict[str, Any]]):
         self.total = 0
 
     def append(self, summary: dict[str, Any]) -> None:
-        from screen.batchview import MAX_ROWS
+        from screen.app.view import MAX_ROWS
 
         self.total += 1
         if super().__len__() < MAX_ROWS:
@@ -269,7 +269,7 @@ class _progress:
             return None
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        from screen.render import console
+        from screen.app.render import console
 
         self.bar = Progress(SpinnerColumn(), TextColumn("{task.completed:,} notes screened"),
                             TimeElapsedColumn(), transient=True, console=console(True))

@@ -7,14 +7,15 @@ name earlier questions and possible values, flows and levels are complete.
 
 from __future__ import annotations
 
-from screen import conditions, fairness
+from screen import conditions
 from screen.errors import ConditionError
-from screen.flow import SHORT_FORM_LIMIT, asking_order
+from screen.interview.flow import SHORT_FORM_LIMIT, asking_order
+from screen.matching.scanner import RegexRejected, check_expert_regex
 from screen.model import OFFENCES, SPECIAL_ANSWERS, Question, Rulebook
-from screen.patterns import PatternSyntaxError, PhraseCompiler
-from screen.scanner import RegexRejected, check_expert_regex
-from screen.schema import Reader
-from screen.yamlsafe import Node
+from screen.patterns.compile import PatternSyntaxError, PhraseCompiler
+from screen.rulebook import fairness
+from screen.rulebook.fields import Reader
+from screen.rulebook.yaml_nodes import Node
 
 
 def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
@@ -329,7 +330,7 @@ EXPENSIVE = 150
 
 def _check_cost(reader: Reader, node: Node, rulebook: Rulebook) -> None:
     """Warn about patterns that require only common words: they slow batch screening."""
-    from screen.anchors import AnchorFinder, cost
+    from screen.patterns.anchors import AnchorFinder, cost
 
     finder = AnchorFinder({entry.name: entry.terms for entry in rulebook.lexicon})
     nodes = by_id(node)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from screen.anchors import AnchorFinder
-from screen.context import AGE_EXPRESSIONS
+from screen.matching.context import AGE_EXPRESSIONS
 from screen.model import Rulebook
-from screen.patterns import PhraseCompiler, scanner_form
+from screen.patterns.anchors import AnchorFinder
+from screen.patterns.compile import PhraseCompiler, scanner_form
 
 PLAN_FORMAT = 15
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
@@ -124,7 +124,7 @@ SELECTIVE = 80
 
 def _anchor(gate: Gate, finder: AnchorFinder, parts: tuple[str, ...], index: int) -> None:
     """Gate the rule on every one of its required word sets being present in the note."""
-    from screen.anchors import cost
+    from screen.patterns.anchors import cost
 
     sets = sorted(
         {anchors for part in parts for anchors in finder.components(part)},

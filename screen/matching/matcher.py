@@ -20,11 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from screen.context import AgeMention, Clauses, CueHit, classify, read_age
+from screen.matching.context import AgeMention, Clauses, CueHit, classify, read_age
+from screen.matching.scanner import PROBE_FLAGS, Hit, RegexRejected, Scanner, ascii_view
 from screen.model import Evidence, Rulebook
-from screen.patterns import normalise, widen_spaces
-from screen.plan import PLAN_FORMAT, Plan, Rule, build_plan
-from screen.scanner import PROBE_FLAGS, Hit, RegexRejected, Scanner, ascii_view
+from screen.patterns.compile import normalise, widen_spaces
+from screen.patterns.plan import PLAN_FORMAT, Plan, Rule, build_plan
 
 __all__ = ["Matcher", "Plan", "Rule", "ScanResult", "build_plan", "compile_matcher"]
 
@@ -64,7 +64,7 @@ class Matcher:
         self._compiled: dict[str, re.Pattern[str]] = {}
 
         self.verdicts: dict[Any, dict[str, Any]] = {}
-        """Batch decisions cached by evidence signature (see screen.batch)."""
+        """Batch decisions cached by evidence signature (see screen.screening)."""
         self._minor = next((i.id for i in rulebook.indicators if "minor" in i.triggers), "")
 
     def regex(self, source: str) -> re.Pattern[str]:
@@ -327,7 +327,7 @@ def compile_matcher(
     """
     plan = None
     if cache_dir is not None:
-        from screen import cache
+        from screen.app import storage as cache
 
         key = f"plan{PLAN_FORMAT}-{rulebook.sha256[:40]}"
         plan = cache.load(key)

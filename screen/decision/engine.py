@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from screen.dimensions import DIMENSION_TITLES, Counts, dimension_positive, what_is_missing
+from screen.decision.dimensions import DIMENSION_TITLES, Counts, dimension_positive, what_is_missing
 from screen.model import Evidence, Indicator, Jurisdiction, Question, Resource, Rulebook, localise
 
 US_MEANS = ("deceptive_recruitment", "coercive_recruitment", "coercion_at_destination")

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from screen.patterns import normalise, split_top
+from screen.patterns.compile import normalise, split_top
 
 Anchor = tuple[str, bool]
 """A word every match must contain: (word, prefix?) — prefix anchors match word starts."""

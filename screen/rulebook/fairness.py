@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from screen.model import Rulebook
-from screen.schema import Reader
-from screen.yamlsafe import Node
+from screen.rulebook.fields import Reader
+from screen.rulebook.yaml_nodes import Node
 
 NATIONALITIES = (
     "american", "mexican", "guatemalan", "honduran", "salvadoran", "nicaraguan", "cuban",
@@ -54,7 +54,7 @@ def check(reader: Reader, top: dict[str, Node], rulebook: Rulebook) -> None:
                             f"lexicon list '{entry.name}' term '{term}' names '{word}'",
                             "nationality, ethnicity, race, religion and language are never "
                             "indicators: remove the term")
-    from screen.xrefs import by_id
+    from screen.rulebook.references import by_id
 
     nodes = by_id(top["indicators"])
     for indicator in rulebook.indicators:

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from screen.batch import ScreenOptions, screen_note
+from screen.app.formats import Formatter
+from screen.app.inputs import ReadOptions, Unit, parse_unit
 from screen.errors import InputError, UsageError
-from screen.matcher import Matcher, compile_matcher
-from screen.notes import ReadOptions, Unit, parse_unit
-from screen.outputs import Formatter
+from screen.matching.matcher import Matcher, compile_matcher
+from screen.screening import ScreenOptions, screen_note
 
 RESULT_COLUMNS = ("id", "level", "error", "record")
 """Columns of :func:`screen_frame`'s result; ``record`` is the JSONL line without its newline."""
@@ -89,7 +89,7 @@ def matcher_for(spec: RulebookSpec) -> Compiled:
 
 
 def _compile(spec: RulebookSpec) -> Compiled:
-    from screen.cache import cache_dir
+    from screen.app.storage import cache_dir
     from screen.rulebook import parse_rulebook
 
     data = spec.data if spec.data is not None else _read_rulebook(Path(spec.path))

@@ -1,0 +1,1 @@
+"""The decision engine: evidence in, an explained referral recommendation out (pure)."""

@@ -1,0 +1,1 @@
+"""The interview as data: asking order, state machine, front-end protocol (pure)."""

@@ -1,0 +1,1 @@
+"""Finding indicators in notes: clauses, context cues, ages and the matcher (pure)."""

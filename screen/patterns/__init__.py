@@ -1,0 +1,1 @@
+"""The pattern language: one syntax tree, its expressions, anchor words, a plan (pure)."""
