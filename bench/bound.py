@@ -24,10 +24,10 @@ from pathlib import Path
 
 import hyperscan
 
+from screen.app.rulebooks import load_rulebook
+from screen.matching.plan import build_plan
 from screen.matching.scanner import ascii_view
 from screen.patterns.compile import normalise, scanner_form
-from screen.patterns.plan import build_plan
-from screen.rulebook import load_rulebook
 
 
 def io_floor(path: Path) -> float:

@@ -157,7 +157,7 @@ def main() -> None:
         row["jobs2_over_jobs1"] = round(float(row["jobs2_mb_s"]) / float(row["jobs1_mb_s"]), 2)
         rows.append(row)
         print(json.dumps(row))
-    from screen.patterns.plan import build_plan
+    from screen.matching.plan import build_plan
     from screen.rulebook import load_rulebook
 
     plan = build_plan(load_rulebook())

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from screen.app.formats import Formatter
 from screen.app.inputs import Note
+from screen.app.rulebooks import load_rulebook
 from screen.app.storage import cache_dir
 from screen.matching.context import Clauses
 from screen.matching.matcher import _PAD, compile_matcher
 from screen.matching.scanner import ascii_view
 from screen.patterns.compile import normalise
-from screen.rulebook import load_rulebook
 from screen.screening import ScreenOptions, screen_note
 
 

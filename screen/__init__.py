@@ -12,15 +12,15 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "decide", "load_rulebook", "screen_texts"]
 
 if TYPE_CHECKING:
+    from screen.app.distributed import screen_texts
+    from screen.app.rulebooks import load_rulebook
     from screen.decision.engine import decide
-    from screen.rulebook import load_rulebook
-    from screen.screening import screen_texts
 
 
 def __getattr__(name: str) -> Any:
     """Import the public API lazily, so the command line starts fast."""
     if name == "screen_texts":
-        from screen.screening import screen_texts
+        from screen.app.distributed import screen_texts
 
         return screen_texts
     if name == "decide":
@@ -28,7 +28,7 @@ def __getattr__(name: str) -> Any:
 
         return decide
     if name == "load_rulebook":
-        from screen.rulebook import load_rulebook
+        from screen.app.rulebooks import load_rulebook
 
         return load_rulebook
     raise AttributeError(name)

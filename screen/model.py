@@ -37,30 +37,164 @@ CATEGORIES: tuple[str, ...] = (
     "cover_context",
 )
 
-ELEMENTS: tuple[str, ...] = ("act", "means", "purpose", "vulnerability", "age", "context")
+class Named(str, Enum):
+    """A closed set of names whose members print, compare and serialise as their text."""
 
-DIMENSIONS: tuple[str, ...] = (
-    "deceptive_recruitment",
-    "coercive_recruitment",
-    "recruitment_vulnerability",
-    "exploitative_conditions",
-    "coercion_at_destination",
-    "vulnerability_at_destination",
-    "none",
-)
+    def __str__(self) -> str:
+        return str(self.value)
 
-WEIGHTS: tuple[str, ...] = ("strong", "medium", "weak")
-PROFILES: tuple[str, ...] = ("adult_labour", "adult_sex", "child_labour", "child_sex")
-EXPLOITATIONS: tuple[str, ...] = ("sex", "labour", "criminality", "any")
-TRIGGERS: tuple[str, ...] = (
-    "emergency",
-    "minor",
-    "possible_minor",
-    "commercial_sex",
-    "labour",
-    "domestic_violence",
-    "sexual_assault",
-)
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every member's text, in declaration order."""
+        return tuple(str(member.value) for member in cls)
+
+
+class Element(Named):
+    """Which part of the legal definition an indicator evidences."""
+
+    ACT = "act"
+    MEANS = "means"
+    PURPOSE = "purpose"
+    VULNERABILITY = "vulnerability"
+    AGE = "age"
+    CONTEXT = "context"
+
+
+class Dimension(Named):
+    """The ILO/EC 2009 dimension an indicator counts in."""
+
+    DECEPTIVE_RECRUITMENT = "deceptive_recruitment"
+    COERCIVE_RECRUITMENT = "coercive_recruitment"
+    RECRUITMENT_VULNERABILITY = "recruitment_vulnerability"
+    EXPLOITATIVE_CONDITIONS = "exploitative_conditions"
+    COERCION_AT_DESTINATION = "coercion_at_destination"
+    VULNERABILITY_AT_DESTINATION = "vulnerability_at_destination"
+    NONE = "none"
+
+
+class Weight(Named):
+    """How much an indicator counts under the ILO rule."""
+
+    STRONG = "strong"
+    MEDIUM = "medium"
+    WEAK = "weak"
+
+
+class Profile(Named):
+    """The ILO weight set in use: adult or child, labour or sexual exploitation."""
+
+    ADULT_LABOUR = "adult_labour"
+    ADULT_SEX = "adult_sex"
+    CHILD_LABOUR = "child_labour"
+    CHILD_SEX = "child_sex"
+
+
+class Exploitation(Named):
+    """The kind of exploitation an indicator points to."""
+
+    SEX = "sex"
+    LABOUR = "labour"
+    CRIMINALITY = "criminality"
+    ANY = "any"
+
+
+class Trigger(Named):
+    """A fact an indicator establishes for the decision layers."""
+
+    EMERGENCY = "emergency"
+    MINOR = "minor"
+    POSSIBLE_MINOR = "possible_minor"
+    COMMERCIAL_SEX = "commercial_sex"
+    LABOUR = "labour"
+    DOMESTIC_VIOLENCE = "domestic_violence"
+    SEXUAL_ASSAULT = "sexual_assault"
+
+
+class PatternKind(Named):
+    """How a pattern is written: a phrase, a proximity group or an expert regex."""
+
+    PHRASE = "phrase"
+    NEAR = "near"
+    REGEX = "regex"
+
+
+class CueKind(Named):
+    """What a context cue does to a hit in its scope."""
+
+    NEGATION = "negation"
+    PSEUDO = "pseudo"
+    TERMINATOR = "terminator"
+    HYPOTHETICAL = "hypothetical"
+    HISTORICAL = "historical"
+    OTHER_PERSON = "other_person"
+
+
+class CueDirection(Named):
+    """Which side of a hit a cue reaches."""
+
+    BEFORE = "before"
+    AFTER = "after"
+    BOTH = "both"
+
+
+class QuestionType(Named):
+    """The kind of answer a question takes."""
+
+    YES_NO = "yes_no"
+    CHOICE = "choice"
+    NUMBER = "number"
+    TEXT = "text"
+
+
+class Form(Named):
+    """The short (core questions) or the full interview."""
+
+    SHORT = "short"
+    FULL = "full"
+
+
+class Level(Named):
+    """A recommendation level, L0 (most urgent) to L5."""
+
+    L0 = "L0"
+    L1 = "L1"
+    L2 = "L2"
+    L3 = "L3"
+    L4 = "L4"
+    L5 = "L5"
+
+    @property
+    def rank(self) -> int:
+        """0 for L0 up to 5 for L5: lower is more urgent."""
+        return int(self.value[1])
+
+    @property
+    def refers(self) -> bool:
+        """Whether the level is a trafficking referral (L0 to L3)."""
+        return self.rank <= 3
+
+    def at_least(self, other: Level) -> bool:
+        """Whether this level is ``other`` or more urgent."""
+        return self.rank <= other.rank
+
+
+class Minor(Named):
+    """Whether the person screened is under 18."""
+
+    YES = "yes"
+    POSSIBLE = "possible"
+    NO = "no"
+
+
+ELEMENTS = Element.names()
+DIMENSIONS = Dimension.names()
+WEIGHTS = Weight.names()
+PROFILES = Profile.names()
+EXPLOITATIONS = Exploitation.names()
+TRIGGERS = Trigger.names()
 HTCDS: tuple[str, ...] = (
     "debt_bondage",
     "takes_earnings",
@@ -80,19 +214,12 @@ HTCDS: tuple[str, ...] = (
     "withholds_documents",
     "other",
 )
-CUE_KINDS: tuple[str, ...] = (
-    "negation",
-    "pseudo",
-    "terminator",
-    "hypothetical",
-    "historical",
-    "other_person",
-)
-CUE_DIRECTIONS: tuple[str, ...] = ("before", "after", "both")
-QUESTION_TYPES: tuple[str, ...] = ("yes_no", "choice", "number", "text")
-FORMS: tuple[str, ...] = ("short", "full")
+CUE_KINDS = CueKind.names()
+CUE_DIRECTIONS = CueDirection.names()
+QUESTION_TYPES = QuestionType.names()
+FORMS = Form.names()
 SPECIAL_ANSWERS: tuple[str, ...] = ("unknown", "declined", "skip")
-LEVEL_IDS: tuple[str, ...] = ("L0", "L1", "L2", "L3", "L4", "L5")
+LEVELS: tuple[Level, ...] = tuple(Level)
 
 Text = tuple[tuple[str, str], ...]
 """A localised text: (language, string) pairs, the rulebook's default language first."""
@@ -109,7 +236,7 @@ def localise(text: Text, lang: str) -> str:
     return text[0][1] if text else ""
 
 
-class Status(str, Enum):
+class Status(Named):
     """What the context says about one piece of evidence."""
 
     PRESENT = "present"
@@ -125,7 +252,7 @@ class Status(str, Enum):
 class Pattern:
     """One way an indicator shows in text: a phrase, a proximity group or a regex."""
 
-    kind: str  # "phrase" | "near" | "regex"
+    kind: PatternKind
     parts: tuple[str, ...]  # one phrase or regex; several phrases for "near"
     within: int = 8
     slang: bool = False
@@ -140,12 +267,12 @@ class Indicator:
     category: str
     title: str
     description: str
-    element: str
-    dimension: str
-    weight: str
-    weights: tuple[tuple[str, str], ...] = ()
-    exploitation: str = "any"
-    triggers: frozenset[str] = frozenset()
+    element: Element
+    dimension: Dimension
+    weight: Weight
+    weights: tuple[tuple[Profile, Weight], ...] = ()
+    exploitation: Exploitation = Exploitation.ANY
+    triggers: frozenset[Trigger] = frozenset()
     offences: tuple[str, ...] = ()
     htcds: str = ""
     sources: tuple[str, ...] = ()
@@ -153,7 +280,7 @@ class Indicator:
     match_examples: tuple[str, ...] = ()
     no_match_examples: tuple[str, ...] = ()
 
-    def weight_for(self, profile: str) -> str:
+    def weight_for(self, profile: Profile) -> Weight:
         """Return the weight this indicator carries under ``profile``."""
         for name, weight in self.weights:
             if name == profile:
@@ -174,8 +301,8 @@ class LexiconList:
 class CueGroup:
     """A group of context cues of one kind and direction."""
 
-    kind: str
-    direction: str
+    kind: CueKind
+    direction: CueDirection
     lang: str
     window: int
     terms: tuple[str, ...]
@@ -195,8 +322,8 @@ class Question:
 
     id: str
     section: str
-    type: str
-    form: str
+    type: QuestionType
+    form: Form
     offences: tuple[str, ...]
     text: Text
     help: Text
@@ -220,7 +347,7 @@ class Question:
 
     def allowed_values(self) -> tuple[str, ...]:
         """Return the answer values this question accepts besides the special ones."""
-        if self.type == "yes_no":
+        if self.type is QuestionType.YES_NO:
             return ("yes", "no")
         return tuple(choice.value for choice in self.choices)
 
@@ -250,7 +377,7 @@ class Resource:
 class LevelSpec:
     """What the rulebook calls one recommendation level and what it prints."""
 
-    id: str
+    id: Level
     name: str
     title: Text
     action: Text
@@ -277,7 +404,7 @@ class DecisionSettings:
     levels: tuple[LevelSpec, ...]
     resources: tuple[Resource, ...]
 
-    def level(self, level_id: str) -> LevelSpec:
+    def level(self, level_id: Level) -> LevelSpec:
         """Return the level called ``level_id``."""
         return next(spec for spec in self.levels if spec.id == level_id)
 
@@ -342,43 +469,3 @@ class Rulebook:
         return tuple(
             q for q in self.questions if any(indicator_id in ids for _, ids in q.sets)
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """The context cue that set a finding's status."""
-
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One indicator hit, from an interview answer or from a note, with its provenance."""
-
-    indicator: str
-    status: Status = Status.PRESENT
-    question: str = ""
-    answer: str = ""
-    note_id: str = ""
-    start: int = -1
-    end: int = -1
-    snippet: str = ""
-    cue: Cue | None = None
-    age: int | None = None
-    slang: bool = False
-
-    @property
-    def counts(self) -> bool:
-        """Whether this evidence counts toward a recommendation."""
-        return self.status is Status.PRESENT
-
-    def provenance(self) -> str:
-        """A short human-readable origin: the question answered or the span in the note."""
-        if self.question:
-            return f"answer '{self.answer}' to {self.question}"
-        if self.start >= 0:
-            return f"note {self.note_id} chars {self.start}-{self.end}".replace("note  ", "note ")
-        return "given"

@@ -1,35 +1,34 @@
-"""Screen notes in bulk: one note in, one result record out, streaming.
+"""Screen one note: matcher evidence, cover-offence context and a cached decision (pure).
 
-:func:`screen_note` is the pure core (note in, result dict out);
-:func:`screen_texts` is the small library API; :class:`Pipeline` runs a whole
-input through one process or a pool of worker processes, keeping input order.
+:class:`Screener` turns a :class:`Note` into a :class:`~screen.results.ScreenResult`.
+It reads nothing and writes nothing; the application layer feeds it notes and
+formats its results.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from itertools import islice
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
-from screen.app.formats import Formatter
-from screen.app.inputs import Note, ReadOptions, Unit, parse_unit
-from screen.decision.engine import LEVEL_ORDER, decide
-from screen.matching.matcher import Matcher, compile_matcher
-from screen.model import Evidence, Rulebook, Status
+from screen.decision.engine import decide
+from screen.matching.matcher import Matcher
+from screen.model import Rulebook, Trigger
+from screen.results import Evidence, ScreenResult, Verdict
 
-CHUNK = 256
-MAX_FLAGGED = 1000
+VERDICT_CACHE = 20000
+"""Decisions kept per screener (by evidence signature) before the cache is cleared."""
 
 
 @dataclass(frozen=True, slots=True)
-class ScreenOptions:
-    """What to put in each result."""
+class Note:
+    """One incident note, or the reason it could not be read."""
 
-    redact: bool = False
-    jurisdiction: str | None = None
+    id: str
+    text: str = ""
+    date: date | None = None
+    offence: str = ""
+    error: str = ""
 
 
 def offence_evidence(rulebook: Rulebook, offence: str) -> tuple[Evidence, ...]:
@@ -40,189 +39,45 @@ def offence_evidence(rulebook: Rulebook, offence: str) -> tuple[Evidence, ...]:
     return tuple(Evidence(i, question="cover offence", answer=offence) for i in flow.context)
 
 
-def screen_note(matcher: Matcher, note: Note, options: ScreenOptions) -> dict[str, Any]:
-    """Screen one note; return its result record (plain data, JSON-ready)."""
-    rulebook = matcher.rulebook
-    if note.error:
-        return {"id": note.id, "error": note.error, "level": None}
-    found = matcher.scan(note.text, note.id, note.date)
-    evidence = found.evidence + offence_evidence(rulebook, note.offence)
-    present = tuple(sorted({e.indicator for e in evidence if e.counts}))
-    ages = tuple(sorted({e.age for e in evidence if e.counts and e.age is not None}))
-    verdict = _verdict(matcher, present, ages, options.jurisdiction)
-    return {
-        "id": note.id,
-        **verdict,
-        "indicators": [_evidence_dict(e, options.redact) for e in found.evidence],
-        "ages": [a.age for a in found.ages],
-        "error": None,
-    }
+class Screener:
+    """Screens notes with one compiled rulebook; decisions are cached by evidence signature."""
 
+    def __init__(self, matcher: Matcher, jurisdiction: str | None = None) -> None:
+        self.matcher = matcher
+        self.rulebook = matcher.rulebook
+        self.jurisdiction = jurisdiction
+        self._verdicts: dict[tuple[tuple[str, ...], tuple[int, ...]], Verdict] = {}
+        self._minor = next(
+            (i.id for i in self.rulebook.indicators if Trigger.MINOR in i.triggers), ""
+        )
 
-def _verdict(matcher: Matcher, present: tuple[str, ...], ages: tuple[int, ...],
-             jurisdiction: str | None) -> dict[str, Any]:
-    """The parts of a recommendation a batch record carries, cached per evidence signature.
+    def screen(self, note: Note) -> ScreenResult:
+        """Screen one note; an unreadable note gives an error result."""
+        if note.error:
+            return ScreenResult(note.id, error=note.error)
+        found = self.matcher.scan(note.text, note.id, note.date)
+        evidence = found.evidence + offence_evidence(self.rulebook, note.offence)
+        present = tuple(sorted({e.indicator for e in evidence if e.counts}))
+        ages = tuple(sorted({e.age for e in evidence if e.counts and e.age is not None}))
+        return ScreenResult(note.id, self._verdict(present, ages), found.evidence, found.ages)
 
-    Those parts depend only on which indicators are present and the ages read, so notes
-    with the same signature share one decision.
-    """
-    cache = matcher.verdicts
-    key = (present, ages, jurisdiction)
-    verdict = cache.get(key)
-    if verdict is None:
-        evidence = [Evidence(i) for i in present] + [Evidence(_minor_id(matcher), age=a)
-                                                      for a in ages]
-        rec = decide(matcher.rulebook, evidence, jurisdiction=jurisdiction)
-        verdict = {"level": rec.level, "title": rec.title, "minor": rec.minor,
-                   "reasons": list(rec.reasons), "also": list(rec.also), "profile": rec.profile}
-        if len(cache) > 20000:
-            cache.clear()
-        cache[key] = verdict
-    return verdict
+    def screen_many(self, notes: Iterable[Note]) -> list[ScreenResult]:
+        """Screen a chunk of notes, in order."""
+        return [self.screen(note) for note in notes]
 
+    def _verdict(self, present: tuple[str, ...], ages: tuple[int, ...]) -> Verdict:
+        """The recommendation parts a result carries, shared by notes with the same signature.
 
-def _minor_id(matcher: Matcher) -> str:
-    return next((i.id for i in matcher.rulebook.indicators if "minor" in i.triggers), "")
-
-
-def _evidence_dict(evidence: Evidence, redact: bool) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": evidence.indicator, "status": evidence.status.value,
-                            "start": evidence.start, "end": evidence.end}
-    if evidence.cue is not None:
-        item["cue"] = evidence.cue.kind if redact else f"{evidence.cue.kind}: {evidence.cue.text}"
-    if not redact:
-        item["snippet"] = evidence.snippet
-    if evidence.slang:
-        item["slang"] = True
-    return item
-
-
-def screen_texts(
-    texts: Iterable[str | tuple[str, str]],
-    rulebook: Rulebook | None = None,
-    *,
-    redact: bool = False,
-    jurisdiction: str | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Screen texts (or ``(id, text)`` pairs) and yield one result dict per text.
-
-    The library entry point for scripts, Dask or Spark: the rulebook is compiled
-    once per call (and cached on disk between processes).
-    """
-    from screen.rulebook import load_rulebook
-
-    book = rulebook or load_rulebook()
-    matcher = compile_matcher(book, _cache())
-    options = ScreenOptions(redact, jurisdiction)
-    for number, item in enumerate(texts):
-        ident, text = item if isinstance(item, tuple) else (str(number), item)
-        yield screen_note(matcher, Note(id=ident, text=text), options)
-
-
-def _cache() -> Path | None:
-    from screen.app.rules import cache_dir
-
-    return cache_dir()
-
-
-@dataclass(slots=True)
-class Totals:
-    """Counts gathered while a batch runs."""
-
-    records: int = 0
-    errors: int = 0
-    levels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVEL_ORDER, 0))
-    worst: str = "L5"
-    flagged: list[dict[str, Any]] = field(default_factory=list)
-    """The first MAX_FLAGGED notes at L0-L3, for the table view (memory stays flat)."""
-    flagged_count: int = 0
-
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(rules_path: str, cache: str | None, read: ReadOptions, options: ScreenOptions,
-                 formatter: Formatter) -> None:
-    from screen.rulebook import load_rulebook
-
-    rulebook = load_rulebook(Path(rules_path))
-    _WORKER.update(matcher=compile_matcher(rulebook, Path(cache) if cache else None),
-                   read=read, options=options, formatter=formatter)
-
-
-def _work(units: list[Unit]) -> list[tuple[str, dict[str, Any]]]:
-    return _process(units, _WORKER["matcher"], _WORKER["read"], _WORKER["options"],
-                    _WORKER["formatter"])
-
-
-def _process(units: list[Unit], matcher: Matcher, read: ReadOptions, options: ScreenOptions,
-             formatter: Formatter) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for unit in units:
-        result = screen_note(matcher, parse_unit(unit, read), options)
-        out.append((formatter.record(result), _summary(result)))
-    return out
-
-
-def _summary(result: dict[str, Any]) -> dict[str, Any]:
-    keep = ("id", "level", "error", "minor")
-    summary = {k: result.get(k) for k in keep}
-    summary["indicators"] = sorted({i["id"] for i in result.get("indicators", ())
-                                    if i["status"] == Status.PRESENT.value})
-    return summary
-
-
-def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
-    iterator = iter(units)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-@dataclass
-class Pipeline:
-    """Runs a batch: units in, formatted records out, in input order."""
-
-    rulebook: Rulebook
-    rules_path: Path
-    read: ReadOptions
-    options: ScreenOptions
-    formatter: Formatter
-    jobs: int = 1
-    cache: Path | None = None
-
-    def run(self, units: Iterable[Unit], write: Callable[[str], None],
-            keep: Callable[[dict[str, Any]], bool], totals: Totals,
-            progress: Callable[[int], None] | None = None) -> None:
-        """Screen every unit and hand each formatted record to ``write``."""
-        for line, summary in self._results(units):
-            totals.records += 1
-            if summary["error"]:
-                totals.errors += 1
-            else:
-                level = summary["level"]
-                totals.levels[level] += 1
-                if LEVEL_ORDER.index(level) < LEVEL_ORDER.index(totals.worst):
-                    totals.worst = level
-                if LEVEL_ORDER.index(level) <= 3:
-                    totals.flagged_count += 1
-                    if len(totals.flagged) < MAX_FLAGGED:
-                        totals.flagged.append(summary)
-            if summary["error"] or keep(summary):
-                write(line)
-            if progress:
-                progress(1)
-
-    def _results(self, units: Iterable[Unit]) -> Iterator[tuple[str, dict[str, Any]]]:
-        if self.jobs <= 1:
-            matcher = compile_matcher(self.rulebook, self.cache)
-            for chunk in _chunks(units, CHUNK):
-                yield from _process(chunk, matcher, self.read, self.options, self.formatter)
-            return
-        if self.cache is not None:  # compile once here, so the workers load it from the cache
-            compile_matcher(self.rulebook, self.cache)
-        context = multiprocessing.get_context("spawn")
-        args = (str(self.rules_path), str(self.cache) if self.cache else None, self.read,
-                self.options, self.formatter)
-        with context.Pool(self.jobs, initializer=_init_worker, initargs=args) as pool:
-            for results in pool.imap(_work, _chunks(units, CHUNK), chunksize=1):
-                yield from results
+        They depend only on which indicators are present and the ages read.
+        """
+        key = (present, ages)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            evidence = [Evidence(i) for i in present]
+            evidence += [Evidence(self._minor, age=age) for age in ages]
+            rec = decide(self.rulebook, evidence, jurisdiction=self.jurisdiction)
+            verdict = Verdict(rec.level, rec.title, rec.minor, rec.reasons, rec.also, rec.profile)
+            if len(self._verdicts) >= VERDICT_CACHE:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        return verdict

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from screen import __version__
+from screen.app.rulebooks import load_rulebook
+from screen.app.storage import Store
 from screen.matching.matcher import Matcher, compile_matcher
 from screen.model import Rulebook
-from screen.rulebook import load_rulebook
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -49,6 +51,11 @@ def _stable_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_cac
     monkeypatch.delenv("FORCE_COLOR", raising=False)
 
 
+def store_at(folder: Path) -> Store:
+    """The cache store htscreen would use in ``folder``."""
+    return Store(folder, __version__)
+
+
 @pytest.fixture(scope="session")
 def minimal() -> Rulebook:
     return load_rulebook(MINIMAL)
@@ -66,7 +73,7 @@ def shipped() -> Rulebook:
 
 @pytest.fixture(scope="session")
 def shipped_matcher(shipped: Rulebook, shared_cache: Path) -> Matcher:
-    return compile_matcher(shipped, shared_cache)
+    return compile_matcher(shipped, store_at(shared_cache))
 
 
 class Golden:

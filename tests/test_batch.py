@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from screen import screen_texts
-from screen.rulebook import load_rulebook
+from screen.app.rulebooks import load_rulebook
 
 from .conftest import DATA, MINIMAL, default_sigint, run_cli
 

@@ -14,8 +14,8 @@ from datetime import date
 import pytest
 
 from screen.matching.matcher import Matcher, ScanResult
+from screen.matching.plan import build_plan
 from screen.patterns.compile import normalise
-from screen.patterns.plan import build_plan
 
 from .conftest import DATA
 

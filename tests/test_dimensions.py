@@ -2,7 +2,8 @@ import itertools
 
 import pytest
 
-from screen.decision.dimensions import ILO_RULE, Counts, dimension_positive, what_is_missing
+from screen.decision.dimensions import ILO_RULE, dimension_positive, what_is_missing
+from screen.results import Counts
 
 # The ILO/EC 2009 rule written out as data: (strong, medium, weak) -> positive.
 POSITIVE = {

@@ -19,17 +19,20 @@ dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 pd = pytest.importorskip("pandas")
 
+from screen.app import workers  # noqa: E402
 from screen.app.cli import main  # noqa: E402
-from screen.app.cluster import first_parts  # noqa: E402
+from screen.app.cluster import LocalFiles  # noqa: E402
 from screen.app.distributed import (  # noqa: E402
     RESULT_COLUMNS,
     RulebookSpec,
+    ScreenOptions,
     screen_frame,
     screen_partition,
+    screen_texts,
 )
-from screen.app.inputs import ReadOptions  # noqa: E402
-from screen.rulebook import load_rulebook  # noqa: E402
-from screen.screening import ScreenOptions, screen_texts  # noqa: E402
+from screen.app.inputs import ReadOptions, walk  # noqa: E402
+from screen.app.partitions import first_parts  # noqa: E402
+from screen.app.rulebooks import load_rulebook  # noqa: E402
 from tests.conftest import DATA, ROOT, SHIPPED  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -120,9 +123,7 @@ def test_each_worker_compiles_once(cluster: Any, rules: Path, corpus: Path, tmp_
     _dask(rules, paths, tmp_path / "parts", scheduler=cluster.scheduler.address)
 
     def compiled() -> list[str]:
-        from screen.app import distributed as layer
-
-        return sorted({sha for sha, _ in layer._COMPILED})
+        return workers.compiled_hashes()
 
     per_worker = cluster.run(compiled)
     assert len(per_worker) == 2
@@ -182,7 +183,8 @@ def test_partition_function_in_process() -> None:
 
 def test_planning_cuts_jsonl_at_line_ends(corpus: Path) -> None:
     path = str(corpus / "notes-0.2mb.jsonl")
-    parts = first_parts([path], ReadOptions(), 20_000, 100)
+    read = ReadOptions()
+    parts = first_parts(list(walk([path], read)), 20_000, LocalFiles(read), 100)
     assert len(parts) > 5 and [p.number for p in parts] == list(range(len(parts)))
     assert all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False))
     lines = Path(path).read_bytes().count(b"\n")

@@ -6,8 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screen.decision.engine import LEVEL_ORDER, decide, level_of
-from screen.model import Evidence, Status
+from screen.decision.engine import decide, level_of
+from screen.model import Level, Status
+from screen.results import Evidence
+
+LEVEL_ORDER = Level.names()
 
 
 def ev(*ids: str, status: Status = Status.PRESENT, age: int | None = None) -> list[Evidence]:

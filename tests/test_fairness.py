@@ -9,7 +9,7 @@ import pytest
 
 from screen.app.inputs import Note, parse_date
 from screen.rulebook.fairness import NATIONALITIES
-from screen.screening import ScreenOptions, screen_note
+from screen.screening import Screener
 
 from .conftest import DATA
 
@@ -28,8 +28,8 @@ def rows() -> list[dict]:
 
 def outcome(matcher, row: dict, text: str) -> tuple[str, frozenset]:
     note = Note(row["id"], text, parse_date(row["date"]), row["offence"])
-    result = screen_note(matcher, note, ScreenOptions())
-    return result["level"], frozenset((i["id"], i["status"]) for i in result["indicators"])
+    result = Screener(matcher).screen(note)
+    return str(result.level), frozenset((e.indicator, e.status) for e in result.evidence)
 
 
 def variants(text: str) -> list[str]:

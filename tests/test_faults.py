@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from screen.app import store
+from screen.app import storage as store
 from screen.errors import OutputError
 
 from .conftest import MINIMAL, ROOT, default_sigint
@@ -101,8 +101,8 @@ DRIVER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from screen.app import session
-    from screen.app.prompter import Action
-    from screen.rulebook import load_rulebook
+    from screen.interview.protocol import Action
+    from screen.app.rulebooks import load_rulebook
 
     answers = sys.argv[3].split(",")
     stop = int(sys.argv[4])

@@ -313,12 +313,12 @@ class _Prompter:
     def confirm(self, prompt: str) -> bool: return False
 
     def ask(self, *args: object, **kwargs: object) -> object:
-        from screen.app.prompter import Action
+        from screen.interview.protocol import Action
 
         return Action("answer", "unknown")
 
     def review(self, *args: object) -> object:
-        from screen.app.prompter import Action
+        from screen.interview.protocol import Action
 
         return Action("finish")
 

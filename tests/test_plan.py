@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from screen.matching.plan import build_plan
 from screen.model import Rulebook
 from screen.patterns.compile import SCAN_GAP
-from screen.patterns.plan import build_plan
 
 
 def test_phrases_get_scanner_forms_and_near_rules_get_word_gates(shipped: Rulebook) -> None:

@@ -86,7 +86,7 @@ def test_unwritable_report_never_echoes_answers(tmp_path: Path) -> None:
 
 
 def test_damaged_saved_interview_message_holds_no_answers(tmp_path: Path) -> None:
-    from screen.app import store
+    from screen.app import storage as store
     from screen.errors import InputError
 
     for body in ('{"answers": "' + MARK, '["' + MARK + '"]', '{"answers": 5, "x": "' + MARK + '"}'):
@@ -103,7 +103,7 @@ def test_internal_error_message_holds_no_data(monkeypatch: pytest.MonkeyPatch,
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError(f"bad note {MARK}")
 
-    monkeypatch.setattr(screen.screening, "screen_note", broken)
+    monkeypatch.setattr(screen.screening.Screener, "screen", broken)
     monkeypatch.delenv("HTSCREEN_DEBUG", raising=False)
     (tmp_path / "n.jsonl").write_text(json.dumps({"id": "a", "text": MARK}) + "\n")
     result = run_cli("batch", str(tmp_path / "n.jsonl"), "-f", "jsonl", *RULES)
@@ -126,7 +126,7 @@ def test_reports_saves_and_outputs_are_owner_only(tmp_path: Path) -> None:
             assert run_cli("batch", str(DATA / "inputs" / "small.csv"), "-f", fmt, "-o",
                            str(out), *RULES).code == 0
             assert stat.S_IMODE(out.stat().st_mode) == 0o600
-        from screen.app import store
+        from screen.app import storage as store
 
         store.save_json(tmp_path / "s.json", {"answers": []})
         assert stat.S_IMODE((tmp_path / "s.json").stat().st_mode) == 0o600
@@ -139,7 +139,9 @@ def test_default_interview_folder_is_owner_only(tmp_path: Path,
     from screen.app import session
 
     monkeypatch.setenv("HTSCREEN_DATA", str(tmp_path / "deep" / "interviews"))
-    path = session.save_path(session.InterviewRequest())
+    from screen.app.environment import current
+
+    path = session.save_path(session.InterviewRequest(), current().data)
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 

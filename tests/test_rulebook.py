@@ -3,8 +3,10 @@ from pathlib import Path
 
 import pytest
 
+from screen.app.environment import current
+from screen.app.rulebooks import default_rules_path, load_rulebook
 from screen.errors import RulebookError
-from screen.rulebook import default_rules_path, load_rulebook, parse_rulebook
+from screen.rulebook import parse_rulebook
 from screen.rulebook.yaml_nodes import MAX_BYTES
 
 from .conftest import DATA, MINIMAL
@@ -72,7 +74,7 @@ def test_yes_and_no_stay_text() -> None:
 
 def test_environment_variable_selects_rulebook(monkeypatch) -> None:
     monkeypatch.setenv("HTSCREEN_RULES", str(MINIMAL))
-    assert default_rules_path() == MINIMAL
+    assert default_rules_path(current()) == MINIMAL
 
 
 def test_missing_file_is_an_input_error(tmp_path) -> None:
@@ -94,7 +96,8 @@ def test_a_cached_rulebook_loads_without_the_validator(tmp_path: Path) -> None:
     import sys
 
     probe = (
-        "import sys; from screen.rulebook import load_rulebook; load_rulebook(); "
+        "import sys; from screen.app.rulebooks import load_rulebook, store_of; "
+        "from screen.app.environment import current; load_rulebook(store=store_of(current())); "
         "import screen.app.interview; "
         "print(sorted(m for m in ('yaml', 'screen.rulebook.references', "
         "'screen.rulebook.indicators', 'hyperscan') "

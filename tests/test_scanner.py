@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screen.matching.matcher import Matcher
+from screen.matching.plan import build_plan
 from screen.matching.scanner import PROBE_FLAGS, RegexRejected, Scanner, ascii_view
 from screen.model import Rulebook
 from screen.patterns.compile import PhraseCompiler, normalise, scanner_form
-from screen.patterns.plan import build_plan
 
-from .conftest import DATA
+from .conftest import DATA, store_at
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,8 @@ def test_scanner_form_loosens_gaps_and_widens_spaces() -> None:
 def _assert_superset(
     expressions: list[str], forms: list[str], texts: list[str], cache: Path | None = None
 ) -> None:
-    scanner = Scanner(forms, literal=False, cache_dir=cache, flags=[0] * len(forms))
+    store = store_at(cache) if cache else None
+    scanner = Scanner(forms, literal=False, artefacts=store, flags=[0] * len(forms))
     compiled = [re.compile(expression) for expression in expressions]
     for text in texts:
         norm = normalise(text)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from screen.app import session, store
-from screen.app.prompter import Action
+from screen.app import session
+from screen.app import storage as store
 from screen.app.session import InterviewRequest
 from screen.errors import InterviewInterrupted
+from screen.interview.protocol import Action
 
 from .conftest import DATA, MINIMAL, run_cli
 

@@ -1,21 +1,40 @@
-"""The ``batch`` command's edge: output files, resume, progress and the summary."""
+"""The batch driver: one request, one reader, one sink, one totals type, three backends.
+
+- **inline**: this process screens chunks of records;
+- **pool**: ``--jobs N`` worker processes screen chunks, results come back in order;
+- **dask**: partitions are screened on a Dask cluster into part files
+  (:mod:`screen.app.cluster`).
+
+Every backend builds its workers from the same :class:`~screen.app.workers.WorkerSpec`
+(validated rulebook bytes plus their sha256). The driver returns an
+:class:`Outcome`; the command line turns it into an exit code.
+"""
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
+import multiprocessing
 import os
-import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from screen.app.formats import Formatter
-from screen.app.inputs import ReadOptions, iter_units
-from screen.decision.engine import LEVEL_ORDER
-from screen.errors import OutputError, UsageError
-from screen.screening import Pipeline, ScreenOptions, Totals
+from screen.app.environment import Environment
+from screen.app.formats import FORMATS, Formatter
+from screen.app.inputs import ReadOptions, Unit, iter_units
+from screen.app.rulebooks import load_checked, read_rulebook_bytes, store_of
+from screen.app.sink import Sink, Writer, resume_point
+from screen.app.workers import Record, Summary, Worker, WorkerError, WorkerSpec, worker_for
+from screen.errors import UsageError
+from screen.model import LEVELS, Level, Rulebook
+
+CHUNK = 256
+"""Records per chunk handed to a worker."""
+MAX_ROWS = 200
+"""Flagged notes kept for the table view (the rest are only counted)."""
+MAX_JOBS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,251 +52,190 @@ class BatchRequest:
     redact: bool = False
     resume: bool = False
     jurisdiction: str | None = None
+    engine: str = "local"
+    scheduler: str | None = None
+
+    @property
+    def threshold(self) -> Level:
+        """The least urgent level written out."""
+        return Level(self.min_level)
+
+
+@dataclass(slots=True)
+class Totals:
+    """Counts over a run (or a part of one); parts merge."""
+
+    records: int = 0
+    errors: int = 0
+    levels: dict[Level, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+    flagged: list[Summary] = field(default_factory=list)
+    """The first MAX_ROWS notes at L0-L3, for the table view (memory stays flat)."""
+    flagged_count: int = 0
+
+    def add(self, summary: Summary) -> None:
+        """Count one record."""
+        self.records += 1
+        if summary.level is None:
+            self.errors += 1
+            return
+        self.levels[summary.level] += 1
+        if summary.level.refers:
+            self.flagged_count += 1
+            if len(self.flagged) < MAX_ROWS:
+                self.flagged.append(summary)
+
+    def merge(self, other: Totals) -> None:
+        """Add the counts of another part of the run."""
+        self.records += other.records
+        self.errors += other.errors
+        for level, count in other.levels.items():
+            self.levels[level] += count
+        self.flagged_count += other.flagged_count
+        room = MAX_ROWS - len(self.flagged)
+        self.flagged.extend(other.flagged[:max(0, room)])
+
+    @property
+    def worst(self) -> Level:
+        """The most urgent level reached (L5 when none)."""
+        return next((level for level in LEVELS if self.levels[level]), Level.L5)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a run did, for the summary and the exit code."""
+
+    totals: Totals
+    rulebook: Rulebook
+    failed_on: bool
+    """Whether ``--fail-on`` was given and a record reached that level."""
 
 
 def check(request: BatchRequest) -> None:
     """Raise UsageError for option combinations that cannot work."""
-    if request.fmt not in ("table", "jsonl", "json", "csv"):
+    if request.fmt not in FORMATS:
         raise UsageError(f"unknown format '{request.fmt}': use table, jsonl, json or csv")
     for name, level in (("--min-level", request.min_level), ("--fail-on", request.fail_on)):
-        if level is not None and level not in LEVEL_ORDER:
+        if level is not None and level not in Level.names():
             raise UsageError(f"{name} takes a level from L0 to L5, not '{level}'")
-    if request.jobs < 1 or request.jobs > 64:
-        raise UsageError("--jobs takes a number from 1 to 64")
+    if request.jobs < 1 or request.jobs > MAX_JOBS:
+        raise UsageError(f"--jobs takes a number from 1 to {MAX_JOBS}")
     if request.resume and (request.output is None or request.fmt not in ("jsonl", "csv")):
         raise UsageError("--resume needs --output FILE with --format jsonl or csv")
     if request.resume and request.min_level != "L5":
         raise UsageError("--resume needs every record in the output: drop --min-level")
+    if request.engine not in ("local", "dask"):
+        if request.engine == "spark":
+            raise UsageError("htscreen has no Spark launcher: run the mapInPandas recipe in "
+                             "docs/distributed.md from your Spark job")
+        raise UsageError(f"unknown engine '{request.engine}': use local or dask")
+    if request.scheduler and request.engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
 
 
-def run(request: BatchRequest, cache: Path | None) -> int:
-    """Run the batch; return the exit code (0, 1 for --fail-on, 4 if any record failed)."""
-    from screen.app.rules import load_checked
-
+def prepare(request: BatchRequest, env: Environment) -> tuple[Rulebook, WorkerSpec]:
+    """Validate the request and the rulebook; build the spec every worker starts from."""
     check(request)
-    if sys.stderr.isatty():
-        from screen.matching.scanner import on_slow_compile
+    data = read_rulebook_bytes(request.rules_path)
+    store = store_of(env)
+    rulebook = load_checked(request.rules_path, store)
+    sha = hashlib.sha256(data).hexdigest()
+    if sha != rulebook.sha256:
+        raise UsageError(f"the rulebook {request.rules_path} changed while the run started: "
+                         "run again")
+    names = [j.name for j in rulebook.decision.jurisdictions]
+    if request.jurisdiction and request.jurisdiction not in names:
+        raise UsageError(f"unknown jurisdiction '{request.jurisdiction}': use "
+                         + " or ".join(names))
+    spec = WorkerSpec(data, sha, str(request.rules_path), request.read, request.fmt,
+                      request.redact, request.jurisdiction, str(env.cache) if env.cache else None)
+    return rulebook, spec
 
-        on_slow_compile(_compile_notice)
-    rulebook = load_checked(request.rules_path)
-    if request.jurisdiction:
-        names = [j.name for j in rulebook.decision.jurisdictions]
-        if request.jurisdiction not in names:
-            raise UsageError(f"unknown jurisdiction '{request.jurisdiction}': use "
-                             + " or ".join(names))
-    formatter = Formatter(request.fmt, rulebook.version, rulebook.short_hash)
-    pipeline = Pipeline(rulebook, request.rules_path, request.read,
-                        ScreenOptions(request.redact, request.jurisdiction), formatter,
-                        request.jobs, cache)
-    totals = Totals(flagged=_FirstFlagged())
-    units: Iterator[Any] = iter_units(request.paths, request.read)
-    done = _resume_point(request) if request.resume else 0
+
+def run(request: BatchRequest, env: Environment,
+        progress: Callable[[int], None] | None = None) -> Outcome:
+    """Run the batch on the backend the request names."""
+    rulebook, spec = prepare(request, env)
+    if request.engine == "dask":
+        from screen.app.cluster import run_on_dask
+
+        totals = run_on_dask(request, spec, env)
+    else:
+        totals = _run_local(request, spec, rulebook, progress)
+    failed = request.fail_on is not None and totals.worst.at_least(Level(request.fail_on))
+    return Outcome(totals, rulebook, failed)
+
+
+def formatter_for(spec: WorkerSpec, rulebook: Rulebook) -> Formatter:
+    """The formatter the workers of ``spec`` use (for headers and footers)."""
+    return Formatter(spec.fmt, rulebook.version, rulebook.short_hash, spec.redact)
+
+
+def _run_local(request: BatchRequest, spec: WorkerSpec, rulebook: Rulebook,
+               progress: Callable[[int], None] | None) -> Totals:
+    units: Iterator[Unit] = iter_units(request.paths, request.read)
+    done = resume_point(request.output, request.fmt) if request.resume and request.output \
+        else 0
     units = islice(units, done, None)
-    threshold = LEVEL_ORDER.index(request.min_level)
-
-    def keep(summary: dict[str, Any]) -> bool:
-        return LEVEL_ORDER.index(summary["level"]) <= threshold
-
-    with _open_output(request, done) as sink:
-        writer = _Writer(sink, formatter, first=done == 0)
+    totals = Totals()
+    threshold = request.threshold
+    with Sink(request.output, append=done > 0) as sink:
+        writer = Writer(sink, formatter_for(spec, rulebook), first=done == 0)
         try:
-            with _progress() as tick:
-                pipeline.run(units, writer.write, keep, totals, tick)
+            for line, summary in records(units, spec, request.jobs):
+                totals.add(summary)
+                if summary.level is None or summary.level.at_least(threshold):
+                    writer.write(line)
+                if progress:
+                    progress(1)
         finally:
-            writer.close(interrupted=sys.exc_info()[0] is not None)
-    if request.fmt == "table":
-        from screen.app.view import print_summary
-
-        print_summary(totals, rulebook)
-    return _exit_code(request, totals)
+            writer.close()
+    return totals
 
 
-def _compile_notice() -> None:
-    print("htscreen: compiling the rulebook's phrase scanner (first run after an install or "
-          "an edit, a few seconds); later runs load it from the cache", file=sys.stderr)
+def records(units: Iterable[Unit], spec: WorkerSpec, jobs: int) -> Iterator[Record]:
+    """Screen ``units`` in chunks, in this process or in ``jobs`` worker processes, in order."""
+    if jobs <= 1:
+        worker = Worker(spec)
+        for chunk in chunks(units, CHUNK):
+            yield from worker.records(chunk)
+        return
+    Worker(spec)  # compile once here, so the workers load everything from the cache
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(spec,)) as pool:
+        for results in pool.imap(_pool_work, chunks(units, CHUNK), chunksize=1):
+            yield from results
 
 
-class _FirstFlagged(list[dict[str, Any]]):
-    """The flagged-notes list of a run's totals, kept to the rows the summary table shows.
-
-    ``Pipeline.run`` appends a summary for every note at L3 or above, which for a
-    large export is most of it; only the first ``MAX_ROWS`` are ever shown, so only
-    those are kept (memory stays flat) while ``len()`` still counts them all.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.total = 0
-
-    def append(self, summary: dict[str, Any]) -> None:
-        from screen.app.view import MAX_ROWS
-
-        self.total += 1
-        if super().__len__() < MAX_ROWS:
-            super().append(summary)
-
-    def __len__(self) -> int:
-        return self.total
+def chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
+    """``units`` in lists of ``size`` (the last may be shorter)."""
+    iterator = iter(units)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
-def _exit_code(request: BatchRequest, totals: Totals) -> int:
-    if totals.errors:
-        return 4
-    if request.fail_on and LEVEL_ORDER.index(totals.worst) <= LEVEL_ORDER.index(request.fail_on):
-        return 1
-    return 0
+_POOL: dict[str, Any] = {}
 
 
-class _Writer:
-    """Writes whole records only; a JSON array is closed even after an interrupt."""
-
-    def __init__(self, sink: _Sink, formatter: Formatter, first: bool) -> None:
-        self.sink = sink
-        self.formatter = formatter
-        self.count = 0
-        self.table = formatter.fmt == "table"
-        if first and not self.table:
-            sink.write(formatter.header())
-
-    def write(self, line: str) -> None:
-        if self.table:
-            return
-        if self.count:
-            line = self.formatter.separator() + line
-        self.sink.write(line)
-        self.count += 1
-
-    def close(self, interrupted: bool) -> None:
-        if not self.table:
-            self.sink.write(self.formatter.footer())
-        self.sink.flush()
+def _start_worker(spec: WorkerSpec) -> None:
+    """Build this pool process's worker; a failure is kept and reported once, not retried."""
+    try:
+        _POOL["worker"] = worker_for(spec)
+    except Exception as exc:  # noqa: BLE001 - handed back to the parent as one clear error
+        _POOL["error"] = f"{type(exc).__name__}: {exc}" if isinstance(exc, WorkerError) \
+            else type(exc).__name__
 
 
-class _Sink:
-    """stdout, or a file opened for writing or appending, that only ever holds whole records.
-
-    Records are gathered in memory and written to the file in chunks of whole records
-    with ``os.write``; if a chunk cannot be written completely (a full disk, a file size
-    limit), the file is cut back to where the chunk began, so a failed run leaves whole
-    records only and ``--resume`` can continue it. The file is synced on close.
-    """
-
-    CHUNK = 256 * 1024
-
-    def __init__(self, path: Path | None, append: bool) -> None:
-        self.path = path
-        self.pending: list[bytes] = []
-        self.pending_size = 0
-        self.failed = False
-        self.fd = -1
-        if path is None:
-            return
-        try:
-            self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append
-                                                                  else os.O_TRUNC), 0o600)
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror}; check the folder exists "
-                              "and is writable") from None
-
-    def __enter__(self) -> _Sink:
-        return self
-
-    def write(self, text: str) -> None:
-        """Queue ``text`` (whole records, a header or a footer) for the output."""
-        if self.path is None:
-            sys.stdout.write(text)
-            return
-        if self.failed:
-            return
-        data = text.encode("utf-8")
-        self.pending.append(data)
-        self.pending_size += len(data)
-        if self.pending_size >= self.CHUNK:
-            self._commit()
-
-    def flush(self) -> None:
-        """Write out everything queued so far."""
-        if self.path is None:
-            sys.stdout.flush()
-        elif not self.failed:
-            self._commit()
-
-    def _commit(self) -> None:
-        data = b"".join(self.pending)
-        self.pending, self.pending_size = [], 0
-        if not data:
-            return
-        start = os.lseek(self.fd, 0, os.SEEK_END)
-        view = memoryview(data)
-        try:
-            while view:
-                view = view[os.write(self.fd, view):]
-        except BaseException as exc:  # a short write, or Ctrl-C between two writes
-            self.failed = True
-            with contextlib.suppress(OSError):
-                os.ftruncate(self.fd, start)
-            if not isinstance(exc, OSError):
-                raise
-            raise OutputError(f"cannot write {self.path}: {exc.strerror}; it holds whole "
-                              "records only: make room and run again with --resume") from None
-
-    def __exit__(self, *exc: object) -> None:
-        if self.path is None:
-            sys.stdout.flush()
-            return
-        try:
-            if not self.failed:
-                self._commit()
-                os.fsync(self.fd)
-        except OSError as error:
-            raise OutputError(f"cannot finish writing {self.path}: {error.strerror}") from None
-        finally:
-            os.close(self.fd)
+def _pool_work(units: list[Unit]) -> list[Record]:
+    worker = _POOL.get("worker")
+    if worker is None:
+        raise WorkerError(f"the worker processes could not start ({_POOL.get('error')}); "
+                          "run with --jobs 1 to see the problem")
+    return list(worker.records(units))
 
 
-def _open_output(request: BatchRequest, done: int) -> _Sink:
-    return _Sink(request.output, append=done > 0)
-
-
-def _resume_point(request: BatchRequest) -> int:
-    """Count the complete records already in the output; cut off a partial last one."""
-    path = request.output
-    assert path is not None
-    if not path.exists():
-        return 0
-    data = path.read_bytes()
-    cut = data.rfind(b"\n") + 1
-    if cut != len(data):
-        with path.open("r+b") as handle:
-            handle.truncate(cut)
-        data = data[:cut]
-    if request.fmt == "jsonl":
-        return data.count(b"\n")
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-    return max(0, len(rows) - 1)
-
-
-class _progress:
-    """A progress counter on stderr, only when stderr is a terminal."""
-
-    def __enter__(self) -> Callable[[int], None] | None:
-        if not sys.stderr.isatty():
-            self.bar = None
-            return None
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        from screen.app.render import console
-
-        self.bar = Progress(SpinnerColumn(), TextColumn("{task.completed:,} notes screened"),
-                            TimeElapsedColumn(), transient=True, console=console(True))
-        self.bar.start()
-        task = self.bar.add_task("batch", total=None)
-        bar = self.bar
-        return lambda n: bar.advance(task, n)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+def default_jobs() -> int:
+    """Worker processes by default: the cores this process may run on."""
+    try:
+        return max(1, min(MAX_JOBS, len(os.sched_getaffinity(0))))
+    except (AttributeError, OSError):
+        return max(1, min(MAX_JOBS, os.cpu_count() or 1))

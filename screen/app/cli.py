@@ -10,11 +10,12 @@ import sys
 from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from screen import __version__
+from screen.app import environment
 from screen.errors import (
     InputError,
     InterviewInterrupted,
@@ -23,6 +24,9 @@ from screen.errors import (
     ScreenError,
     UsageError,
 )
+
+if TYPE_CHECKING:
+    from screen.app.batch import Outcome
 
 
 class ExitCode(IntEnum):
@@ -85,7 +89,14 @@ def report_error(error: BaseException) -> None:
     """Print ``error`` to stderr for a user: what happened and what to do."""
     from screen.app import render
 
-    render.print_error(error)
+    render.print_error(error, no_color=environment.current().no_color)
+
+
+def batch_exit(outcome: Outcome) -> ExitCode:
+    """The exit code of a batch run: 4 if any record failed, 1 for --fail-on, else 0."""
+    if outcome.totals.errors:
+        return ExitCode.INPUT_ERROR
+    return ExitCode.FINDINGS if outcome.failed_on else ExitCode.OK
 
 
 def _version(value: bool) -> None:
@@ -106,11 +117,11 @@ def main_callback(
     """Screen for human trafficking hidden behind other offences."""
 
 
-def resolve_rules(rules: Path | None) -> Path:
+def resolve_rules(rules: Path | None, env: environment.Environment) -> Path:
     """Return the rulebook path a command should use."""
-    from screen.rulebook import default_rules_path
+    from screen.app.rulebooks import default_rules_path
 
-    return rules or default_rules_path()
+    return rules or default_rules_path(env)
 
 
 @rules_app.command("validate")
@@ -128,7 +139,8 @@ def rules_validate(
     """
     from screen.app import rules as commands
 
-    commands.validate(resolve_rules(path))
+    env = environment.current()
+    commands.validate(resolve_rules(path, env), env)
 
 
 @rules_app.command("list")
@@ -146,7 +158,8 @@ def rules_list(
     """
     from screen.app import rules as commands
 
-    commands.list_indicators(resolve_rules(rules), offence, category, fmt)
+    env = environment.current()
+    commands.list_indicators(resolve_rules(rules, env), offence, category, fmt, env)
 
 
 @rules_app.command("show")
@@ -160,7 +173,8 @@ def rules_show(
     """
     from screen.app import rules as commands
 
-    commands.show_indicator(resolve_rules(rules), indicator_id)
+    env = environment.current()
+    commands.show_indicator(resolve_rules(rules, env), indicator_id, env)
 
 
 @rules_app.command("test")
@@ -177,7 +191,9 @@ def rules_test(
     """
     from screen.app import rules as commands
 
-    commands.test_examples(resolve_rules(path), fmt)
+    env = environment.current()
+    failed = commands.test_examples(resolve_rules(path, env), fmt, env)
+    raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 
 
 @app.command()
@@ -235,29 +251,16 @@ def batch(
 
     Example: htscreen batch examples/incident-notes.csv --format jsonl -o results.jsonl
     """
-    from screen.app import batch as batchrun
-    from screen.app import rules as commands
+    from screen.app import batchrun
+    from screen.app.batch import BatchRequest
     from screen.app.inputs import ReadOptions
 
+    env = environment.current()
     read = ReadOptions(input_format, id_field, text_field, date_field, offence_field, encoding)
-    request = batchrun.BatchRequest(
-        tuple(paths or ["-"]),
-        resolve_rules(rules),
-        read,
-        fmt,
-        output,
-        min_level,
-        fail_on,
-        jobs,
-        redact,
-        resume,
-        jurisdiction,
-    )
-    if engine != "local" or scheduler:
-        from screen.app import cluster as distbatch
-
-        raise typer.Exit(distbatch.run(request, engine, scheduler))
-    raise typer.Exit(batchrun.run(request, commands.cache_dir()))
+    request = BatchRequest(tuple(paths or ["-"]), resolve_rules(rules, env), read, fmt, output,
+                           min_level, fail_on, jobs, redact, resume, jurisdiction, engine,
+                           scheduler)
+    raise typer.Exit(batch_exit(batchrun.run(request, env)))
 
 
 @app.command()
@@ -296,10 +299,11 @@ def interview(
     from screen.app import interview as interviewrun
     from screen.app.session import InterviewRequest
 
+    env = environment.current()
     request = InterviewRequest(
         offence, form, lang, jurisdiction, case_ref, answers, save, report, report_format, plain
     )
-    interviewrun.run(request, resolve_rules(rules))
+    interviewrun.run(request, resolve_rules(rules, env), env)
 
 
 @app.command()
@@ -322,7 +326,9 @@ def evaluate(
     """
     from screen.app import rules as commands
 
-    commands.evaluate_labelled(resolve_rules(rules), path, fmt, text_field, jurisdiction)
+    env = environment.current()
+    commands.evaluate_labelled(resolve_rules(rules, env), path, fmt, text_field, jurisdiction,
+                               env)
 
 
 @rules_app.command("export")
@@ -341,7 +347,8 @@ def rules_export(
     """
     from screen.app import rules as commands
 
-    commands.export_patterns(resolve_rules(rules), fmt)
+    env = environment.current()
+    commands.export_patterns(resolve_rules(rules, env), fmt, env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -367,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_broken_pipe()
         return int(ExitCode.OK)
     except Exception as exc:  # a bug: say so without echoing any data
-        if os.environ.get("HTSCREEN_DEBUG"):
+        if environment.current().debug:
             raise
         typer.echo(
             f"htscreen: internal error ({type(exc).__name__}). Please report it; set "

@@ -1,38 +1,35 @@
-"""Screen partitions of notes on Dask or Spark workers, with the same results as one machine.
+"""Screening from Python: ``screen_texts``, and partitions on Dask or Spark workers.
 
-The pieces a cluster job needs, and nothing that talks to a cluster:
-
+- :func:`screen_texts` screens strings (or ``(id, text)`` pairs) and yields one
+  result dict per text.
 - :class:`RulebookSpec` is the small, picklable description of a rulebook (its
-  path or its YAML bytes, and its sha256). Tasks carry the spec, never the
-  compiled matcher: Hyperscan databases cannot be pickled, and compiling once
-  per worker is far cheaper than shipping a matcher with every task.
-- :func:`matcher_for` builds the matcher from a spec once per worker process
-  (and thread) and keeps it in a module-level dict keyed by sha256.
+  bytes, or its path, and its sha256). Tasks carry the spec, never a compiled
+  matcher: each worker process builds its matcher once (see
+  :func:`screen.app.workers.worker_for`) and checks the hash.
 - :func:`screen_partition` screens one partition (an iterable of records, or a
   pandas DataFrame) and returns one result dict per record, exactly as
-  ``htscreen batch`` computes them; :func:`screen_frame` returns a DataFrame
-  with the JSONL record text, for ``map_partitions`` and Spark ``mapInPandas``.
+  ``htscreen batch`` computes them; :func:`screen_frame` returns a DataFrame with
+  the JSONL record text, for ``map_partitions`` and Spark ``mapInPandas``.
 
-Recipes are in ``docs/distributed.md``. The ``htscreen batch --engine dask``
-command is in :mod:`screen.distbatch`.
+Recipes are in ``docs/distributed.md``; ``htscreen batch --engine dask`` is in
+:mod:`screen.app.cluster`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from screen.app.formats import Formatter
-from screen.app.inputs import ReadOptions, Unit, parse_unit
-from screen.errors import InputError, UsageError
-from screen.matching.matcher import Matcher, compile_matcher
-from screen.screening import ScreenOptions, screen_note
+from screen.app import environment
+from screen.app.inputs import ReadOptions, Unit, record_line
+from screen.app.rulebooks import load_rulebook, read_rulebook_bytes, store_of
+from screen.app.workers import Worker, WorkerSpec, worker_for
+from screen.model import Rulebook
+from screen.results import ScreenResult
+from screen.screening import Note, Screener
 
 RESULT_COLUMNS = ("id", "level", "error", "record")
 """Columns of :func:`screen_frame`'s result; ``record`` is the JSONL line without its newline."""
@@ -42,10 +39,18 @@ SPARK_SCHEMA = "id string, level string, error string, record string"
 
 
 @dataclass(frozen=True, slots=True)
-class RulebookSpec:
-    """What a worker needs to build the matcher: a rulebook path or its bytes, and its sha256.
+class ScreenOptions:
+    """What to put in each result: leave note text out, and which jurisdiction's law."""
 
-    With ``data`` the spec is self-contained (about 300 KB for the shipped
+    redact: bool = False
+    jurisdiction: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RulebookSpec:
+    """A rulebook path or its bytes, and its sha256: all a worker needs to rebuild it.
+
+    With ``data`` the spec is self-contained (about 360 KB for the shipped
     rulebook); without it every worker reads ``path`` and checks the hash.
     """
 
@@ -56,66 +61,48 @@ class RulebookSpec:
     @classmethod
     def from_path(cls, path: str | Path, embed: bool = True) -> RulebookSpec:
         """Describe the rulebook at ``path``; ``embed`` carries its bytes in the spec."""
-        data = _read_rulebook(Path(path))
+        data = read_rulebook_bytes(Path(path))
         return cls(hashlib.sha256(data).hexdigest(), str(path), data if embed else None)
 
-
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    """A rulebook compiled on this worker, with the JSONL formatter that stamps its hash."""
-
-    matcher: Matcher
-    formatter: Formatter
-
-
-_COMPILED: dict[tuple[str, int], Compiled] = {}
-_LOCK = threading.Lock()
+    def worker_spec(self, read: ReadOptions, options: ScreenOptions) -> WorkerSpec:
+        """The spec a worker is built from (reads the file here when the bytes are not embedded)."""
+        data = self.data if self.data is not None else read_rulebook_bytes(Path(self.path))
+        env = environment.current()
+        return WorkerSpec(data, self.sha256, self.path, read, "jsonl", options.redact,
+                          options.jurisdiction, str(env.cache) if env.cache else None)
 
 
-def matcher_for(spec: RulebookSpec) -> Compiled:
-    """Return the compiled rulebook for ``spec``, building it once per process and thread.
+def screen_texts(
+    texts: Iterable[str | tuple[str, str]],
+    rulebook: Rulebook | None = None,
+    *,
+    redact: bool = False,
+    jurisdiction: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Screen texts (or ``(id, text)`` pairs) and yield one result dict per text.
 
-    Each thread gets its own matcher because a Hyperscan scratch space serves one
-    scan at a time; with one thread per worker (the recommended set-up) that is one
-    matcher per worker process.
+    The rulebook is compiled once per call (and cached on disk between processes).
     """
-    key = (spec.sha256, threading.get_ident())
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        with _LOCK:
-            compiled = _COMPILED.get(key) or _compile(spec)
-            _COMPILED[key] = compiled
-    return compiled
+    from screen.app.formats import Formatter
+    from screen.app.rulebooks import compile_checked
 
-
-def _compile(spec: RulebookSpec) -> Compiled:
-    from screen.app.storage import cache_dir
-    from screen.rulebook import parse_rulebook
-
-    data = spec.data if spec.data is not None else _read_rulebook(Path(spec.path))
-    if hashlib.sha256(data).hexdigest() != spec.sha256:
-        raise UsageError(f"the rulebook {spec.path} on this worker is not the one the job was "
-                         "started with (sha256 differs): put the same file on every worker, "
-                         "or embed the rulebook in the spec (RulebookSpec.from_path(path))")
-    rulebook = parse_rulebook(data, spec.path)
-    matcher = compile_matcher(rulebook, cache_dir())
-    return Compiled(matcher, Formatter("jsonl", rulebook.version, rulebook.short_hash))
-
-
-def _read_rulebook(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the rulebook {path}: {exc.strerror}; check the path "
-                         "exists on this machine") from None
+    store = store_of(environment.current())
+    book = rulebook or load_rulebook(store=store)
+    screener = Screener(compile_checked(book, store), jurisdiction)
+    formatter = Formatter("json", book.version, book.short_hash, redact)
+    for number, item in enumerate(texts):
+        ident, text = item if isinstance(item, tuple) else (str(number), item)
+        yield formatter.as_dict(screener.screen(Note(id=ident, text=text)))
 
 
 def screen_units(units: Iterable[Unit], spec: RulebookSpec, read: ReadOptions,
-                 options: ScreenOptions) -> Iterator[dict[str, Any]]:
+                 options: ScreenOptions) -> list[ScreenResult]:
     """Screen raw input units (JSONL lines, CSV rows, text files) on a worker."""
-    matcher = matcher_for(spec).matcher
-    for unit in units:
-        yield screen_note(matcher, parse_unit(unit, read), options)
+    return _worker(spec, read, options).screen(units)
+
+
+def _worker(spec: RulebookSpec, read: ReadOptions, options: ScreenOptions) -> Worker:
+    return worker_for(spec.worker_spec(read, options))
 
 
 def screen_partition(
@@ -137,9 +124,10 @@ def screen_partition(
     """
     read = read or ReadOptions()
     options = options or ScreenOptions()
-    units = (Unit("jsonl", 0, f"{source}:{start + number}", record_line(record))
-             for number, record in enumerate(_records(part), start=1))
-    return list(screen_units(units, spec, read, options))
+    worker = _worker(spec, read, options)
+    units = [Unit("jsonl", 0, f"{source}:{start + number}", record_line(record))
+             for number, record in enumerate(_records(part), start=1)]
+    return [worker.formatter.as_dict(result) for result in worker.screen(units)]
 
 
 def screen_frame(
@@ -159,9 +147,13 @@ def screen_frame(
     """
     import pandas as pd
 
-    formatter = matcher_for(spec).formatter
-    results = screen_partition(frame, spec, read, options, source=source, start=start)
-    rows = [(r["id"], r["level"], r["error"], formatter.record(r).rstrip("\n")) for r in results]
+    read = read or ReadOptions()
+    options = options or ScreenOptions()
+    worker = _worker(spec, read, options)
+    units = [Unit("jsonl", 0, f"{source}:{start + number}", record_line(record))
+             for number, record in enumerate(_records(frame), start=1)]
+    rows = [(r.id, r.level.value if r.level else None, r.error or None,
+             worker.formatter.record(r).rstrip("\n")) for r in worker.screen(units)]
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS), dtype=object)
 
 
@@ -172,21 +164,5 @@ def _records(part: Any) -> Iterator[Mapping[str, Any]]:
         yield from part
 
 
-def record_line(record: Mapping[str, Any]) -> bytes:
-    """A record as one JSONL line (absent values dropped), to parse like ``batch`` does."""
-    if not isinstance(record, Mapping):
-        return json.dumps(record, default=str).encode()
-    present = {str(k): v for k, v in record.items() if not _missing(v)}
-    return json.dumps(present, default=str).encode()
-
-
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
-__all__ = ["RESULT_COLUMNS", "SPARK_SCHEMA", "Compiled", "RulebookSpec", "matcher_for",
-           "screen_frame", "screen_partition", "screen_units"]
+__all__ = ["RESULT_COLUMNS", "SPARK_SCHEMA", "RulebookSpec", "ScreenOptions", "screen_frame",
+           "screen_partition", "screen_texts", "screen_units"]

@@ -1,4 +1,7 @@
-"""Machine-readable batch outputs: JSONL, JSON and CSV records (pure formatting)."""
+"""Machine-readable batch outputs: a :class:`ScreenResult` as a JSONL, JSON or CSV record.
+
+This is the one place where a result becomes plain data (:meth:`Formatter.as_dict`).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +11,21 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from screen.model import Status
+from screen.results import Evidence, ScreenResult
+
 CSV_COLUMNS = ("id", "level", "title", "minor", "indicators", "evidence", "reasons", "error")
+FORMATS = ("table", "jsonl", "json", "csv")
 
 
 @dataclass(frozen=True, slots=True)
 class Formatter:
-    """Turns result dicts into output text for one format (jsonl, json, csv or table)."""
+    """Turns results into output text for one format (jsonl, json, csv or table)."""
 
     fmt: str
     rulebook_version: str = ""
     rulebook_hash: str = ""
+    redact: bool = False
 
     def header(self) -> str:
         """Text written before the first record."""
@@ -36,25 +44,61 @@ class Formatter:
         """Text written after the last record."""
         return "\n]}\n" if self.fmt == "json" else ""
 
-    def record(self, result: dict[str, Any]) -> str:
+    def record(self, result: ScreenResult) -> str:
         """One result as text (a whole line for jsonl and csv)."""
+        data = self.as_dict(result)
         if self.fmt == "csv":
-            return _csv_line(_csv_row(result))
-        stamped = {**result, "rulebook": self.rulebook_hash} if self.fmt == "jsonl" else result
-        text = json.dumps(stamped, ensure_ascii=False, separators=(",", ":"))
+            return _csv_line(_csv_row(data))
+        if self.fmt == "jsonl":
+            data["rulebook"] = self.rulebook_hash
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return text + "\n" if self.fmt in ("jsonl", "table") else text
 
+    def as_dict(self, result: ScreenResult) -> dict[str, Any]:
+        """One result as plain, JSON-ready data."""
+        verdict = result.verdict
+        if verdict is None:
+            return {"id": result.id, "error": result.error, "level": None}
+        return {
+            "id": result.id,
+            "level": verdict.level.value,
+            "title": verdict.title,
+            "minor": verdict.minor.value,
+            "reasons": list(verdict.reasons),
+            "also": list(verdict.also),
+            "profile": verdict.profile.value,
+            "indicators": [self._evidence(e) for e in result.evidence],
+            "ages": [a.age for a in result.ages],
+            "error": None,
+        }
 
-def _csv_row(result: dict[str, Any]) -> tuple[str, ...]:
-    if result.get("error"):
-        return (result["id"], "", "", "", "", "", "", result["error"])
-    present = sorted({i["id"] for i in result["indicators"] if i["status"] == "present"})
+    def _evidence(self, evidence: Evidence) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "id": evidence.indicator,
+            "status": evidence.status.value,
+            "start": evidence.start,
+            "end": evidence.end,
+        }
+        cue = evidence.cue
+        if cue is not None:
+            item["cue"] = cue.kind.value if self.redact else f"{cue.kind.value}: {cue.text}"
+        if not self.redact:
+            item["snippet"] = evidence.snippet
+        if evidence.slang:
+            item["slang"] = True
+        return item
+
+
+def _csv_row(data: dict[str, Any]) -> tuple[str, ...]:
+    if data.get("error"):
+        return (data["id"], "", "", "", "", "", "", data["error"])
+    present = sorted({i["id"] for i in data["indicators"] if i["status"] == Status.PRESENT})
     evidence = " | ".join(
         f"{i['id']}[{i['status']}]" + (f": {i['snippet']}" if "snippet" in i else "")
-        for i in result["indicators"]
+        for i in data["indicators"]
     )
-    return (result["id"], result["level"], result["title"], result["minor"], ";".join(present),
-            evidence, " | ".join(result["reasons"]), "")
+    return (data["id"], data["level"], data["title"], data["minor"], ";".join(present),
+            evidence, " | ".join(data["reasons"]), "")
 
 
 def _csv_line(cells: tuple[str, ...]) -> str:

@@ -14,13 +14,14 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from screen.errors import InputError, UsageError
+from screen.screening import Note
 
 TEXT_FIELDS = ("text", "narrative", "note", "notes", "description", "body", "report")
 ID_FIELDS = ("id", "note_id", "incident_id", "case_id", "report_id")
@@ -28,6 +29,9 @@ DATE_FIELDS = ("date", "report_date", "reported", "incident_date")
 OFFENCE_FIELDS = ("offence", "offense", "call_type", "incident_type")
 MAX_FIELD = 256 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
+SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv",
+            ".parquet": "parquet", ".pq": "parquet"}
+"""The one table from file name suffixes to input formats."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,22 +56,11 @@ class Unit:
     payload: Any
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
-    """One incident note, or the reason it could not be read."""
-
-    id: str
-    text: str = ""
-    date: date | None = None
-    offence: str = ""
-    error: str = ""
-
-
 def check_options(options: ReadOptions) -> None:
     """Raise UsageError for options that cannot work."""
-    if options.input_format not in ("auto", "text", "jsonl", "csv"):
+    if options.input_format not in ("auto", "text", "jsonl", "csv", "parquet"):
         raise UsageError(
-            f"unknown input format '{options.input_format}': use auto, text, jsonl or csv"
+            f"unknown input format '{options.input_format}': use auto, text, jsonl, csv or parquet"
         )
     try:
         codecs.lookup(options.encoding)
@@ -78,30 +71,103 @@ def check_options(options: ReadOptions) -> None:
         ) from None
 
 
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input to read: a file (with the format it is read as) or stdin."""
+
+    label: str
+    """The name as the user gave it (or as found in a folder): records are named after it."""
+    fmt: str
+    """jsonl, csv, text, parquet, or auto (stdin: sniffed from the first bytes)."""
+
+
+def walk(paths: Sequence[str], options: ReadOptions) -> Iterator[Source]:
+    """Every input of ``paths`` in reading order: the one walk of files and folders.
+
+    A folder is read recursively in name order, hidden entries skipped, each file as
+    one text note unless ``--input-format`` says otherwise.
+    """
+    for name in paths or ["-"]:
+        if name == "-":
+            yield Source("-", options.input_format)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            fmt = "text" if options.input_format == "auto" else options.input_format
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
+                yield Source(str(child), fmt)
+        elif path.exists():
+            yield Source(name, _format_of(path, options.input_format))
+        else:
+            raise InputError(f"no such file or folder: {name}")
+
+
+def _format_of(path: Path, fmt: str) -> str:
+    if fmt != "auto":
+        return fmt
+    return SUFFIXES.get(path.suffix.lower(), "text")
+
+
 def iter_units(paths: Sequence[str], options: ReadOptions) -> Iterator[Unit]:
     """Stream raw units from ``paths`` ('-' is stdin); ordinals count from 0."""
     check_options(options)
     ordinal = 0
-    for name in paths or ["-"]:
-        for unit in _units_of(name, options):
+    for source in walk(paths, options):
+        for unit in source_units(source, options):
             yield Unit(unit.kind, ordinal, unit.source, unit.payload)
             ordinal += 1
 
 
-def _units_of(name: str, options: ReadOptions) -> Iterator[Unit]:
-    if name == "-":
-        yield from _stream_units(sys.stdin.buffer, "stdin", options, options.input_format)
+def source_units(source: Source, options: ReadOptions) -> Iterator[Unit]:
+    """The raw units of one source, in order."""
+    if source.label == "-":
+        yield from _stream_units(sys.stdin.buffer, "stdin", options, source.fmt)
+    elif source.fmt == "parquet":
+        yield from parquet_units(source.label)
+    else:
+        yield from _file_units(Path(source.label), options, source.fmt)
+
+
+def parquet_units(label: str, groups: Sequence[int] | None = None,
+                  first: int = 1) -> Iterator[Unit]:
+    """The rows of a Parquet file (or of some of its row groups) as JSON record units."""
+    try:
+        import importlib
+
+        pq: Any = importlib.import_module("pyarrow.parquet")
+    except ImportError:
+        yield Unit("error", 0, label, "reading Parquet needs pyarrow: pip install pyarrow, "
+                   "or convert the file to JSONL")
         return
-    path = Path(name)
-    if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
-            yield from _file_units(
-                child, options, "text" if options.input_format == "auto" else options.input_format
-            )
-        return
-    if not path.exists():
-        raise InputError(f"no such file or folder: {name}")
-    yield from _file_units(path, options, options.input_format)
+    try:
+        handle = pq.ParquetFile(label)
+        chosen = range(handle.metadata.num_row_groups) if groups is None else groups
+        number = first
+        for group in chosen:
+            for row in handle.read_row_group(group).to_pylist():
+                yield Unit("jsonl", 0, f"{label}:row {number}", record_line(row))
+                number += 1
+    except (OSError, ValueError) as exc:
+        yield Unit("error", 0, label, f"cannot read the Parquet file ({type(exc).__name__}): "
+                   "check it is a complete Parquet file")
+
+
+def record_line(record: Any) -> bytes:
+    """A record (a mapping) as one JSON line, absent values (None, NaN) dropped."""
+    import math
+
+    if not isinstance(record, Mapping):
+        return json.dumps(record, default=str).encode()
+
+    def missing(value: Any) -> bool:
+        if value is None:
+            return True
+        if isinstance(value, float):
+            return math.isnan(value)
+        return type(value).__name__ in ("NAType", "NaTType")
+
+    present = {str(k): v for k, v in record.items() if not missing(v)}
+    return json.dumps(present, default=str).encode()
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -109,10 +175,6 @@ def _hidden(path: Path, root: Path) -> bool:
 
 
 def _file_units(path: Path, options: ReadOptions, fmt: str) -> Iterator[Unit]:
-    if fmt == "auto":
-        fmt = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}.get(
-            path.suffix.lower(), "text"
-        )
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -123,7 +185,7 @@ def _file_units(path: Path, options: ReadOptions, fmt: str) -> Iterator[Unit]:
 
 
 def _stream_units(handle: BinaryIO, source: str, options: ReadOptions, fmt: str) -> Iterator[Unit]:
-    if fmt == "auto":
+    if fmt in ("auto", "parquet"):
         fmt, handle = _sniff_format(handle)
     if fmt == "jsonl":
         for number, line in enumerate(handle, start=1):

@@ -5,23 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from screen.app import render, session
+from screen.app.environment import Environment
 from screen.app.prompter import TerminalPrompter
-from screen.rulebook import load_rulebook
+from screen.app.report import recommendation_panel
+from screen.app.rulebooks import load_rulebook, store_of
 
 
-def run(request: session.InterviewRequest, rules_path: Path) -> None:
+def run(request: session.InterviewRequest, rules_path: Path, env: Environment) -> None:
     """Run one interview to its recommendation and report."""
-    session.require_terminal(request)
-    rulebook = load_rulebook(rules_path)
+    session.require_terminal(request, env.stdin_tty and env.stdout_tty)
+    rulebook = load_rulebook(rules_path, store_of(env))
     session.check(request, rulebook)
-    out = render.console(plain=request.plain)
+    out = render.console(plain=request.plain, no_color=env.no_color)
     if request.answers_file is not None:
         interview, rec = session.replay(rulebook, request)
     else:
         prompter = TerminalPrompter(out, request.plain)
-        interview, rec, path = session.run_interactive(rulebook, request, prompter)
+        interview, rec, path = session.run_interactive(rulebook, request, prompter, env.data)
         out.print(f"Interview saved to {path}")
-    out.print(session.result_panel(rec, request.plain))
+    out.print(recommendation_panel(rec, request.plain))
     session.write_report(interview, rec, request)
     if request.report is not None:
         out.print(f"Report written to {request.report}")

@@ -7,7 +7,6 @@ turns both into a saved, resumable interview.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import typer
@@ -15,18 +14,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from screen.model import OffenceFlow, Question, localise
+from screen.interview.protocol import Action
+from screen.model import OffenceFlow, Question, QuestionType, localise
 
 CONTROLS = "u unknown · d declined · s skip · b back · ? help · + note · q save & quit"
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    """What the officer did at a question: answer (with a value), back, or quit."""
-
-    kind: str
-    value: str = ""
-    note: str = ""
 
 
 _SPECIAL_KEYS = {"u": "unknown", "d": "declined", "s": "skip"}
@@ -110,7 +101,7 @@ class TerminalPrompter:
                                 style="dim"))
 
     def _read(self, question: Question) -> Action:
-        if question.type in ("yes_no", "choice"):
+        if question.type in (QuestionType.YES_NO, QuestionType.CHOICE):
             return self._read_key(question)
         line = self._line("> ").strip()
         if line.lower() in ("b", "q", "?", "+"):
@@ -127,10 +118,10 @@ class TerminalPrompter:
             if key in _SPECIAL_KEYS:
                 self.console.print(_SPECIAL_KEYS[key])
                 return Action("answer", _SPECIAL_KEYS[key])
-            if question.type == "yes_no" and key in ("y", "n"):
+            if question.type is QuestionType.YES_NO and key in ("y", "n"):
                 self.console.print("yes" if key == "y" else "no")
                 return Action("answer", "yes" if key == "y" else "no")
-            if question.type == "choice" and key.isdigit() and 1 <= int(key) <= len(
+            if question.type is QuestionType.CHOICE and key.isdigit() and 1 <= int(key) <= len(
                     question.choices):
                 self.console.print(localise(question.choices[int(key) - 1].text, "en"))
                 return Action("answer", key)

@@ -7,8 +7,6 @@ console at call time (never at import time).
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,20 +19,20 @@ from screen.errors import InputError, InterviewInterrupted, RulebookError
 from screen.model import Indicator, Pattern, Rulebook, localise
 
 
-def console(stderr: bool = False, plain: bool = False) -> Console:
-    """Return a console on stdout or stderr; colour follows the terminal and NO_COLOR.
+def console(stderr: bool = False, plain: bool = False, no_color: bool = False) -> Console:
+    """Return a console on stdout or stderr; colour follows the terminal and ``no_color``.
 
     Text on stderr is never wrapped, so each message stays on one line for tools.
     """
-    no_color = plain or bool(os.environ.get("NO_COLOR"))
+    no_color = plain or no_color
     extra: dict[str, Any] = {"color_system": None} if plain else {}
     return Console(stderr=stderr, no_color=no_color, highlight=False, soft_wrap=stderr,
                    emoji=False, safe_box=True, **extra)
 
 
-def print_error(error: BaseException) -> None:
+def print_error(error: BaseException, no_color: bool = False) -> None:
     """Print an error for a user on stderr: what happened and what to do next."""
-    err = console(stderr=True)
+    err = console(stderr=True, no_color=no_color)
     if isinstance(error, RulebookError):
         for problem in error.problems:
             err.print(escape(str(problem)), style="red" if problem.severity == "error" else None)
@@ -170,8 +168,3 @@ def _section(title: str, items: list[str]) -> list[Any]:
     if not items:
         return [Text(f"\n{title}: none", style="bold")]
     return [Text(f"\n{title}:", style="bold"), *(Text(f"  • {item}") for item in items)]
-
-
-def stdout_is_terminal() -> bool:
-    """Whether stdout is an interactive terminal."""
-    return sys.stdout.isatty()

@@ -14,9 +14,9 @@ from rich.table import Table
 from rich.text import Text
 
 from screen import __version__
-from screen.decision.engine import Recommendation
 from screen.interview.state import Interview, now
 from screen.model import localise
+from screen.results import Recommendation
 
 LEVEL_STYLE = {"L0": "bold white on red", "L1": "bold red", "L2": "bold red", "L3": "bold yellow",
                "L4": "bold cyan", "L5": "bold green"}

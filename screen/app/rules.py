@@ -1,4 +1,8 @@
-"""What the rule commands do, between parsing options (cli.py) and rendering (render.py)."""
+"""What the rule commands do, between parsing options (cli.py) and rendering (render.py).
+
+Each function is handed the environment and returns what the command line needs
+for its exit code; none of them exits.
+"""
 
 from __future__ import annotations
 
@@ -9,48 +13,23 @@ import typer
 from rich.markup import escape
 
 from screen.app import render
-from screen.errors import RulebookError, UsageError
-from screen.model import CATEGORIES, OFFENCES, Rulebook
-from screen.rulebook import load_rulebook
+from screen.app.environment import Environment
+from screen.app.rulebooks import compile_checked, load_checked, load_rulebook, store_of
+from screen.errors import UsageError
+from screen.model import CATEGORIES, OFFENCES
 
 
-def load_checked(path: Path, cache: bool = True) -> Rulebook:
-    """Load a rulebook and make sure its patterns compile into the scanners.
-
-    The phrase database is left out: every phrase compiles on its own, and a
-    rulebook too large for one database is screened by word gates instead.
-    """
-    from screen.matching.matcher import compile_matcher
-    from screen.matching.scanner import RegexRejected
-
-    rulebook = load_rulebook(path, use_cache=cache)
-    try:
-        compile_matcher(rulebook, cache_dir() if cache else None, phrases=False)
-    except RegexRejected as exc:
-        from screen.errors import Problem
-
-        raise RulebookError((Problem(str(path), 1, 1, f"the patterns do not compile: {exc}",
-                                     "fix or remove the expression named"),)) from None
-    return rulebook
-
-
-def cache_dir() -> Path | None:
-    """Where compiled scanners are cached (see :mod:`screen.cache`)."""
-    from screen.app.storage import cache_dir as where
-
-    return where()
-
-
-def validate(path: Path) -> None:
+def validate(path: Path, env: Environment) -> None:
     """Validate ``path`` afresh (never from the cache); print warnings and a summary."""
-    rulebook = load_checked(path, cache=False)
-    err = render.console(stderr=True)
+    rulebook = load_checked(path, None)
+    err = render.console(stderr=True, no_color=env.no_color)
     for warning in rulebook.warnings:
         err.print(escape(warning), style="yellow")
-    render.console().print(escape(render.validation_summary(rulebook)))
+    render.console(no_color=env.no_color).print(escape(render.validation_summary(rulebook)))
 
 
-def list_indicators(path: Path, offence: str | None, category: str | None, fmt: str) -> None:
+def list_indicators(path: Path, offence: str | None, category: str | None, fmt: str,
+                    env: Environment) -> None:
     """Print the indicators, filtered, as a table, JSON or Markdown."""
     if offence and offence not in OFFENCES:
         raise UsageError(f"unknown offence '{offence}': choose one of {', '.join(OFFENCES)}")
@@ -58,11 +37,11 @@ def list_indicators(path: Path, offence: str | None, category: str | None, fmt: 
         raise UsageError(f"unknown category '{category}': choose one of {', '.join(CATEGORIES)}")
     if fmt not in ("table", "json", "markdown"):
         raise UsageError(f"unknown format '{fmt}': choose table, json or markdown")
-    rulebook = load_rulebook(path)
+    rulebook = load_rulebook(path, store_of(env))
     chosen = [ind for ind in rulebook.indicators
               if (not offence or offence in ind.offences)
               and (not category or ind.category == category)]
-    out = render.console()
+    out = render.console(no_color=env.no_color)
     if fmt == "json":
         typer.echo(render.indicators_json(rulebook, chosen))
     elif fmt == "markdown":
@@ -72,67 +51,70 @@ def list_indicators(path: Path, offence: str | None, category: str | None, fmt: 
         out.print(f"{len(chosen)} of {len(rulebook.indicators)} indicators")
 
 
-def show_indicator(path: Path, indicator_id: str) -> None:
+def show_indicator(path: Path, indicator_id: str, env: Environment) -> None:
     """Print everything about one indicator."""
-    rulebook = load_rulebook(path)
+    rulebook = load_rulebook(path, store_of(env))
     if not rulebook.has_indicator(indicator_id):
         from screen.rulebook.yaml_nodes import suggest
 
         hint = suggest(indicator_id, [ind.id for ind in rulebook.indicators])
         raise UsageError(f"no indicator '{indicator_id}' in the rulebook — {hint}")
-    render.console().print(render.indicator_panel(rulebook.indicator(indicator_id), rulebook))
+    panel = render.indicator_panel(rulebook.indicator(indicator_id), rulebook)
+    render.console(no_color=env.no_color).print(panel)
 
 
-def test_examples(path: Path, fmt: str) -> None:
-    """Run the rulebook's examples; exit 1 if any fails."""
+def test_examples(path: Path, fmt: str, env: Environment) -> int:
+    """Run the rulebook's examples; return how many failed."""
     from screen.examples import run_examples
 
-    rulebook = load_checked(path)
-    from screen.matching.matcher import compile_matcher
-
-    failures, total = run_examples(rulebook, compile_matcher(rulebook, cache_dir()))
+    store = store_of(env)
+    rulebook = load_checked(path, store)
+    failures, total = run_examples(rulebook, compile_checked(rulebook, store))
     if fmt == "json":
         typer.echo(json.dumps({"examples": total, "failures": [f._asdict() for f in failures]},
                               indent=2, ensure_ascii=False))
     else:
-        out = render.console()
+        out = render.console(no_color=env.no_color)
         for failure in failures:
             out.print(escape(failure.describe()))
         out.print(f"{total - len(failures)} passed, {len(failures)} failed "
                   f"({total} examples in {len(rulebook.indicators)} indicators)")
-    if failures:
-        raise typer.Exit(1)
+    return len(failures)
 
 
 def evaluate_labelled(path: Path, labelled: str, fmt: str, text_field: str | None,
-                      jurisdiction: str | None) -> None:
+                      jurisdiction: str | None, env: Environment) -> None:
     """Screen labelled notes and print how the rulebook did."""
-    from screen.app.evaluate import evaluate, render_tables
-    from screen.app.inputs import ReadOptions, iter_units
-    from screen.matching.matcher import compile_matcher
+    from screen.app.evaluate import render_tables
+    from screen.app.inputs import ReadOptions, iter_units, parse_unit, unit_fields
+    from screen.evaluation import evaluate
+    from screen.screening import Screener
 
     if fmt not in ("table", "json"):
         raise UsageError(f"unknown format '{fmt}': use table or json")
-    rulebook = load_checked(path)
+    store = store_of(env)
+    rulebook = load_checked(path, store)
     read = ReadOptions(text_field=text_field)
-    result = evaluate(iter_units([labelled], read), compile_matcher(rulebook, cache_dir()), read,
-                      jurisdiction)
+    labelled_notes = ((parse_unit(unit, read), unit_fields(unit))
+                      for unit in iter_units([labelled], read))
+    screener = Screener(compile_checked(rulebook, store), jurisdiction)
+    result = evaluate(labelled_notes, screener)
     if fmt == "json":
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
-    out = render.console()
+    out = render.console(no_color=env.no_color)
     for table in render_tables(result):
         out.print(table)
         out.print()
 
 
-def export_patterns(path: Path, fmt: str) -> None:
+def export_patterns(path: Path, fmt: str, env: Environment) -> None:
     """Print every pattern's expression(s): POSIX ERE lines for grep, or JSON."""
-    from screen.patterns.plan import build_plan
+    from screen.matching.plan import build_plan
 
     if fmt not in ("grep", "json"):
         raise UsageError(f"unknown format '{fmt}': use grep or json")
-    plan = build_plan(load_rulebook(path))
+    plan = build_plan(load_rulebook(path, store_of(env)))
     if fmt == "json":
         typer.echo(json.dumps([{"indicator": r.indicator, "kind": r.kind, "expressions":
                                 list(r.parts)} for r in plan.rules], indent=2))

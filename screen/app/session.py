@@ -3,46 +3,18 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from screen.app import store
-from screen.app.prompter import Action
-from screen.app.report import answers_table, emergency_panel, recommendation_panel, render_report
-from screen.decision.engine import Recommendation
+from screen.app import storage as store
+from screen.app.report import answers_table, emergency_panel, render_report
 from screen.errors import InputError, InterviewInterrupted, UsageError
+from screen.interview.protocol import Action, Prompter
 from screen.interview.state import AnswerRejected, Interview
-from screen.model import OFFENCES, OffenceFlow, Question, Rulebook, localise
-
-
-class Prompter(Protocol):
-    """What the session needs from a front end (see screen.app.prompter.TerminalPrompter)."""
-
-    def show(self, renderable: Any) -> None:
-        """Display something."""
-
-    def pause(self) -> None:
-        """Wait for the officer to continue."""
-
-    def choose_offence(self, flows: tuple[OffenceFlow, ...]) -> str:
-        """Let the officer pick the cover offence."""
-
-    def text(self, prompt: str) -> str:
-        """Read a line of free text."""
-
-    def confirm(self, prompt: str) -> bool:
-        """Ask the officer a yes/no question."""
-
-    def ask(
-        self, question: Question, lang: str, position: tuple[int, int], previous: str = ""
-    ) -> Action:
-        """Ask one interview question."""
-
-    def review(self, table: Any, count: int) -> Action:
-        """Show every answer; return finish, quit or change."""
+from screen.model import OFFENCES, Level, Rulebook, localise
+from screen.results import Recommendation
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +48,11 @@ def check(request: InterviewRequest, rulebook: Rulebook) -> None:
         raise UsageError(f"unknown jurisdiction '{request.jurisdiction}': use {' or '.join(names)}")
 
 
-def save_path(request: InterviewRequest) -> Path:
+def save_path(request: InterviewRequest, data_dir: Path) -> Path:
     """Where this interview autosaves."""
     if request.save:
         return request.save
-    folder = store.data_dir()
+    folder = data_dir
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder / f"interview-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
 
@@ -134,11 +106,16 @@ def _new(rulebook: Rulebook, request: InterviewRequest, offence: str) -> Intervi
 
 
 def run_interactive(
-    rulebook: Rulebook, request: InterviewRequest, prompter: Prompter
+    rulebook: Rulebook, request: InterviewRequest, prompter: Prompter,
+    data_dir: Path | None = None,
 ) -> tuple[Interview, Recommendation, Path]:
-    """Run the interview at a terminal; save after every answer."""
-    path = save_path(request)
-    interview = _start(rulebook, request, prompter, path)
+    """Run the interview at a terminal; save after every answer (default folder: the data dir)."""
+    if data_dir is None:
+        from screen.app.environment import current
+
+        data_dir = current().data
+    path = save_path(request, data_dir)
+    interview = _start(rulebook, request, prompter, path, data_dir)
     try:
         _loop(interview, prompter, path, request.plain)
     except (KeyboardInterrupt, EOFError):
@@ -150,9 +127,9 @@ def run_interactive(
 
 
 def _start(rulebook: Rulebook, request: InterviewRequest, prompter: Prompter,
-           path: Path) -> Interview:
+           path: Path, data_dir: Path) -> Interview:
     resumable = [path] if path.exists() else ([] if request.save else
-                                              store.unfinished(store.data_dir()))
+                                              store.unfinished(data_dir))
     for candidate in resumable[:1]:
         data = store.load_json(candidate)
         if not data.get("finished") and prompter.confirm(
@@ -200,7 +177,7 @@ def _answer(interview: Interview, prompter: Prompter, action: Action, plain: boo
         return
     if urgent:
         rulebook = interview.rulebook
-        level = rulebook.decision.level("L0")
+        level = rulebook.decision.level(Level.L0)
         titles = [rulebook.indicator(i).title for i in urgent]
         contacts = [f"{rulebook.decision.resource(r).name}: {rulebook.decision.resource(r).contact}"
                     for r in level.resources]
@@ -223,13 +200,8 @@ def write_report(interview: Interview, rec: Recommendation, request: InterviewRe
     store.write_private(request.report, render_report(interview, rec, request.report_format))
 
 
-def result_panel(rec: Recommendation, plain: bool) -> Any:
-    """The result panel for the terminal."""
-    return recommendation_panel(rec, plain)
-
-
-def require_terminal(request: InterviewRequest) -> None:
+def require_terminal(request: InterviewRequest, terminal: bool) -> None:
     """Exit 2 with a clear message when there is no terminal and no answers file."""
-    if request.answers_file is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if request.answers_file is None and not terminal:
         raise UsageError("the interview needs a terminal: run it in one, or replay answers "
                          "with --answers FILE")

@@ -1,65 +1,254 @@
-"""The per-user cache of validated rulebooks and compiled scanners.
+"""Everything htscreen keeps on disk: the cache, saved interviews, reports, part files.
 
-A rulebook that validated once is stored, with its compiled plan, under a key
-made of its content hash and the tool version, so later runs skip parsing and
-checking. The cache is owner-only; it is ignored, never trusted, when its folder
-is writable by anyone else. Failing to read or write it never fails a run.
+Two rules hold for all of it:
+
+- :func:`write_private` is the one way a file is written: a temporary file in
+  the same folder, mode 0600, synced, then renamed over the target. It never
+  follows a symlink and never replaces anything but a regular file.
+- :class:`Store` is the one cache. Its folder must belong to this user and be
+  writable by nobody else, checked on the open folder (``fstat``), not on its
+  path; entries are opened relative to that folder without following links,
+  must be owner-only regular files, and carry an HMAC under a per-user key, so
+  a swapped or damaged entry is a cache miss, never a result. Entries are data
+  (JSON, or Hyperscan's own serialisation), never pickles, and the folder is
+  kept under a size limit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
+import json
 import os
-import pickle
+import secrets
 import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from screen import __version__
+from screen.errors import InputError, OutputError
+
+MAGIC = b"htscreen-cache/2\n"
+KEY_NAME = "key"
+KEY_BYTES = 32
+CACHE_LIMIT = 256 * 1024 * 1024
+"""Bytes of entries a cache folder may hold; the oldest go first beyond it."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
-def cache_dir() -> Path | None:
-    """Where to cache ($HTSCREEN_CACHE, else the user cache folder); None if disabled."""
-    if os.environ.get("HTSCREEN_NO_CACHE"):
-        return None
-    base = os.environ.get("HTSCREEN_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "htscreen" if base else Path.home() / ".cache" / "htscreen"
+def _owned_private(info: os.stat_result) -> bool:
+    owner = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return owner and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _private(folder: Path) -> bool:
+# --- writing files ---
+
+
+def write_private(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` atomically (temp file, fsync, rename), mode 0600.
+
+    Refuses (OutputError) a target that is a symlink, a device, a folder or anything
+    but a regular file, so a report can never turn ``/dev/full`` into a file.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    folder = path.parent
+    _refuse_special(path)
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: the folder {folder} does not exist; create "
+                          "it or choose another path")
     try:
-        info = folder.stat()
-    except OSError:
-        return False
-    owned = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return owned and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
-def load(name: str) -> Any:
-    """Return the cached object called ``name``, or None."""
-    folder = cache_dir()
-    if folder is None or not _private(folder):
-        return None
-    path = folder / f"{name}-{__version__}.pickle"
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write in {folder}: {exc.strerror}; choose a writable "
+                          "folder") from None
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 - owner-only folder written by this tool
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return None
-
-
-def store(name: str, value: Any) -> None:
-    """Cache ``value`` as ``name`` (atomically; errors are ignored)."""
-    folder = cache_dir()
-    if folder is None:
-        return
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _private(folder):
-            return
-        path = folder / f"{name}-{__version__}.pickle"
-        temp = path.with_suffix(f".{os.getpid()}.tmp")
-        with temp.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temp, path)
-    except (OSError, pickle.PicklingError):
-        pass
+    except OSError as exc:
+        _remove(temp)
+        raise OutputError(f"cannot write {path}: {exc.strerror}; the previous copy, if any, "
+                          "is unchanged") from None
+    except BaseException:
+        _remove(temp)
+        raise
+
+
+def _refuse_special(path: Path) -> None:
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"cannot write {path}: it is not a regular file (a link, device or "
+                          "folder), and htscreen never replaces one; choose a file path")
+
+
+def _remove(temp: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(temp)
+
+
+# --- saved interviews ---
+
+
+def save_json(path: Path, data: dict[str, Any]) -> None:
+    """Save ``data`` as JSON, privately and atomically."""
+    write_private(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def load_json(path: Path) -> dict[str, Any]:
+    """Load a saved interview; InputError if it cannot be read."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no saved interview at {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(f"the saved interview {path} cannot be read; it may be damaged") from None
+    if not isinstance(data, dict) or not isinstance(data.get("answers", []), list):
+        raise InputError(f"{path} is not a saved interview")
+    return data
+
+
+def unfinished(folder: Path) -> list[Path]:
+    """Saved interviews in ``folder`` that are not finished, newest first."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob("*.json"):
+        try:
+            if not json.loads(path.read_text(encoding="utf-8")).get("finished", False):
+                found.append(path)
+        except (OSError, ValueError, AttributeError):
+            continue
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+# --- the cache ---
+
+
+class Store:
+    """An owner-only cache folder of authenticated entries (see the module docstring)."""
+
+    def __init__(self, folder: Path, namespace: str, limit: int = CACHE_LIMIT) -> None:
+        self.folder = folder
+        self.namespace = namespace
+        self.limit = limit
+        self._key: bytes | None = None
+
+    def get(self, key: str) -> bytes | None:
+        """The entry called ``key``, or None when absent, foreign, damaged or forged."""
+        try:
+            with self._open_folder(create=False) as dir_fd:
+                secret = self._secret(dir_fd, create=False)
+                if secret is None:
+                    return None
+                data = _read_private(self._name(key), dir_fd)
+        except OSError:
+            return None
+        if data is None or not data.startswith(MAGIC):
+            return None
+        mac, payload = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+        if not hmac.compare_digest(mac, self._mac(secret, key, payload)):
+            return None
+        return payload
+
+    def put(self, key: str, payload: bytes) -> None:
+        """Store ``payload`` as ``key``; failing to cache never fails a run."""
+        try:
+            with self._open_folder(create=True) as dir_fd:
+                secret = self._secret(dir_fd, create=True)
+                if secret is None:
+                    return
+                data = MAGIC + self._mac(secret, key, payload) + payload
+                _write_at(dir_fd, self._name(key), data)
+                self._trim(dir_fd)
+        except OSError:
+            return
+
+    def _name(self, key: str) -> str:
+        digest = hashlib.sha256(f"{self.namespace}\0{key}".encode()).hexdigest()[:40]
+        return f"{digest}.entry"
+
+    @staticmethod
+    def _mac(secret: bytes, key: str, payload: bytes) -> bytes:
+        return hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
+
+    @contextlib.contextmanager
+    def _open_folder(self, create: bool) -> Any:
+        if create:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
+        try:
+            if not _owned_private(os.fstat(fd)):
+                raise PermissionError("the cache folder is not private")
+            yield fd
+        finally:
+            os.close(fd)
+
+    def _secret(self, dir_fd: int, create: bool) -> bytes | None:
+        if self._key is not None:
+            return self._key
+        key = _read_private(KEY_NAME, dir_fd)
+        if key is None and create:
+            with contextlib.suppress(FileExistsError):
+                _write_at(dir_fd, KEY_NAME, secrets.token_bytes(KEY_BYTES), exclusive=True)
+            key = _read_private(KEY_NAME, dir_fd)
+        if key is None or len(key) != KEY_BYTES:
+            return None
+        self._key = key
+        return key
+
+    def _trim(self, dir_fd: int) -> None:
+        entries = []
+        for name in os.listdir(dir_fd):
+            if name.endswith(".entry"):
+                info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+                entries.append((info.st_mtime, info.st_size, name))
+        total = sum(size for _, size, _ in entries)
+        for _, size, name in sorted(entries):
+            if total <= self.limit:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=dir_fd)
+            total -= size
+
+
+def _read_private(name: str, dir_fd: int) -> bytes | None:
+    """Read ``name`` in the folder if it is an owner-only regular file (no links)."""
+    try:
+        fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or not _owned_private(info) or info.st_mode & 0o077:
+            return None
+        return handle.read()
+
+
+def _write_at(dir_fd: int, name: str, data: bytes, exclusive: bool = False) -> None:
+    """Write ``name`` in the folder atomically, owner-only; or create it once (exclusive)."""
+    if exclusive:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600,
+                     dir_fd=dir_fd)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return
+    temp = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600, dir_fd=dir_fd)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp, dir_fd=dir_fd)
+        raise

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.table import Table
 
-from screen.app.render import console
-from screen.decision.engine import LEVEL_ORDER
-from screen.model import Rulebook, localise
-from screen.screening import Totals
-
-MAX_ROWS = 200
+from screen.app.batch import MAX_ROWS, Totals
+from screen.model import LEVELS, Rulebook, localise
 
 
-def print_summary(totals: Totals, rulebook: Rulebook) -> None:
-    """Print the level counts and the notes at L3 or above to stdout."""
-    out = console()
+def print_summary(out: Console, totals: Totals, rulebook: Rulebook) -> None:
+    """Print the level counts and the notes at L3 or above."""
     counts = Table(title=f"{totals.records:,} notes screened", box=None, header_style="bold")
     counts.add_column("level")
     counts.add_column("meaning")
     counts.add_column("notes", justify="right")
-    for level in LEVEL_ORDER:
-        counts.add_row(level, localise(rulebook.decision.level(level).title, "en"),
+    for level in LEVELS:
+        counts.add_row(level.value, localise(rulebook.decision.level(level).title, "en"),
                        f"{totals.levels[level]:,}")
     if totals.errors:
         counts.add_row("error", "could not be read", f"{totals.errors:,}")
@@ -31,8 +27,8 @@ def print_summary(totals: Totals, rulebook: Rulebook) -> None:
     for name in ("id", "level", "minor", "indicators"):
         flagged.add_column(name, overflow="fold")
     for summary in totals.flagged[:MAX_ROWS]:
-        flagged.add_row(str(summary["id"]), summary["level"], summary["minor"],
-                        ", ".join(summary["indicators"]))
+        flagged.add_row(summary.id, str(summary.level), str(summary.minor),
+                        ", ".join(summary.indicators))
     out.print()
     out.print(flagged)
     if totals.flagged_count > MAX_ROWS:

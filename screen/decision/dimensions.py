@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+
+from screen.model import Dimension
+from screen.results import Counts
 
 Rule = tuple[tuple[tuple[str, int], ...], ...]
 
@@ -18,46 +20,14 @@ ILO_RULE: Rule = (
 Two strong; or one strong and one medium or weak; or three medium; or two medium and one weak.
 """
 
-DIMENSION_TITLES = {
-    "deceptive_recruitment": "deceptive recruitment",
-    "coercive_recruitment": "coercive recruitment",
-    "recruitment_vulnerability": "recruitment by abuse of vulnerability",
-    "exploitative_conditions": "exploitative conditions",
-    "coercion_at_destination": "coercion at destination",
-    "vulnerability_at_destination": "abuse of vulnerability at destination",
+DIMENSION_TITLES: dict[Dimension, str] = {
+    Dimension.DECEPTIVE_RECRUITMENT: "deceptive recruitment",
+    Dimension.COERCIVE_RECRUITMENT: "coercive recruitment",
+    Dimension.RECRUITMENT_VULNERABILITY: "recruitment by abuse of vulnerability",
+    Dimension.EXPLOITATIVE_CONDITIONS: "exploitative conditions",
+    Dimension.COERCION_AT_DESTINATION: "coercion at destination",
+    Dimension.VULNERABILITY_AT_DESTINATION: "abuse of vulnerability at destination",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """How many strong, medium and weak indicators a dimension has."""
-
-    strong: int = 0
-    medium: int = 0
-    weak: int = 0
-
-    def get(self, key: str) -> int:
-        """Return the count for a rule key (``supporting`` is medium plus weak)."""
-        if key == "supporting":
-            return self.medium + self.weak
-        return int(getattr(self, key))
-
-    def add(self, weight: str, number: int = 1) -> Counts:
-        """Return these counts with ``number`` more indicators of ``weight``."""
-        return Counts(
-            self.strong + number * (weight == "strong"),
-            self.medium + number * (weight == "medium"),
-            self.weak + number * (weight == "weak"),
-        )
-
-    def describe(self) -> str:
-        """Say the counts in words, e.g. '1 strong, 2 medium'."""
-        parts = [
-            f"{n} {w}"
-            for n, w in ((self.strong, "strong"), (self.medium, "medium"), (self.weak, "weak"))
-            if n
-        ]
-        return ", ".join(parts) if parts else "no indicators"
 
 
 @lru_cache(maxsize=4096)

@@ -10,76 +10,46 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from screen.decision.dimensions import DIMENSION_TITLES, Counts, dimension_positive, what_is_missing
-from screen.model import Evidence, Indicator, Jurisdiction, Question, Resource, Rulebook, localise
+from screen.decision.dimensions import DIMENSION_TITLES, dimension_positive, what_is_missing
+from screen.model import (
+    Dimension,
+    Element,
+    Exploitation,
+    Indicator,
+    Jurisdiction,
+    Level,
+    Minor,
+    Profile,
+    Question,
+    Rulebook,
+    Trigger,
+    Weight,
+    localise,
+)
+from screen.results import (
+    Counted,
+    Counts,
+    DimensionResult,
+    Evidence,
+    NextQuestion,
+    Recommendation,
+)
 
-US_MEANS = ("deceptive_recruitment", "coercive_recruitment", "coercion_at_destination")
-VULNERABILITY = ("recruitment_vulnerability", "vulnerability_at_destination")
-PURPOSE = "exploitative_conditions"
-LEVEL_ORDER = ("L0", "L1", "L2", "L3", "L4", "L5")
-
-
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """An indicator that counted, with how and why."""
-
-    id: str
-    title: str
-    weight: str
-    dimension: str
-    element: str
-    provenance: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DimensionResult:
-    """One ILO dimension's counts, verdict and what it lacks."""
-
-    name: str
-    title: str
-    counts: Counts
-    positive: bool
-    indicators: tuple[str, ...]
-    missing: str
-
-
-@dataclass(frozen=True, slots=True)
-class NextQuestion:
-    """An unanswered question whose answer could change the level."""
-
-    id: str
-    text: str
-    answer: str
-    would_reach: str
-
-
-@dataclass(frozen=True, slots=True)
-class Recommendation:
-    """The engine's result: a level and everything that explains it."""
-
-    level: str
-    name: str
-    title: str
-    action: str
-    reasons: tuple[str, ...]
-    minor: str
-    profile: str
-    jurisdiction: str
-    counted: tuple[Counted, ...]
-    dimensions: tuple[DimensionResult, ...]
-    missing: tuple[str, ...]
-    next_questions: tuple[NextQuestion, ...]
-    resources: tuple[Resource, ...]
-    also: tuple[str, ...]
-    rulebook_version: str
-    rulebook_hash: str
+US_MEANS = (
+    Dimension.DECEPTIVE_RECRUITMENT,
+    Dimension.COERCIVE_RECRUITMENT,
+    Dimension.COERCION_AT_DESTINATION,
+)
+VULNERABILITY = (Dimension.RECRUITMENT_VULNERABILITY, Dimension.VULNERABILITY_AT_DESTINATION)
+PURPOSE = Dimension.EXPLOITATIVE_CONDITIONS
+Fired = list[tuple[Level, list[str]]]
 
 
 @dataclass(frozen=True, slots=True)
 class _Facts:
     present: tuple[Indicator, ...]
-    triggers: frozenset[str]
-    minor: str
+    triggers: frozenset[Trigger]
+    minor: Minor
     ages: tuple[int, ...]
     sex: bool
 
@@ -87,7 +57,7 @@ class _Facts:
 def decide(
     rulebook: Rulebook,
     evidence: Iterable[Evidence],
-    profile: str | None = None,
+    profile: Profile | None = None,
     jurisdiction: str | None = None,
     candidates: Sequence[Question] = (),
     lang: str = "en",
@@ -131,7 +101,7 @@ def decide(
 
 def level_of(
     rulebook: Rulebook, evidence: Iterable[Evidence], jurisdiction: str | None = None
-) -> str:
+) -> Level:
     """Return only the level for ``evidence`` (fast path, no explanations)."""
     facts = _facts(rulebook, tuple(evidence))
     law = rulebook.decision.jurisdiction_named(jurisdiction or rulebook.decision.jurisdiction)
@@ -145,42 +115,56 @@ def _facts(rulebook: Rulebook, evidence: tuple[Evidence, ...]) -> _Facts:
     present = tuple(rulebook.indicator(i) for i in ids)
     triggers = frozenset(t for ind in present for t in ind.triggers)
     ages = tuple(sorted(e.age for e in evidence if e.counts and e.age is not None))
-    minor = "no"
-    if "minor" in triggers or (ages and ages[0] < 18):
-        minor = "yes"
-    elif "possible_minor" in triggers:
-        minor = "possible"
-    sex = "commercial_sex" in triggers or any(ind.exploitation == "sex" for ind in present)
+    minor = Minor.NO
+    if Trigger.MINOR in triggers or (ages and ages[0] < 18):
+        minor = Minor.YES
+    elif Trigger.POSSIBLE_MINOR in triggers:
+        minor = Minor.POSSIBLE
+    sex = Trigger.COMMERCIAL_SEX in triggers or any(
+        ind.exploitation is Exploitation.SEX for ind in present
+    )
     return _Facts(present, triggers, minor, ages, sex)
 
 
-def _profile(facts: _Facts) -> str:
-    age = "child" if facts.minor != "no" else "adult"
-    return f"{age}_{'sex' if facts.sex else 'labour'}"
+_PROFILES = {
+    (False, False): Profile.ADULT_LABOUR,
+    (False, True): Profile.ADULT_SEX,
+    (True, False): Profile.CHILD_LABOUR,
+    (True, True): Profile.CHILD_SEX,
+}
 
 
-def _lower_profiles(profile: str) -> tuple[str, ...]:
+def _profile(facts: _Facts) -> Profile:
+    return _PROFILES[(facts.minor is not Minor.NO, facts.sex)]
+
+
+def _lower_profiles(profile: Profile) -> tuple[Profile, ...]:
     """Profiles whose evidence flags are a subset of ``profile``'s (so results stay monotone)."""
-    age, kind = profile.split("_")
-    ages = ("adult", "child") if age == "child" else ("adult",)
-    kinds = ("labour", "sex") if kind == "sex" else ("labour",)
-    return tuple(f"{a}_{k}" for a in ages for k in kinds)
+    child = profile in (Profile.CHILD_LABOUR, Profile.CHILD_SEX)
+    sex = profile in (Profile.ADULT_SEX, Profile.CHILD_SEX)
+    return tuple(
+        _PROFILES[(c, s)]
+        for c in ((False, True) if child else (False,))
+        for s in ((False, True) if sex else (False,))
+    )
 
 
 def _evaluate(
-    rulebook: Rulebook, facts: _Facts, law: Jurisdiction, profile: str
-) -> tuple[str, list[str], list[str], tuple[DimensionResult, ...]]:
+    rulebook: Rulebook, facts: _Facts, law: Jurisdiction, profile: Profile
+) -> tuple[Level, list[str], list[str], tuple[DimensionResult, ...]]:
     dims = _dimensions(rulebook, facts, profile)
     best = _layers(facts, law, dims, profile)
     for other in _lower_profiles(profile):
         if other != profile:
             alt = _layers(facts, law, _dimensions(rulebook, facts, other), other)
-            if LEVEL_ORDER.index(alt[0]) < LEVEL_ORDER.index(best[0]):
+            if alt[0].rank < best[0].rank:
                 best = (alt[0], [*alt[1], f"(reached with the {other} weights)"], alt[2])
     return best[0], best[1], best[2], dims
 
 
-def _dimensions(rulebook: Rulebook, facts: _Facts, profile: str) -> tuple[DimensionResult, ...]:
+def _dimensions(
+    rulebook: Rulebook, facts: _Facts, profile: Profile
+) -> tuple[DimensionResult, ...]:
     rule = rulebook.decision.dimension_rule
     results = []
     for name, title in DIMENSION_TITLES.items():
@@ -201,22 +185,22 @@ def _dimensions(rulebook: Rulebook, facts: _Facts, profile: str) -> tuple[Dimens
     return tuple(results)
 
 
-def _means_names(law: Jurisdiction) -> tuple[str, ...]:
+def _means_names(law: Jurisdiction) -> tuple[Dimension, ...]:
     return US_MEANS + VULNERABILITY if law.vulnerability_is_means else US_MEANS
 
 
 def _layers(
-    facts: _Facts, law: Jurisdiction, dims: tuple[DimensionResult, ...], profile: str
-) -> tuple[str, list[str], list[str]]:
-    fired: list[tuple[str, list[str]]] = []
+    facts: _Facts, law: Jurisdiction, dims: tuple[DimensionResult, ...], profile: Profile
+) -> tuple[Level, list[str], list[str]]:
+    fired: Fired = []
     by_name = {d.name: d for d in dims}
     _emergency(facts, fired)
     _minor_gate(facts, law, fired)
     _elements(facts, law, by_name, profile, fired)
     _other_harm(facts, fired)
     if not fired:
-        fired.append(("L5", [_nothing_reason(facts)]))
-    fired.sort(key=lambda item: LEVEL_ORDER.index(item[0]))
+        fired.append((Level.L5, [_nothing_reason(facts)]))
+    fired.sort(key=lambda item: item[0].rank)
     level, reasons = fired[0]
     also = [f"{lvl}: {why[0]}" for lvl, why in fired[1:] if lvl != level]
     return level, list(reasons), also
@@ -226,21 +210,21 @@ def _titles(indicators: Iterable[Indicator]) -> str:
     return "; ".join(ind.title for ind in indicators)
 
 
-def _emergency(facts: _Facts, fired: list[tuple[str, list[str]]]) -> None:
-    urgent = [ind for ind in facts.present if "emergency" in ind.triggers]
+def _emergency(facts: _Facts, fired: Fired) -> None:
+    urgent = [ind for ind in facts.present if Trigger.EMERGENCY in ind.triggers]
     if urgent:
-        fired.append(("L0", [f"Immediate danger or urgent need: {_titles(urgent)}."]))
+        fired.append((Level.L0, [f"Immediate danger or urgent need: {_titles(urgent)}."]))
 
 
-def _minor_gate(facts: _Facts, law: Jurisdiction, fired: list[tuple[str, list[str]]]) -> None:
-    if facts.minor == "no":
+def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired) -> None:
+    if facts.minor is Minor.NO:
         return
     who = _who(facts)
-    sex = [ind for ind in facts.present if "commercial_sex" in ind.triggers]
+    sex = [ind for ind in facts.present if Trigger.COMMERCIAL_SEX in ind.triggers]
     if sex:
         fired.append(
             (
-                "L1",
+                Level.L1,
                 [
                     f"{who} with a commercial sex act ({_titles(sex)}). For a minor no "
                     "force, fraud or coercion needs to be shown, and stated consent "
@@ -250,10 +234,11 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: list[tuple[str, list[st
             )
         )
         return
-    exploitation = [ind for ind in facts.present if ind.dimension == "exploitative_conditions"]
-    control = [ind for ind in facts.present if ind.element == "means"]
-    labour = "labour" in facts.triggers or any(
-        ind.exploitation in ("labour", "criminality") for ind in exploitation
+    exploitation = [ind for ind in facts.present if ind.dimension is PURPOSE]
+    control = [ind for ind in facts.present if ind.element is Element.MEANS]
+    labour = Trigger.LABOUR in facts.triggers or any(
+        ind.exploitation in (Exploitation.LABOUR, Exploitation.CRIMINALITY)
+        for ind in exploitation
     )
     if (labour or not law.child_labour_needs_means) and (exploitation or control):
         signs = _titles([*exploitation, *control])
@@ -265,7 +250,7 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: list[tuple[str, list[st
         )
         fired.append(
             (
-                "L1",
+                Level.L1,
                 [
                     f"{who} in labour or services with signs of exploitation or "
                     f"control ({signs}). {note}",
@@ -276,7 +261,7 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: list[tuple[str, list[st
 
 
 def _who(facts: _Facts) -> str:
-    if facts.minor == "yes":
+    if facts.minor is Minor.YES:
         if facts.ages and facts.ages[0] < 18:
             extra = (
                 f"; ages read: {', '.join(map(str, facts.ages))}, lowest used"
@@ -289,7 +274,7 @@ def _who(facts: _Facts) -> str:
 
 
 def _verify(facts: _Facts) -> list[str]:
-    if facts.minor == "possible":
+    if facts.minor is Minor.POSSIBLE:
         return ["Treat the person as a minor until the age is verified: verify age."]
     return []
 
@@ -297,9 +282,9 @@ def _verify(facts: _Facts) -> list[str]:
 def _elements(
     facts: _Facts,
     law: Jurisdiction,
-    dims: dict[str, DimensionResult],
-    profile: str,
-    fired: list[tuple[str, list[str]]],
+    dims: dict[Dimension, DimensionResult],
+    profile: Profile,
+    fired: Fired,
 ) -> None:
     means = [dims[n] for n in _means_names(law) if dims[n].positive]
     purpose = dims[PURPOSE]
@@ -307,7 +292,7 @@ def _elements(
     if means and purpose.positive:
         fired.append(
             (
-                "L2",
+                Level.L2,
                 [
                     f"Means: {_dim_list(means)} positive; purpose: exploitative conditions "
                     f"positive ({purpose.counts.describe()}), under the {profile} weights.",
@@ -319,7 +304,7 @@ def _elements(
     strong = [
         ind
         for ind in facts.present
-        if ind.dimension in _means_names(law) and ind.weight_for(profile) == "strong"
+        if ind.dimension in _means_names(law) and ind.weight_for(profile) is Weight.STRONG
     ]
     reasons = []
     if strong:
@@ -330,48 +315,48 @@ def _elements(
     if purpose.positive and (vulnerable or any_means):
         support = _dim_list(vulnerable) if vulnerable else _titles(any_means)
         reasons.append(f"Exploitative conditions positive together with {support}.")
-    elif purpose.positive and "commercial_sex" in facts.triggers:
+    elif purpose.positive and Trigger.COMMERCIAL_SEX in facts.triggers:
         reasons.append(
             "Commercial sex exploited by someone else (exploitative conditions positive: "
             f"{purpose.counts.describe()}): assess for force, fraud or coercion."
         )
     if reasons:
-        fired.append(("L3", reasons))
+        fired.append((Level.L3, reasons))
 
 
 def _dim_list(dims: Iterable[DimensionResult]) -> str:
     return ", ".join(f"{d.title} ({d.counts.describe()})" for d in dims)
 
 
-def _other_harm(facts: _Facts, fired: list[tuple[str, list[str]]]) -> None:
+def _other_harm(facts: _Facts, fired: Fired) -> None:
     reasons = []
-    labour = [ind for ind in facts.present if ind.dimension == PURPOSE]
-    if labour or "labour" in facts.triggers:
+    labour = [ind for ind in facts.present if ind.dimension is PURPOSE]
+    if labour or Trigger.LABOUR in facts.triggers:
         reasons.append(
             "Exploitation or a labour dispute without enough sign of force, fraud "
             "or coercion: refer to labour standards (wage and hour) and keep the "
             "hotline card with the person."
         )
-    if "domestic_violence" in facts.triggers:
+    if Trigger.DOMESTIC_VIOLENCE in facts.triggers:
         reasons.append(
             "Domestic violence without a commercial or labour element: refer to "
             "domestic violence services."
         )
-    if "sexual_assault" in facts.triggers:
+    if Trigger.SEXUAL_ASSAULT in facts.triggers:
         reasons.append("Sexual assault: refer to sexual assault services.")
-    if "commercial_sex" in facts.triggers and not reasons:
+    if Trigger.COMMERCIAL_SEX in facts.triggers and not reasons:
         reasons.append(
             "Commercial sex by an adult with no sign of third-party control: offer "
             "support services and the hotline card."
         )
-    means = [ind for ind in facts.present if ind.element == "means"]
+    means = [ind for ind in facts.present if ind.element is Element.MEANS]
     if means and not reasons:
         reasons.append(
             f"Some signs of control ({_titles(means)}), below the referral "
             "threshold: ask the next questions and offer the hotline card."
         )
     if reasons:
-        fired.append(("L4", reasons))
+        fired.append((Level.L4, reasons))
 
 
 def _nothing_reason(facts: _Facts) -> str:
@@ -383,7 +368,9 @@ def _nothing_reason(facts: _Facts) -> str:
     return "No indicators in the information given. This is not a clearance."
 
 
-def _counted(facts: _Facts, evidence: tuple[Evidence, ...], profile: str) -> tuple[Counted, ...]:
+def _counted(
+    facts: _Facts, evidence: tuple[Evidence, ...], profile: Profile
+) -> tuple[Counted, ...]:
     result = []
     for ind in facts.present:
         origins = tuple(
@@ -414,24 +401,24 @@ def _next_questions(
     rulebook: Rulebook,
     evidence: tuple[Evidence, ...],
     law: Jurisdiction,
-    profile: str | None,
+    profile: Profile | None,
     candidates: Sequence[Question],
-    level: str,
+    level: Level,
     lang: str,
 ) -> tuple[NextQuestion, ...]:
     ranked: list[tuple[int, int, NextQuestion]] = []
     for order, question in enumerate(candidates):
-        best: tuple[str, str] | None = None
+        best: tuple[Level, str] | None = None
         for answer, ids in question.sets:
             extra = tuple(Evidence(i, question=question.id, answer=answer) for i in ids)
             facts = _facts(rulebook, evidence + extra)
             reached = _evaluate(rulebook, facts, law, profile or _profile(facts))[0]
-            if best is None or LEVEL_ORDER.index(reached) < LEVEL_ORDER.index(best[0]):
+            if best is None or reached.rank < best[0].rank:
                 best = (reached, answer)
-        if best and LEVEL_ORDER.index(best[0]) < LEVEL_ORDER.index(level):
+        if best and best[0].rank < level.rank:
             ranked.append(
                 (
-                    LEVEL_ORDER.index(best[0]),
+                    best[0].rank,
                     order,
                     NextQuestion(question.id, localise(question.text, lang), best[1], best[0]),
                 )

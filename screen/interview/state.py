@@ -12,9 +12,18 @@ from datetime import datetime, timezone
 from typing import Any
 
 from screen import conditions
-from screen.decision.engine import Recommendation, decide
+from screen.decision.engine import decide
 from screen.interview.flow import asking_order
-from screen.model import OFFENCES, SPECIAL_ANSWERS, Evidence, Question, Rulebook, Status
+from screen.model import (
+    OFFENCES,
+    SPECIAL_ANSWERS,
+    Question,
+    QuestionType,
+    Rulebook,
+    Status,
+    Trigger,
+)
+from screen.results import Evidence, Recommendation
 
 FORMAT = "htscreen-interview/1"
 
@@ -124,12 +133,14 @@ class Interview:
 
     def _emergencies(self) -> set[str]:
         return {e.indicator for e in self.evidence()
-                if "emergency" in self.rulebook.indicator(e.indicator).triggers}
+                if Trigger.EMERGENCY in self.rulebook.indicator(e.indicator).triggers}
 
     def evidence(self) -> tuple[Evidence, ...]:
         """Evidence from the answers (present indicators, and the age if under 18)."""
         items: list[Evidence] = []
-        minor = next((i.id for i in self.rulebook.indicators if "minor" in i.triggers), "")
+        minor = next(
+            (i.id for i in self.rulebook.indicators if Trigger.MINOR in i.triggers), ""
+        )
         for question in self.full_order:
             answer = self.answers.get(question.id)
             if answer is None:
@@ -231,20 +242,20 @@ def normalise_answer(question: Question, value: str) -> str:
     lowered = value.lower()
     if lowered in SPECIAL_ANSWERS:
         return lowered
-    if question.type == "yes_no":
+    if question.type is QuestionType.YES_NO:
         mapped = {"y": "yes", "yes": "yes", "true": "yes", "si": "yes", "sí": "yes",
                   "n": "no", "no": "no", "false": "no"}.get(lowered)
         if mapped is None:
             raise AnswerRejected("answer yes or no (or unknown, declined, skip)")
         return mapped
-    if question.type == "choice":
+    if question.type is QuestionType.CHOICE:
         values = [c.value for c in question.choices]
         if lowered in values:
             return lowered
         if lowered.isdigit() and 1 <= int(lowered) <= len(values):
             return values[int(lowered) - 1]
         raise AnswerRejected("choose one of: " + ", ".join(values))
-    if question.type == "number":
+    if question.type is QuestionType.NUMBER:
         return _number(question, value)
     if not value:
         raise AnswerRejected("type an answer, or skip")

@@ -17,14 +17,22 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any
 
-from screen.matching.context import AgeMention, Clauses, CueHit, classify, read_age
-from screen.matching.scanner import PROBE_FLAGS, Hit, RegexRejected, Scanner, ascii_view
-from screen.model import Evidence, Rulebook
+from screen import codec
+from screen.matching.ages import read_age
+from screen.matching.context import Clauses, CueHit, classify
+from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
+from screen.matching.scanner import (
+    PROBE_FLAGS,
+    Artefacts,
+    Hit,
+    RegexRejected,
+    Scanner,
+    ascii_view,
+)
+from screen.model import CueKind, Rulebook, Status, Trigger
 from screen.patterns.compile import normalise, widen_spaces
-from screen.patterns.plan import PLAN_FORMAT, Plan, Rule, build_plan
+from screen.results import AgeMention, Cue, Evidence
 
 __all__ = ["Matcher", "Plan", "Rule", "ScanResult", "build_plan", "compile_matcher"]
 
@@ -45,27 +53,26 @@ class Matcher:
     """A rulebook compiled for text screening."""
 
     def __init__(
-        self, rulebook: Rulebook, plan: Plan, cache_dir: Path | None, phrases: bool = True
+        self, rulebook: Rulebook, plan: Plan, artefacts: Artefacts | None, phrases: bool = True
     ) -> None:
         self.rulebook = rulebook
         self.plan = plan
-        self._phrases = _phrase_scanner(plan, cache_dir) if phrases else None
+        self._phrases = _phrase_scanner(plan, artefacts) if phrases else None
         self.gate = plan.near if self._phrases else plan.every
-        self._words = Scanner(self.gate.words, literal=True, cache_dir=cache_dir)
+        self._words = Scanner(self.gate.words, literal=True, artefacts=artefacts)
         # No start-of-match tracking here: Hyperscan only says which expressions match
         # (some SOM scans of repeats crash it); Python's re then finds the positions,
         # which is safe because check_expert_regex refuses nested repeats.
         self._regexes = Scanner(
             [widen_spaces(expression, utf8=True) for expression in plan.regexes],
             literal=False,
-            cache_dir=cache_dir,
+            artefacts=artefacts,
             flags=[PROBE_FLAGS] * len(plan.regexes),
         )
         self._compiled: dict[str, re.Pattern[str]] = {}
-
-        self.verdicts: dict[Any, dict[str, Any]] = {}
-        """Batch decisions cached by evidence signature (see screen.screening)."""
-        self._minor = next((i.id for i in rulebook.indicators if "minor" in i.triggers), "")
+        self._minor = next(
+            (i.id for i in rulebook.indicators if Trigger.MINOR in i.triggers), ""
+        )
 
     def regex(self, source: str) -> re.Pattern[str]:
         """The compiled Python expression for ``source`` (compiled once, on first use)."""
@@ -225,7 +232,7 @@ class Matcher:
         ages = []
         for kind, span in sorted(age_hits, key=lambda h: h[1]):
             status, _ = context.classify(span)
-            if status.value not in ("present", "historical"):
+            if status not in (Status.PRESENT, Status.HISTORICAL):
                 continue
             mention = read_age(norm, span, kind, report_date)
             if mention is not None:
@@ -242,7 +249,7 @@ class _Context:
         self.clauses = clauses
         self._cache: dict[Span, tuple[list[CueHit], list[Span]]] = {}
 
-    def classify(self, span: Span) -> tuple[Any, Any]:
+    def classify(self, span: Span) -> tuple[Status, Cue | None]:
         bounds = self.clauses.bounds(span[0])
         if bounds not in self._cache:
             self._cache[bounds] = self._cues(bounds)
@@ -256,9 +263,9 @@ class _Context:
         terminators: list[Span] = []
         for kind, direction, window, source in self.matcher.plan.cues:
             spans = [m.span() for m in self.matcher.regex(source).finditer(self.norm, *bounds)]
-            if kind == "pseudo":
+            if kind is CueKind.PSEUDO:
                 pseudo += spans
-            elif kind == "terminator":
+            elif kind is CueKind.TERMINATOR:
                 terminators += spans
             else:
                 cues += [CueHit(kind, direction, window, s, e) for s, e in spans]
@@ -305,33 +312,37 @@ def _nearest(anchor: Span, spans: list[Span], chosen: list[Span]) -> Span | None
     return best
 
 
-def _phrase_scanner(plan: Plan, cache_dir: Path | None) -> Scanner | None:
+def _phrase_scanner(plan: Plan, artefacts: Artefacts | None) -> Scanner | None:
     """The phrases' scanner, or None if Hyperscan refuses them as one database.
 
     The matcher then gates phrases by their words: same results, slower.
     """
     try:
-        return Scanner(plan.phrases, literal=False, cache_dir=cache_dir,
+        return Scanner(plan.phrases, literal=False, artefacts=artefacts,
                        flags=[0] * len(plan.phrases))
     except RegexRejected:
         return None
 
 
 def compile_matcher(
-    rulebook: Rulebook, cache_dir: Path | None = None, phrases: bool = True
+    rulebook: Rulebook, artefacts: Artefacts | None = None, phrases: bool = True
 ) -> Matcher:
-    """Compile ``rulebook`` for text screening (the plan is cached with the scanners).
+    """Compile ``rulebook`` for text screening (the plan is kept with the scanners).
 
     ``phrases=False`` skips the phrase database (seconds to compile after an edit)
     and gates phrases by their words instead: same results, slower screening.
     """
-    plan = None
-    if cache_dir is not None:
-        from screen.app import storage as cache
-
-        key = f"plan{PLAN_FORMAT}-{rulebook.sha256[:40]}"
-        plan = cache.load(key)
-        if not isinstance(plan, Plan):
-            plan = build_plan(rulebook)
-            cache.store(key, plan)
-    return Matcher(rulebook, plan or build_plan(rulebook), cache_dir, phrases)
+    plan: Plan | None = None
+    key = f"plan{PLAN_FORMAT}-{rulebook.sha256[:40]}"
+    if artefacts is not None:
+        stored = artefacts.get(key)
+        if stored is not None:
+            try:
+                plan = codec.loads(stored, Plan)
+            except codec.CodecError:
+                plan = None
+    if plan is None:
+        plan = build_plan(rulebook)
+        if artefacts is not None:
+            artefacts.put(key, codec.dumps(plan))
+    return Matcher(rulebook, plan, artefacts, phrases)

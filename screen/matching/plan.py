@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from screen.matching.context import AGE_EXPRESSIONS
-from screen.model import Rulebook
+from screen.matching.ages import AGE_EXPRESSIONS
+from screen.model import CueDirection, CueKind, PatternKind, Rulebook
 from screen.patterns.anchors import AnchorFinder
 from screen.patterns.compile import PhraseCompiler, scanner_form
 
@@ -23,7 +23,7 @@ class Rule:
     """One pattern ready to check: its indicator and regular expression(s)."""
 
     indicator: str
-    kind: str  # "phrase" | "near" | "regex"
+    kind: PatternKind
     parts: tuple[str, ...]
     within: int = 8
     slang: bool = False
@@ -82,7 +82,7 @@ class Plan:
     regexes: list[str] = field(default_factory=list)
     regex_rules: dict[int, int] = field(default_factory=dict)
     ages: dict[int, str] = field(default_factory=dict)
-    cues: list[tuple[str, str, int, str]] = field(default_factory=list)
+    cues: list[tuple[CueKind, CueDirection, int, str]] = field(default_factory=list)
 
 
 def build_plan(rulebook: Rulebook) -> Plan:
@@ -93,8 +93,10 @@ def build_plan(rulebook: Rulebook) -> Plan:
     for indicator in rulebook.indicators:
         for pattern in indicator.patterns:
             index = len(plan.rules)
-            if pattern.kind == "regex":
-                plan.rules.append(Rule(indicator.id, "regex", pattern.parts, slang=pattern.slang))
+            if pattern.kind is PatternKind.REGEX:
+                plan.rules.append(
+                    Rule(indicator.id, PatternKind.REGEX, pattern.parts, slang=pattern.slang)
+                )
                 plan.regex_rules[len(plan.regexes)] = index
                 plan.regexes.append(pattern.parts[0])
                 continue
@@ -103,7 +105,7 @@ def build_plan(rulebook: Rulebook) -> Plan:
                 Rule(indicator.id, pattern.kind, parts, pattern.within, pattern.slang)
             )
             _anchor(plan.every, finder, pattern.parts, index)
-            if pattern.kind == "phrase":
+            if pattern.kind is PatternKind.PHRASE:
                 plan.phrase_rules.append(index)
                 plan.phrases.append(scanner_form(parts[0]))
             else:

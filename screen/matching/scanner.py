@@ -4,7 +4,8 @@ Three uses in the matcher: a *literal* scanner over the required words of the
 proximity patterns, a *phrase* scanner that reports where each phrase's
 scanner form ends, and a *probe* scanner that says which expert and age
 expressions match at all. None can backtrack, so no input or rulebook can make
-a scan slow. Compiled databases are cached on disk, keyed by their expressions.
+a scan slow. Compiled databases can be kept in an :class:`Artefacts` store that
+the caller provides, keyed by their expressions.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from __future__ import annotations
 import codecs
 import hashlib
 import importlib
-import os
 import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import hyperscan
 
@@ -58,6 +57,16 @@ def ascii_view(text: str) -> bytes:
     at the same offsets, and offsets in the view are character offsets.
     """
     return text.encode("ascii", "htscreen-ascii")
+
+
+class Artefacts(Protocol):
+    """Where compiled artefacts are kept between runs (the application's cache)."""
+
+    def get(self, key: str) -> bytes | None:
+        """The artefact stored as ``key``, or None."""
+
+    def put(self, key: str, payload: bytes) -> None:
+        """Keep ``payload`` as ``key``."""
 
 
 class RegexRejected(ValueError):
@@ -204,14 +213,14 @@ class Scanner:
         self,
         expressions: Sequence[str],
         literal: bool,
-        cache_dir: Path | None = None,
+        artefacts: Artefacts | None = None,
         flags: Sequence[int] | None = None,
     ) -> None:
         self.expressions = tuple(expressions)
         self.literal = literal
         self.flags = tuple(flags) if flags is not None else None
         self._lengths = tuple(len(e.encode("utf-8")) for e in self.expressions)
-        self._database = _load_or_compile(self.expressions, literal, cache_dir, self.flags)
+        self._database = _load_or_compile(self.expressions, literal, artefacts, self.flags)
 
     def matched(self, text: str) -> list[int]:  # noqa: D102
         """Ids of the expressions that report a match anywhere in ``text`` (ASCII-safe)."""
@@ -241,31 +250,31 @@ class Scanner:
 def _load_or_compile(
     expressions: tuple[str, ...],
     literal: bool,
-    cache_dir: Path | None,
+    artefacts: Artefacts | None,
     flags: tuple[int, ...] | None = None,
 ) -> Any:
     if not expressions:
         return None
-    key = hashlib.sha256(
+    digest = hashlib.sha256(
         ("L" if literal else "R").encode()
         + repr(flags).encode()
         + "\x00".join(expressions).encode("utf-8")
     ).hexdigest()[:32]
-    version = getattr(hyperscan, "__version__", "0")
-    cached = cache_dir / f"scanner-{version}-{key}.hsdb" if cache_dir else None
-    if cached is not None and cached.is_file():
+    key = f"hyperscan-{getattr(hyperscan, '__version__', '0')}-{digest}"
+    stored = artefacts.get(key) if artefacts is not None else None
+    if stored is not None:
         try:
-            database = hyperscan.loadb(cached.read_bytes(), hyperscan.HS_MODE_BLOCK)
+            database = hyperscan.loadb(stored, hyperscan.HS_MODE_BLOCK)
             database.scratch = hyperscan.Scratch(database)
             return database
-        except (hyperscan.error, OSError, ValueError):
+        except (hyperscan.error, ValueError, TypeError):
             pass
     if not literal and len(expressions) >= SLOW_COMPILE:
         for notice in _NOTICES:
             notice()
     database = _compile(expressions, literal, flags)
-    if cached is not None:
-        _store(cached, hyperscan.dumpb(database))
+    if artefacts is not None:
+        artefacts.put(key, hyperscan.dumpb(database))
     return database
 
 
@@ -313,13 +322,3 @@ def _find_culprit(expressions: tuple[str, ...]) -> str:
         except RegexRejected:
             return expression
     return "(the expressions together are too large)"
-
-
-def _store(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp = path.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except OSError:
-        pass  # a cache is an optimisation: failing to write it never fails a run

@@ -1,21 +1,18 @@
-"""Load and validate a rulebook: the only code that reads rulebook YAML.
+"""Validate a rulebook: the only code that reads rulebook YAML (pure: bytes in).
 
-:func:`load_rulebook` returns a frozen :class:`~screen.model.Rulebook` or
+:func:`parse_rulebook` returns a frozen :class:`~screen.model.Rulebook` or
 raises :class:`~screen.errors.RulebookError` carrying every problem found,
-each located as ``file:line:column``.
+each located as ``file:line:column``. Reading the file, finding it and caching
+the result are the application layer's job (:mod:`screen.app.rulebooks`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from screen.errors import InputError, Problem, RulebookError
-from screen.model import MAX_RULEBOOK_BYTES as MAX_BYTES
+from screen.errors import Problem, RulebookError
 from screen.model import Rulebook
 
 if TYPE_CHECKING:
@@ -37,57 +34,6 @@ TOP_KEYS = (
     "interview",
     "decision",
 )
-
-
-def default_rules_path() -> Path:
-    """Return the rulebook to use when none is named: $HTSCREEN_RULES, else the shipped one."""
-    env = os.environ.get("HTSCREEN_RULES")
-    if env:
-        return Path(env)
-    packaged = resources.files("screen").joinpath("data").joinpath("indicators.yaml")
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "indicators.yaml"
-
-
-def load_rulebook(path: Path | None = None, use_cache: bool = True) -> Rulebook:
-    """Read and validate the rulebook at ``path`` (default: :func:`default_rules_path`).
-
-    A rulebook whose exact bytes validated before is taken from the user cache.
-    """
-    path = path or default_rules_path()
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise RulebookError(
-                (
-                    Problem(
-                        str(path),
-                        1,
-                        1,
-                        f"the file is over the {MAX_BYTES:,}-byte limit for a rulebook",
-                        "split it or remove unused entries",
-                    ),
-                )
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(
-            f"no rulebook at {path}: check the path, or unset HTSCREEN_RULES "
-            "to use the shipped rulebook"
-        ) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the rulebook {path}: {exc.strerror}") from None
-    if not use_cache:
-        return parse_rulebook(data, str(path))
-    from screen.app import storage as cache
-
-    key = f"rulebook-{hashlib.sha256(data).hexdigest()[:40]}"
-    cached = cache.load(key)
-    if isinstance(cached, Rulebook) and cached.source == str(path):
-        return cached
-    rulebook = parse_rulebook(data, str(path))
-    cache.store(key, rulebook)
-    return rulebook
 
 
 def parse_rulebook(data: bytes, source: str) -> Rulebook:

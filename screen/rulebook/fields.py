@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from screen.errors import Problem
-from screen.model import Text
+from screen.model import Named, Text
 from screen.rulebook.yaml_nodes import Node, suggest
 
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+C = TypeVar("C", bound=Named)
 
 
 class Reader:
@@ -91,6 +92,15 @@ class Reader:
             self.error(node, f"{where} is '{value}', which is not allowed", suggest(value, options))
             return None
         return value
+
+    def member(self, node: Node | None, where: str, kind: type[C]) -> C | None:
+        """Return a field that must name a member of the closed set ``kind``."""
+        value = self.choice(node, where, kind.names())
+        return kind(value) if value is not None else None
+
+    def members(self, node: Node | None, where: str, kind: type[C]) -> list[C]:
+        """Return a list whose items must each name a member of ``kind``."""
+        return [kind(value) for value in self.choices(node, where, kind.names())]
 
     def ident(self, node: Node | None, where: str) -> str | None:
         """Return a kebab-case identifier."""

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from screen.model import (
     CATEGORIES,
-    CUE_DIRECTIONS,
-    CUE_KINDS,
-    DIMENSIONS,
-    ELEMENTS,
-    EXPLOITATIONS,
     HTCDS,
     OFFENCES,
     PROFILES,
-    TRIGGERS,
-    WEIGHTS,
+    CueDirection,
     CueGroup,
+    CueKind,
+    Dimension,
+    Element,
+    Exploitation,
     Indicator,
     LexiconList,
     Pattern,
+    PatternKind,
+    Profile,
+    Trigger,
+    Weight,
 )
 from screen.rulebook.fields import KEBAB, Reader
 from screen.rulebook.yaml_nodes import Node
@@ -76,8 +78,8 @@ def read_cues(reader: Reader, node: Node | None) -> tuple[CueGroup, ...]:
         fields = reader.mapping(item, where, ("kind", "direction", "lang", "terms"), ("window",))
         if fields is None:
             continue
-        kind = reader.choice(fields.get("kind"), f"{where} kind", CUE_KINDS)
-        direction = reader.choice(fields.get("direction"), f"{where} direction", CUE_DIRECTIONS)
+        kind = reader.member(fields.get("kind"), f"{where} kind", CueKind)
+        direction = reader.member(fields.get("direction"), f"{where} direction", CueDirection)
         lang = reader.string(fields.get("lang"), f"{where} lang") or ""
         window = reader.integer(fields.get("window"), f"{where} window", 1, 30) or 8
         terms = tuple(v.strip() for v, _ in reader.strings(fields.get("terms"), f"{where} terms"))
@@ -127,17 +129,18 @@ def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
         "category": reader.choice(get("category"), f"{where} category", CATEGORIES),
         "title": reader.string(get("title"), f"{where} title"),
         "description": reader.string(get("description"), f"{where} description"),
-        "element": reader.choice(get("element"), f"{where} element", ELEMENTS),
-        "dimension": reader.choice(get("dimension"), f"{where} dimension", DIMENSIONS),
-        "weight": reader.choice(get("weight"), f"{where} weight", WEIGHTS),
     }
+    element = reader.member(get("element"), f"{where} element", Element)
+    dimension = reader.member(get("dimension"), f"{where} dimension", Dimension)
+    weight = reader.member(get("weight"), f"{where} weight", Weight)
     weights = _weights(reader, get("weights"), where)
-    exploitation = "any"
+    exploitation = Exploitation.ANY
     if "exploitation" in fields:
         exploitation = (
-            reader.choice(get("exploitation"), f"{where} exploitation", EXPLOITATIONS) or "any"
+            reader.member(get("exploitation"), f"{where} exploitation", Exploitation)
+            or Exploitation.ANY
         )
-    triggers = frozenset(reader.choices(get("triggers"), f"{where} triggers", TRIGGERS))
+    triggers = frozenset(reader.members(get("triggers"), f"{where} triggers", Trigger))
     offences = tuple(reader.choices(get("offences"), f"{where} offences", OFFENCES))
     htcds = reader.choice(get("htcds"), f"{where} htcds", HTCDS) if "htcds" in fields else ""
     sources = tuple(v for v, _ in reader.strings(get("sources"), f"{where} sources"))
@@ -149,14 +152,16 @@ def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
     matches, no_matches = _examples(reader, item, get("examples"), where, bool(patterns))
     if ident is None or any(v is None for v in values.values()):
         return None
+    if element is None or dimension is None or weight is None:
+        return None
     return Indicator(
         id=ident,
         category=str(values["category"]),
         title=str(values["title"]).strip(),
         description=" ".join(str(values["description"]).split()),
-        element=str(values["element"]),
-        dimension=str(values["dimension"]),
-        weight=str(values["weight"]),
+        element=element,
+        dimension=dimension,
+        weight=weight,
         weights=weights,
         exploitation=exploitation,
         triggers=triggers,
@@ -169,7 +174,9 @@ def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
     )
 
 
-def _weights(reader: Reader, node: Node | None, where: str) -> tuple[tuple[str, str], ...]:
+def _weights(
+    reader: Reader, node: Node | None, where: str
+) -> tuple[tuple[Profile, Weight], ...]:
     if node is None:
         return ()
     fields = reader.mapping(node, f"{where} weights", (), PROFILES)
@@ -177,9 +184,9 @@ def _weights(reader: Reader, node: Node | None, where: str) -> tuple[tuple[str, 
         return ()
     pairs = []
     for profile, value in fields.items():
-        weight = reader.choice(value, f"{where} weights {profile}", WEIGHTS)
+        weight = reader.member(value, f"{where} weights {profile}", Weight)
         if weight:
-            pairs.append((profile, weight))
+            pairs.append((Profile(profile), weight))
     return tuple(pairs)
 
 
@@ -227,7 +234,7 @@ def _pattern(reader: Reader, item: Node, where: str) -> Pattern | None:
     slang = bool(reader.boolean(fields.get("slang"), f"{where} slang"))
     lang = reader.string(fields.get("lang"), f"{where} lang") or ""
     reader.string(fields.get("note"), f"{where} note")
-    return Pattern(kind, parts, within, slang, lang)
+    return Pattern(PatternKind(kind), parts, within, slang, lang)
 
 
 def _examples(

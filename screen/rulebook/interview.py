@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from screen.model import (
-    FORMS,
-    LEVEL_IDS,
+    LEVELS,
     OFFENCES,
-    QUESTION_TYPES,
     Choice,
     DecisionSettings,
+    Form,
     Jurisdiction,
+    Level,
     LevelSpec,
     OffenceFlow,
     Question,
+    QuestionType,
     Resource,
 )
 from screen.rulebook.fields import Reader
@@ -56,8 +57,8 @@ def _question(
         return None
     ident = reader.ident(fields.get("id"), f"{where} id")
     get = fields.get
-    qtype = reader.choice(get("type"), f"{where} type", QUESTION_TYPES)
-    form = reader.choice(get("form"), f"{where} form", FORMS)
+    qtype = reader.member(get("type"), f"{where} type", QuestionType)
+    form = reader.member(get("form"), f"{where} form", Form)
     section = reader.string(get("section"), f"{where} section")
     offences = tuple(reader.choices(get("offences"), f"{where} offences", ("all", *OFFENCES)))
     text = reader.text(get("text"), f"{where} text", languages, all_languages=True)
@@ -86,13 +87,13 @@ def _question(
                 "set 'type: number'",
             )
     sets = _sets(reader, get("sets"), where)
-    if None in (ident, qtype, form, section) or not text:
+    if ident is None or qtype is None or form is None or section is None or not text:
         return None
     return Question(
         id=str(ident),
         section=str(section),
-        type=str(qtype),
-        form=str(form),
+        type=qtype,
+        form=form,
         offences=offences,
         text=text,
         help=help_text,
@@ -242,7 +243,7 @@ def _levels(reader: Reader, node: Node | None, languages: tuple[str, ...]) -> tu
         fields = reader.mapping(item, where, ("id", "name", "title", "action", "resources"))
         if fields is None:
             continue
-        level_id = reader.choice(fields.get("id"), f"{where} id", LEVEL_IDS)
+        level_id = reader.member(fields.get("id"), f"{where} id", Level)
         name = reader.ident(fields.get("name"), f"{where} name")
         title = reader.text(fields.get("title"), f"{where} title", languages, all_languages=False)
         action = reader.text(
@@ -252,7 +253,7 @@ def _levels(reader: Reader, node: Node | None, languages: tuple[str, ...]) -> tu
         if level_id and name:
             levels.append(LevelSpec(level_id, name, title, action, res))
     found = tuple(level.id for level in levels)
-    if node is not None and found != LEVEL_IDS:
+    if node is not None and found != LEVELS:
         reader.error(
             node,
             "decision levels must be L0, L1, L2, L3, L4 and L5, in order",

@@ -1,0 +1,58 @@
+"""The ``batch`` command's edge: progress and notices on a terminal, the summary table."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from screen.app import batch
+from screen.app.environment import Environment
+
+
+def run(request: batch.BatchRequest, env: Environment) -> batch.Outcome:
+    """Run the batch, showing progress on stderr when it is a terminal."""
+    if env.stderr_tty:
+        from screen.matching.scanner import on_slow_compile
+
+        on_slow_compile(_compile_notice)
+    with _Progress(env) as tick:
+        outcome = batch.run(request, env, tick)
+    if request.fmt == "table":
+        from screen.app.render import console
+        from screen.app.view import print_summary
+
+        print_summary(console(no_color=env.no_color), outcome.totals, outcome.rulebook)
+    return outcome
+
+
+def _compile_notice() -> None:
+    print("htscreen: compiling the rulebook's phrase scanner (first run after an install or "
+          "an edit, a few seconds); later runs load it from the cache", file=sys.stderr)
+
+
+class _Progress:
+    """A progress counter on stderr, only when stderr is a terminal."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[int], None] | None:
+        if not self.env.stderr_tty:
+            return None
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from screen.app.render import console
+
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.completed:,} notes screened"),
+                            TimeElapsedColumn(), transient=True,
+                            console=console(True, no_color=self.env.no_color))
+        self.bar.start()
+        task = self.bar.add_task("batch", total=None)
+        bar = self.bar
+        return lambda n: bar.advance(task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

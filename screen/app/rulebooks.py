@@ -1,0 +1,109 @@
+"""Finding, reading and caching rulebooks, and compiling them for a run.
+
+The core validates bytes (:func:`screen.rulebook.parse_rulebook`); this module
+decides which file, reads it within the size limit, and keeps the validated
+result in the owner-only cache so later runs skip the validator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from screen import __version__, codec
+from screen.app.environment import Environment
+from screen.app.storage import Store
+from screen.errors import InputError, Problem, RulebookError
+from screen.model import MAX_RULEBOOK_BYTES, Rulebook
+
+if TYPE_CHECKING:
+    from screen.matching.matcher import Matcher
+
+RULEBOOK_FORMAT = 2
+"""Bumped whenever the cached form of a rulebook changes shape."""
+
+
+def shipped_rules_path() -> Path:
+    """The rulebook installed with htscreen (or the checkout's, when run from one)."""
+    packaged = resources.files("screen").joinpath("data").joinpath("indicators.yaml")
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "indicators.yaml"
+
+
+def default_rules_path(env: Environment) -> Path:
+    """The rulebook to use when none is named: $HTSCREEN_RULES, else the shipped one."""
+    return env.rules or shipped_rules_path()
+
+
+def store_of(env: Environment) -> Store | None:
+    """The cache for this environment, or None when caching is off."""
+    return Store(env.cache, __version__) if env.cache is not None else None
+
+
+def read_rulebook_bytes(path: Path) -> bytes:
+    """The bytes of the rulebook at ``path``, refused unread above the size limit."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_RULEBOOK_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"no rulebook at {path}: check the path, or unset HTSCREEN_RULES "
+                         "to use the shipped rulebook") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the rulebook {path}: {exc.strerror}") from None
+    if len(data) > MAX_RULEBOOK_BYTES:
+        raise RulebookError((Problem(str(path), 1, 1, f"the file is over the "
+                                     f"{MAX_RULEBOOK_BYTES:,}-byte limit for a rulebook",
+                                     "split it or remove unused entries"),))
+    return data
+
+
+def load_rulebook(path: Path | None = None, store: Store | None = None) -> Rulebook:
+    """Read and validate the rulebook at ``path`` (default: the shipped one).
+
+    A rulebook whose exact bytes validated before is taken from ``store``.
+    """
+    path = path or shipped_rules_path()
+    return rulebook_from_bytes(read_rulebook_bytes(path), str(path), store)
+
+
+def rulebook_from_bytes(data: bytes, source: str, store: Store | None = None) -> Rulebook:
+    """Validate rulebook bytes, or take them from ``store`` if they validated before."""
+    from screen.rulebook import parse_rulebook
+
+    if store is None:
+        return parse_rulebook(data, source)
+    key = f"rulebook{RULEBOOK_FORMAT}-{hashlib.sha256(data).hexdigest()}"
+    cached = store.get(key)
+    if cached is not None:
+        try:
+            rulebook = codec.loads(cached, Rulebook)
+        except codec.CodecError:
+            rulebook = None
+        if isinstance(rulebook, Rulebook) and rulebook.source == source:
+            return rulebook
+    rulebook = parse_rulebook(data, source)
+    store.put(key, codec.dumps(rulebook))
+    return rulebook
+
+
+def load_checked(path: Path, store: Store | None) -> Rulebook:
+    """Load a rulebook and make sure its patterns compile into the scanners."""
+    rulebook = load_rulebook(path, store)
+    compile_checked(rulebook, store, phrases=False)
+    return rulebook
+
+
+def compile_checked(rulebook: Rulebook, store: Store | None, phrases: bool = True) -> Matcher:
+    """Compile ``rulebook`` for screening; a pattern the scanner refuses is a rulebook error."""
+    from screen.matching.matcher import compile_matcher
+    from screen.matching.scanner import RegexRejected
+
+    try:
+        return compile_matcher(rulebook, store, phrases=phrases)
+    except RegexRejected as exc:
+        raise RulebookError((Problem(rulebook.source, 1, 1,
+                                     f"the patterns do not compile: {exc}",
+                                     "fix or remove the expression named"),)) from None
