@@ -44,9 +44,12 @@ def io_floor(path: Path) -> float:
 def _database(expressions: list[str], flag: int) -> tuple[object, float]:
     start = time.perf_counter()
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(expressions=[e.encode() for e in expressions],
-                     ids=list(range(len(expressions))), elements=len(expressions),
-                     flags=[flag] * len(expressions))
+    database.compile(
+        expressions=[e.encode() for e in expressions],
+        ids=list(range(len(expressions))),
+        elements=len(expressions),
+        flags=[flag] * len(expressions),
+    )
     return database, time.perf_counter() - start
 
 
@@ -68,8 +71,9 @@ def engine_bounds(path: Path, limit_mb: float = 10) -> dict[str, float]:
             if size >= limit_mb * 1e6:
                 break
     plan = build_plan(load_rulebook())
-    parts = sorted({scanner_form(part) for rule in plan.rules if rule.kind != "regex"
-                    for part in rule.parts})
+    parts = sorted(
+        {scanner_form(part) for rule in plan.rules if rule.kind != "regex" for part in rule.parts}
+    )
     result: dict[str, float] = {}
     for name, expressions, flag in (
         ("phrases", plan.phrases, 0),
@@ -92,8 +96,7 @@ def engine_bounds(path: Path, limit_mb: float = 10) -> dict[str, float]:
 
 def main() -> None:
     path = Path(sys.argv[1])
-    print(json.dumps({"io_floor_mb_s": round(io_floor(path), 1), **engine_bounds(path)},
-                     indent=2))
+    print(json.dumps({"io_floor_mb_s": round(io_floor(path), 1), **engine_bounds(path)}, indent=2))
 
 
 if __name__ == "__main__":

@@ -28,8 +28,11 @@ def timed(args: list[str]) -> float:
 
 
 def report(label: str, workers: int, seconds: float, size: int, notes: int) -> None:
-    print(f"{label:12} workers={workers}  {seconds:7.1f} s  {size / seconds / 1e6:6.2f} MB/s  "
-          f"{notes / seconds:8.0f} notes/s", flush=True)
+    print(
+        f"{label:12} workers={workers}  {seconds:7.1f} s  {size / seconds / 1e6:6.2f} MB/s  "
+        f"{notes / seconds:8.0f} notes/s",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -49,18 +52,47 @@ def main() -> None:
     warm.write_text('{"id": "w", "text": "warm up"}\n')
     htscreen(["batch", str(warm), "--format", "jsonl", "-o", str(work / "warm.out")])
     if not args.skip_local:
-        seconds = timed(["batch", str(args.corpus), "--format", "jsonl", "-o",
-                         str(work / "single.jsonl")])
+        seconds = timed(
+            ["batch", str(args.corpus), "--format", "jsonl", "-o", str(work / "single.jsonl")]
+        )
         report("local", 1, seconds, size, notes)
     for workers in args.workers:
-        with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                      host="127.0.0.1", dashboard_address=None) as cluster:
+        with distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster:
             address = cluster.scheduler_address
-            htscreen(["batch", str(warm), "--format", "jsonl", "-o", str(work / f"w{workers}"),
-                      "--engine", "dask", "--scheduler", address])
-            seconds = timed(["batch", str(args.corpus), "--format", "jsonl", "-o",
-                             str(work / f"dask{workers}"), "--engine", "dask",
-                             "--scheduler", address])
+            htscreen(
+                [
+                    "batch",
+                    str(warm),
+                    "--format",
+                    "jsonl",
+                    "-o",
+                    str(work / f"w{workers}"),
+                    "--engine",
+                    "dask",
+                    "--scheduler",
+                    address,
+                ]
+            )
+            seconds = timed(
+                [
+                    "batch",
+                    str(args.corpus),
+                    "--format",
+                    "jsonl",
+                    "-o",
+                    str(work / f"dask{workers}"),
+                    "--engine",
+                    "dask",
+                    "--scheduler",
+                    address,
+                ]
+            )
         report("dask", workers, seconds, size, notes)
     shutil.rmtree(work)
 

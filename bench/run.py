@@ -32,13 +32,15 @@ from generate import generate  # noqa: E402
 EXE = [sys.executable, "-m", "screen"]
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None,
-          stdout: int | None = subprocess.DEVNULL) -> tuple[float, int]:
+def timed(
+    cmd: list[str], env: dict[str, str] | None = None, stdout: int | None = subprocess.DEVNULL
+) -> tuple[float, int]:
     """Run ``cmd``; return (seconds, peak RSS in MB of it and its children)."""
     wrapper = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
     start = time.perf_counter()
-    done = subprocess.run(wrapper + cmd, env=env, stdout=stdout, stderr=subprocess.PIPE,
-                          check=False, text=True)
+    done = subprocess.run(
+        wrapper + cmd, env=env, stdout=stdout, stderr=subprocess.PIPE, check=False, text=True
+    )
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1, 4):
         raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr[-2000:]}")
@@ -52,8 +54,10 @@ def timed(cmd: list[str], env: dict[str, str] | None = None,
 def pair_seconds(cmds: list[list[str]], env: dict[str, str]) -> float:
     """Wall time of running ``cmds`` side by side (independent processes)."""
     start = time.perf_counter()
-    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL) for cmd in cmds]
+    procs = [
+        subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for cmd in cmds
+    ]
     for proc in procs:
         proc.wait()
     return time.perf_counter() - start
@@ -80,8 +84,14 @@ def startup(env: dict[str, str], answers: Path) -> dict[str, float]:
     checks = {
         "help": [*EXE, "--help"],
         "rules validate (fresh)": [*EXE, "rules", "validate"],
-        "interview --answers": [*EXE, "interview", "--offence", "labour_dispute",
-                                "--answers", str(answers)],
+        "interview --answers": [
+            *EXE,
+            "interview",
+            "--offence",
+            "labour_dispute",
+            "--answers",
+            str(answers),
+        ],
     }
     result = {}
     for name, cmd in checks.items():
@@ -92,7 +102,8 @@ def startup(env: dict[str, str], answers: Path) -> dict[str, float]:
         result["interview: start to first question, in a terminal"] = first
     cached = [*EXE, "rules", "list", "--format", "json"]
     result["load cached rulebook (rules list)"] = round(
-        statistics.median(timed(cached, env)[0] for _ in range(5)) * 1000)
+        statistics.median(timed(cached, env)[0] for _ in range(5)) * 1000
+    )
     return result
 
 
@@ -105,11 +116,26 @@ def first_question_ms(env: dict[str, str], runs: int = 7) -> float | None:
     times = []
     with tempfile.TemporaryDirectory() as folder:
         for run in range(runs):
-            args = [*EXE[1:], "interview", "--offence", "labour_dispute", "--plain",
-                    "--case-ref", "B", "--save", str(Path(folder) / f"s{run}.json")]
+            args = [
+                *EXE[1:],
+                "interview",
+                "--offence",
+                "labour_dispute",
+                "--plain",
+                "--case-ref",
+                "B",
+                "--save",
+                str(Path(folder) / f"s{run}.json"),
+            ]
             start = time.perf_counter()
-            child = pexpect.spawn(EXE[0], args, env={**env, "TERM": "xterm"}, timeout=30,
-                                  encoding="utf-8", dimensions=(40, 100))
+            child = pexpect.spawn(
+                EXE[0],
+                args,
+                env={**env, "TERM": "xterm"},
+                timeout=30,
+                encoding="utf-8",
+                dimensions=(40, 100),
+            )
             child.expect("danger")
             times.append((time.perf_counter() - start) * 1000)
             child.terminate(force=True)
@@ -124,10 +150,17 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="htscreen-bench-"))
     env = {**os.environ, "HTSCREEN_CACHE": str(work / "cache")}
     patterns_file = work / "patterns.txt"
-    patterns_file.write_text(subprocess.run([*EXE, "rules", "export"], env=env, check=True,
-                                            capture_output=True, text=True).stdout)
-    subprocess.run([*EXE, "batch", str(HERE / "warmup.jsonl"), "-f", "jsonl"], env=env,
-                   stdout=subprocess.DEVNULL, check=False)
+    patterns_file.write_text(
+        subprocess.run(
+            [*EXE, "rules", "export"], env=env, check=True, capture_output=True, text=True
+        ).stdout
+    )
+    subprocess.run(
+        [*EXE, "batch", str(HERE / "warmup.jsonl"), "-f", "jsonl"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
     rows = []
     for size in (float(s) for s in args.sizes.split(",")):
         jsonl, _ = generate(work, size)
@@ -136,22 +169,31 @@ def main() -> None:
         row: dict[str, object] = {"size_mb": round(megabytes, 1), "notes": notes}
         for jobs in (1, 2):
             out = work / f"out-{jobs}.jsonl"
-            seconds, peak = timed([*EXE, "batch", str(jsonl), "-f", "jsonl", "-o", str(out),
-                                   "--jobs", str(jobs)], env)
+            seconds, peak = timed(
+                [*EXE, "batch", str(jsonl), "-f", "jsonl", "-o", str(out), "--jobs", str(jobs)], env
+            )
             row[f"jobs{jobs}_mb_s"] = round(megabytes / seconds, 2)
             row[f"jobs{jobs}_notes_s"] = round(notes / seconds)
             row[f"jobs{jobs}_peak_mb"] = peak
         # What two cores give at best: two independent --jobs 1 runs side by side.
-        pair = pair_seconds([[*EXE, "batch", str(jsonl), "-f", "jsonl", "-o",
-                              str(work / f"pair-{n}.jsonl")] for n in (1, 2)], env)
+        pair = pair_seconds(
+            [
+                [*EXE, "batch", str(jsonl), "-f", "jsonl", "-o", str(work / f"pair-{n}.jsonl")]
+                for n in (1, 2)
+            ],
+            env,
+        )
         row["two_independent_runs_over_one"] = round(
-            2 * megabytes / pair / float(row["jobs1_mb_s"]), 2)
+            2 * megabytes / pair / float(row["jobs1_mb_s"]), 2
+        )
         same = (work / "out-1.jsonl").read_bytes() == (work / "out-2.jsonl").read_bytes()
         row["jobs_outputs_identical"] = same
         if shutil.which("grep"):
             # Capture the output: GNU grep stops at the first match when stdout is /dev/null.
-            seconds, _ = timed(["grep", "-E", "-i", "-c", "-f", str(patterns_file), str(jsonl)],
-                               stdout=subprocess.PIPE)
+            seconds, _ = timed(
+                ["grep", "-E", "-i", "-c", "-f", str(patterns_file), str(jsonl)],
+                stdout=subprocess.PIPE,
+            )
             row["grep_mb_s"] = round(megabytes / seconds, 2)
             row["grep_over_jobs1"] = round(float(row["grep_mb_s"]) / float(row["jobs1_mb_s"]), 2)
         row["jobs2_over_jobs1"] = round(float(row["jobs2_mb_s"]) / float(row["jobs1_mb_s"]), 2)
@@ -167,8 +209,10 @@ def main() -> None:
     bounds = {"io_floor_mb_s": round(io_floor(first), 1), **engine_bounds(first)}
     results = {
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python "
-                   f"{platform.python_version()}",
-        "date": time.strftime("%Y-%m-%d"), "batch": rows, "naive_python_re_mb_s": round(naive, 3),
+        f"{platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "batch": rows,
+        "naive_python_re_mb_s": round(naive, 3),
         "bounds": bounds,
         "startup_ms": startup(env, HERE / "answers.yaml"),
     }

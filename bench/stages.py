@@ -68,8 +68,10 @@ def profile(path: Path, limit: int) -> dict[str, float]:
         spent["n word reports"] += len(hits)
         spent["n phrase reports"] += len(ends)
         spent["n candidate clauses"] += sum(len(v) for v in candidates.values())
-    return {name: round(value / len(lines) * (1 if name.startswith("n ") else 1e6), 1)
-            for name, value in sorted(spent.items())}
+    return {
+        name: round(value / len(lines) * (1 if name.startswith("n ") else 1e6), 1)
+        for name, value in sorted(spent.items())
+    }
 
 
 def main() -> None:

@@ -37,11 +37,15 @@ class Tally:
 
     def rates(self) -> dict[str, float | None]:
         """Sensitivity, specificity and PPV (None when undefined)."""
+
         def ratio(a: int, b: int) -> float | None:
             return round(a / b, 4) if b else None
-        return {"sensitivity": ratio(self.tp, self.tp + self.fn),
-                "specificity": ratio(self.tn, self.tn + self.fp),
-                "ppv": ratio(self.tp, self.tp + self.fp)}
+
+        return {
+            "sensitivity": ratio(self.tp, self.tp + self.fn),
+            "specificity": ratio(self.tn, self.tn + self.fp),
+            "ppv": ratio(self.tp, self.tp + self.fp),
+        }
 
     def as_dict(self) -> dict[str, Any]:
         """Counts and rates."""
@@ -67,9 +71,12 @@ class Evaluation:
         return {
             "overall": self.overall.as_dict(),
             "by_offence": {k: v.as_dict() for k, v in sorted(self.by_offence.items())},
-            "level_matrix": self.matrix, "exact_level": self.exact,
-            "notes_with_level": self.with_level, "misses": self.misses,
-            "false_alarms": self.false_alarms, "unlabelled": self.unlabelled,
+            "level_matrix": self.matrix,
+            "exact_level": self.exact,
+            "notes_with_level": self.with_level,
+            "misses": self.misses,
+            "false_alarms": self.false_alarms,
+            "unlabelled": self.unlabelled,
             "errors": self.errors,
         }
 
@@ -103,15 +110,19 @@ def evaluate(labelled: Iterable[tuple[Note, dict[str, Any]]], screener: Screener
         predicted = str(screened.level)
         _count(result, note.offence or "unknown", refer, level, predicted)
         if refer and predicted not in REFER_LEVELS or (not refer and predicted in REFER_LEVELS):
-            row = {"id": note.id, "expected": level or ("refer" if refer else "no referral"),
-                   "got": predicted,
-                   "evidence": [f"{e.indicator}[{e.status}]" for e in screened.evidence]}
+            row = {
+                "id": note.id,
+                "expected": level or ("refer" if refer else "no referral"),
+                "got": predicted,
+                "evidence": [f"{e.indicator}[{e.status}]" for e in screened.evidence],
+            }
             (result.misses if refer else result.false_alarms).append(row)
     return result
 
 
-def _count(result: Evaluation, offence: str, refer: bool, level: str | None,
-           predicted: str) -> None:
+def _count(
+    result: Evaluation, offence: str, refer: bool, level: str | None, predicted: str
+) -> None:
     hit = predicted in REFER_LEVELS
     result.overall.add(refer, hit)
     result.by_offence.setdefault(offence, Tally()).add(refer, hit)
@@ -120,5 +131,3 @@ def _count(result: Evaluation, offence: str, refer: bool, level: str | None,
         result.exact += int(level == predicted)
         row = result.matrix.setdefault(level, dict.fromkeys(LEVEL_ORDER, 0))
         row[predicted] += 1
-
-

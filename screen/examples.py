@@ -27,15 +27,18 @@ def run_examples(rulebook: Rulebook, matcher: Matcher) -> tuple[list[ExampleFail
     failures: list[ExampleFailure] = []
     total = 0
     for indicator in rulebook.indicators:
-        for expected, examples in (("match", indicator.match_examples),
-                                   ("no_match", indicator.no_match_examples)):
+        for expected, examples in (
+            ("match", indicator.match_examples),
+            ("no_match", indicator.no_match_examples),
+        ):
             for example in examples:
                 total += 1
                 evidence = matcher.scan(example).evidence
                 present = any(e.indicator == indicator.id and e.counts for e in evidence)
                 if present != (expected == "match"):
                     fired = ", ".join(
-                        f"{e.indicator}[{e.status.value}" + (f" by '{e.cue.text}'" if e.cue else "")
+                        f"{e.indicator}[{e.status.value}"
+                        + (f" by '{e.cue.text}'" if e.cue else "")
                         + f"] '{e.snippet}'"
                         for e in evidence
                     )

@@ -37,6 +37,7 @@ CATEGORIES: tuple[str, ...] = (
     "cover_context",
 )
 
+
 class Named(str, Enum):
     """A closed set of names whose members print, compare and serialise as their text."""
 
@@ -435,9 +436,7 @@ class Rulebook:
     decision: DecisionSettings
     warnings: tuple[str, ...] = ()
     _by_id: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
-    _questions_by_id: dict[str, Question] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    _questions_by_id: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({ind.id: ind for ind in self.indicators})
@@ -466,6 +465,4 @@ class Rulebook:
 
     def questions_setting(self, indicator_id: str) -> tuple[Question, ...]:
         """Return the questions whose answers can set ``indicator_id``."""
-        return tuple(
-            q for q in self.questions if any(indicator_id in ids for _, ids in q.sets)
-        )
+        return tuple(q for q in self.questions if any(indicator_id in ids for _, ids in q.sets))

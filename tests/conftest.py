@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from screen import __version__
 from screen.app.rulebooks import load_rulebook
 from screen.app.storage import Store
 from screen.matching.matcher import Matcher, compile_matcher
 from screen.model import Rulebook
+from screen.version import __version__
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent

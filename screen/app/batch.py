@@ -1,13 +1,12 @@
-"""The batch driver: one request, one reader, one sink, one totals type, three backends.
+"""A batch run's request, checks and counts, and the two local backends.
 
 - **inline**: this process screens chunks of records;
-- **pool**: ``--jobs N`` worker processes screen chunks, results come back in order;
-- **dask**: partitions are screened on a Dask cluster into part files
-  (:mod:`screen.app.cluster`).
+- **pool**: ``--jobs N`` worker processes screen chunks, results come back in order.
 
-Every backend builds its workers from the same :class:`~screen.app.workers.WorkerSpec`
-(validated rulebook bytes plus their sha256). The driver returns an
-:class:`Outcome`; the command line turns it into an exit code.
+The Dask backend is :mod:`screen.app.cluster`; :func:`screen.app.batchrun.drive`
+is the one driver that picks a backend. Every backend builds its workers from
+the same :class:`~screen.app.workers.WorkerSpec` (validated rulebook bytes plus
+their sha256).
 """
 
 from __future__ import annotations
@@ -92,7 +91,7 @@ class Totals:
             self.levels[level] += count
         self.flagged_count += other.flagged_count
         room = MAX_ROWS - len(self.flagged)
-        self.flagged.extend(other.flagged[:max(0, room)])
+        self.flagged.extend(other.flagged[: max(0, room)])
 
     @property
     def worst(self) -> Level:
@@ -125,8 +124,10 @@ def check(request: BatchRequest) -> None:
         raise UsageError("--resume needs every record in the output: drop --min-level")
     if request.engine not in ("local", "dask"):
         if request.engine == "spark":
-            raise UsageError("htscreen has no Spark launcher: run the mapInPandas recipe in "
-                             "docs/distributed.md from your Spark job")
+            raise UsageError(
+                "htscreen has no Spark launcher: run the mapInPandas recipe in "
+                "docs/distributed.md from your Spark job"
+            )
         raise UsageError(f"unknown engine '{request.engine}': use local or dask")
     if request.scheduler and request.engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
@@ -140,29 +141,25 @@ def prepare(request: BatchRequest, env: Environment) -> tuple[Rulebook, WorkerSp
     rulebook = load_checked(request.rules_path, store)
     sha = hashlib.sha256(data).hexdigest()
     if sha != rulebook.sha256:
-        raise UsageError(f"the rulebook {request.rules_path} changed while the run started: "
-                         "run again")
+        raise UsageError(
+            f"the rulebook {request.rules_path} changed while the run started: run again"
+        )
     names = [j.name for j in rulebook.decision.jurisdictions]
     if request.jurisdiction and request.jurisdiction not in names:
-        raise UsageError(f"unknown jurisdiction '{request.jurisdiction}': use "
-                         + " or ".join(names))
-    spec = WorkerSpec(data, sha, str(request.rules_path), request.read, request.fmt,
-                      request.redact, request.jurisdiction, str(env.cache) if env.cache else None)
+        raise UsageError(
+            f"unknown jurisdiction '{request.jurisdiction}': use " + " or ".join(names)
+        )
+    spec = WorkerSpec(
+        data,
+        sha,
+        str(request.rules_path),
+        request.read,
+        request.fmt,
+        request.redact,
+        request.jurisdiction,
+        str(env.cache) if env.cache else None,
+    )
     return rulebook, spec
-
-
-def run(request: BatchRequest, env: Environment,
-        progress: Callable[[int], None] | None = None) -> Outcome:
-    """Run the batch on the backend the request names."""
-    rulebook, spec = prepare(request, env)
-    if request.engine == "dask":
-        from screen.app.cluster import run_on_dask
-
-        totals = run_on_dask(request, spec, env)
-    else:
-        totals = _run_local(request, spec, rulebook, progress)
-    failed = request.fail_on is not None and totals.worst.at_least(Level(request.fail_on))
-    return Outcome(totals, rulebook, failed)
 
 
 def formatter_for(spec: WorkerSpec, rulebook: Rulebook) -> Formatter:
@@ -170,11 +167,15 @@ def formatter_for(spec: WorkerSpec, rulebook: Rulebook) -> Formatter:
     return Formatter(spec.fmt, rulebook.version, rulebook.short_hash, spec.redact)
 
 
-def _run_local(request: BatchRequest, spec: WorkerSpec, rulebook: Rulebook,
-               progress: Callable[[int], None] | None) -> Totals:
+def run_local(
+    request: BatchRequest,
+    spec: WorkerSpec,
+    rulebook: Rulebook,
+    progress: Callable[[int], None] | None,
+) -> Totals:
+    """Screen the request's inputs here or in a worker pool, writing the one output."""
     units: Iterator[Unit] = iter_units(request.paths, request.read)
-    done = resume_point(request.output, request.fmt) if request.resume and request.output \
-        else 0
+    done = resume_point(request.output, request.fmt) if request.resume and request.output else 0
     units = islice(units, done, None)
     totals = Totals()
     threshold = request.threshold
@@ -221,15 +222,18 @@ def _start_worker(spec: WorkerSpec) -> None:
     try:
         _POOL["worker"] = worker_for(spec)
     except Exception as exc:  # noqa: BLE001 - handed back to the parent as one clear error
-        _POOL["error"] = f"{type(exc).__name__}: {exc}" if isinstance(exc, WorkerError) \
-            else type(exc).__name__
+        _POOL["error"] = (
+            f"{type(exc).__name__}: {exc}" if isinstance(exc, WorkerError) else type(exc).__name__
+        )
 
 
 def _pool_work(units: list[Unit]) -> list[Record]:
     worker = _POOL.get("worker")
     if worker is None:
-        raise WorkerError(f"the worker processes could not start ({_POOL.get('error')}); "
-                          "run with --jobs 1 to see the problem")
+        raise WorkerError(
+            f"the worker processes could not start ({_POOL.get('error')}); "
+            "run with --jobs 1 to see the problem"
+        )
     return list(worker.records(units))
 
 

@@ -1,4 +1,4 @@
-"""The ``batch`` command's edge: progress and notices on a terminal, the summary table."""
+"""The batch driver, and the ``batch`` command's edge (progress, notices, the summary)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,32 @@ from typing import Any
 
 from screen.app import batch
 from screen.app.environment import Environment
+from screen.model import Level
+
+
+def drive(
+    request: batch.BatchRequest, env: Environment, progress: Callable[[int], None] | None = None
+) -> batch.Outcome:
+    """Run a batch on the backend the request names: inline, pool or Dask."""
+    rulebook, spec = batch.prepare(request, env)
+    if request.engine == "dask":
+        from screen.app.cluster import run_on_dask
+
+        totals = run_on_dask(request, spec, env)
+    else:
+        totals = batch.run_local(request, spec, rulebook, progress)
+    failed = request.fail_on is not None and totals.worst.at_least(Level(request.fail_on))
+    return batch.Outcome(totals, rulebook, failed)
 
 
 def run(request: batch.BatchRequest, env: Environment) -> batch.Outcome:
-    """Run the batch, showing progress on stderr when it is a terminal."""
+    """Run the batch command, showing progress on stderr when it is a terminal."""
     if env.stderr_tty:
         from screen.matching.scanner import on_slow_compile
 
         on_slow_compile(_compile_notice)
     with _Progress(env) as tick:
-        outcome = batch.run(request, env, tick)
+        outcome = drive(request, env, tick)
     if request.fmt == "table":
         from screen.app.render import console
         from screen.app.view import print_summary
@@ -27,8 +43,11 @@ def run(request: batch.BatchRequest, env: Environment) -> batch.Outcome:
 
 
 def _compile_notice() -> None:
-    print("htscreen: compiling the rulebook's phrase scanner (first run after an install or "
-          "an edit, a few seconds); later runs load it from the cache", file=sys.stderr)
+    print(
+        "htscreen: compiling the rulebook's phrase scanner (first run after an install or "
+        "an edit, a few seconds); later runs load it from the cache",
+        file=sys.stderr,
+    )
 
 
 class _Progress:
@@ -45,9 +64,13 @@ class _Progress:
 
         from screen.app.render import console
 
-        self.bar = Progress(SpinnerColumn(), TextColumn("{task.completed:,} notes screened"),
-                            TimeElapsedColumn(), transient=True,
-                            console=console(True, no_color=self.env.no_color))
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.completed:,} notes screened"),
+            TimeElapsedColumn(),
+            transient=True,
+            console=console(True, no_color=self.env.no_color),
+        )
         self.bar.start()
         task = self.bar.add_task("batch", total=None)
         bar = self.bar

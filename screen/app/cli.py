@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from screen import __version__
 from screen.app import environment
 from screen.errors import (
     InputError,
@@ -24,6 +23,7 @@ from screen.errors import (
     ScreenError,
     UsageError,
 )
+from screen.version import __version__
 
 if TYPE_CHECKING:
     from screen.app.batch import Outcome
@@ -257,9 +257,21 @@ def batch(
 
     env = environment.current()
     read = ReadOptions(input_format, id_field, text_field, date_field, offence_field, encoding)
-    request = BatchRequest(tuple(paths or ["-"]), resolve_rules(rules, env), read, fmt, output,
-                           min_level, fail_on, jobs, redact, resume, jurisdiction, engine,
-                           scheduler)
+    request = BatchRequest(
+        tuple(paths or ["-"]),
+        resolve_rules(rules, env),
+        read,
+        fmt,
+        output,
+        min_level,
+        fail_on,
+        jobs,
+        redact,
+        resume,
+        jurisdiction,
+        engine,
+        scheduler,
+    )
     raise typer.Exit(batch_exit(batchrun.run(request, env)))
 
 
@@ -327,8 +339,7 @@ def evaluate(
     from screen.app import rules as commands
 
     env = environment.current()
-    commands.evaluate_labelled(resolve_rules(rules, env), path, fmt, text_field, jurisdiction,
-                               env)
+    commands.evaluate_labelled(resolve_rules(rules, env), path, fmt, text_field, jurisdiction, env)
 
 
 @rules_app.command("export")

@@ -61,13 +61,16 @@ class LocalFiles:
 
             pq: Any = importlib.import_module("pyarrow.parquet")
         except ImportError:
-            raise UsageError(f"reading Parquet needs pyarrow: pip install pyarrow, or convert "
-                             f"{path} to JSONL") from None
+            raise UsageError(
+                f"reading Parquet needs pyarrow: pip install pyarrow, or convert {path} to JSONL"
+            ) from None
         try:
             meta = pq.ParquetFile(path).metadata
         except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read the Parquet file {path} ({type(exc).__name__}): "
-                             "check it is a complete Parquet file") from None
+            raise InputError(
+                f"cannot read the Parquet file {path} ({type(exc).__name__}): "
+                "check it is a complete Parquet file"
+            ) from None
         return [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
 
     def units(self, source: Source) -> Iterator[Unit]:  # noqa: D102
@@ -88,8 +91,10 @@ def read_range(path: str, start: int, end: int) -> bytes:
             handle.seek(start)
             return handle.read(end - start)
     except OSError as exc:
-        raise InputError(f"a worker cannot read {path}: {exc.strerror}; the input must be at "
-                         "the same path on every worker (a shared folder)") from None
+        raise InputError(
+            f"a worker cannot read {path}: {exc.strerror}; the input must be at "
+            "the same path on every worker (a shared folder)"
+        ) from None
 
 
 def count_lines(path: str, start: int, end: int) -> int:
@@ -141,14 +146,18 @@ def run_part(spec: WorkerSpec, part: Part, job: Job) -> Totals:
 def check_request(request: BatchRequest) -> None:
     """Raise UsageError for what the Dask engine cannot do."""
     if request.fmt != "jsonl" or request.output is None:
-        raise UsageError("--engine dask writes JSONL part files into a folder: add "
-                         "--format jsonl --output DIR")
+        raise UsageError(
+            "--engine dask writes JSONL part files into a folder: add --format jsonl --output DIR"
+        )
     if request.jobs != 1:
-        raise UsageError("--jobs is for the local engine; with --engine dask size the cluster "
-                         "instead: drop --jobs")
+        raise UsageError(
+            "--jobs is for the local engine; with --engine dask size the cluster "
+            "instead: drop --jobs"
+        )
     if request.resume:
-        raise UsageError("--resume is for the local engine: rerun --engine dask into an empty "
-                         "folder")
+        raise UsageError(
+            "--resume is for the local engine: rerun --engine dask into an empty folder"
+        )
 
 
 def prepare_output(folder: Path) -> None:
@@ -160,8 +169,10 @@ def prepare_output(folder: Path) -> None:
     if not folder.is_dir():
         raise UsageError(f"--output {folder} is a file: --engine dask needs a folder")
     if any(folder.glob("part-*.jsonl")):
-        raise UsageError(f"{folder} already holds part files from an earlier run: choose an "
-                         "empty folder or remove them")
+        raise UsageError(
+            f"{folder} already holds part files from an earlier run: choose an "
+            "empty folder or remove them"
+        )
 
 
 def run_on_dask(request: BatchRequest, spec: WorkerSpec, env: Environment) -> Totals:
@@ -170,8 +181,10 @@ def run_on_dask(request: BatchRequest, spec: WorkerSpec, env: Environment) -> To
     try:
         size = partition_bytes(env.partition_mb)
     except ValueError:
-        raise UsageError(f"HTSCREEN_PARTITION_MB must be a positive number of megabytes, not "
-                         f"'{env.partition_mb}'") from None
+        raise UsageError(
+            f"HTSCREEN_PARTITION_MB must be a positive number of megabytes, not "
+            f"'{env.partition_mb}'"
+        ) from None
     assert request.output is not None
     prepare_output(request.output)
     job = Job(str(request.output.resolve()), request.threshold)
@@ -189,15 +202,22 @@ def connect(scheduler: str | None) -> Any:
     client_class: Any = distributed.Client
     if scheduler is None:
         cluster_class: Any = distributed.LocalCluster
-        cluster = cluster_class(n_workers=2, threads_per_worker=1, processes=True,
-                                host="127.0.0.1", dashboard_address=None)
+        cluster = cluster_class(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
         return _Owned(client_class(cluster), cluster)
     try:
         return client_class(scheduler, timeout="20s")
     except (OSError, TimeoutError, ValueError) as exc:
-        raise UsageError(f"cannot reach the Dask scheduler at {scheduler} "
-                         f"({type(exc).__name__}): check the address, e.g. tcp://host:8786, "
-                         "and that the scheduler is running") from None
+        raise UsageError(
+            f"cannot reach the Dask scheduler at {scheduler} "
+            f"({type(exc).__name__}): check the address, e.g. tcp://host:8786, "
+            "and that the scheduler is running"
+        ) from None
 
 
 class _Owned:
@@ -215,8 +235,9 @@ class _Owned:
         self.cluster.close()
 
 
-def execute(client: Any, spec: WorkerSpec, sources: list[Source], job: Job, size: int,
-            files: LocalFiles) -> Totals:
+def execute(
+    client: Any, spec: WorkerSpec, sources: list[Source], job: Job, size: int, files: LocalFiles
+) -> Totals:
     """Screen every partition on ``client``'s cluster; at most a few partitions in flight."""
     import distributed
 

@@ -68,8 +68,16 @@ class RulebookSpec:
         """The spec a worker is built from (reads the file here when the bytes are not embedded)."""
         data = self.data if self.data is not None else read_rulebook_bytes(Path(self.path))
         env = environment.current()
-        return WorkerSpec(data, self.sha256, self.path, read, "jsonl", options.redact,
-                          options.jurisdiction, str(env.cache) if env.cache else None)
+        return WorkerSpec(
+            data,
+            self.sha256,
+            self.path,
+            read,
+            "jsonl",
+            options.redact,
+            options.jurisdiction,
+            str(env.cache) if env.cache else None,
+        )
 
 
 def screen_texts(
@@ -95,8 +103,9 @@ def screen_texts(
         yield formatter.as_dict(screener.screen(Note(id=ident, text=text)))
 
 
-def screen_units(units: Iterable[Unit], spec: RulebookSpec, read: ReadOptions,
-                 options: ScreenOptions) -> list[ScreenResult]:
+def screen_units(
+    units: Iterable[Unit], spec: RulebookSpec, read: ReadOptions, options: ScreenOptions
+) -> list[ScreenResult]:
     """Screen raw input units (JSONL lines, CSV rows, text files) on a worker."""
     return _worker(spec, read, options).screen(units)
 
@@ -125,8 +134,10 @@ def screen_partition(
     read = read or ReadOptions()
     options = options or ScreenOptions()
     worker = _worker(spec, read, options)
-    units = [Unit("jsonl", 0, f"{source}:{start + number}", record_line(record))
-             for number, record in enumerate(_records(part), start=1)]
+    units = [
+        Unit("jsonl", 0, f"{source}:{start + number}", record_line(record))
+        for number, record in enumerate(_records(part), start=1)
+    ]
     return [worker.formatter.as_dict(result) for result in worker.screen(units)]
 
 
@@ -150,10 +161,19 @@ def screen_frame(
     read = read or ReadOptions()
     options = options or ScreenOptions()
     worker = _worker(spec, read, options)
-    units = [Unit("jsonl", 0, f"{source}:{start + number}", record_line(record))
-             for number, record in enumerate(_records(frame), start=1)]
-    rows = [(r.id, r.level.value if r.level else None, r.error or None,
-             worker.formatter.record(r).rstrip("\n")) for r in worker.screen(units)]
+    units = [
+        Unit("jsonl", 0, f"{source}:{start + number}", record_line(record))
+        for number, record in enumerate(_records(frame), start=1)
+    ]
+    rows = [
+        (
+            r.id,
+            r.level.value if r.level else None,
+            r.error or None,
+            worker.formatter.record(r).rstrip("\n"),
+        )
+        for r in worker.screen(units)
+    ]
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS), dtype=object)
 
 
@@ -164,5 +184,13 @@ def _records(part: Any) -> Iterator[Mapping[str, Any]]:
         yield from part
 
 
-__all__ = ["RESULT_COLUMNS", "SPARK_SCHEMA", "RulebookSpec", "ScreenOptions", "screen_frame",
-           "screen_partition", "screen_texts", "screen_units"]
+__all__ = [
+    "RESULT_COLUMNS",
+    "SPARK_SCHEMA",
+    "RulebookSpec",
+    "ScreenOptions",
+    "screen_frame",
+    "screen_partition",
+    "screen_texts",
+    "screen_units",
+]

@@ -32,8 +32,12 @@ class Environment:
     stderr_tty: bool = False
 
     @classmethod
-    def of(cls, variables: Mapping[str, str], home: Path, ttys: tuple[bool, bool, bool] = (
-            False, False, False)) -> Environment:
+    def of(
+        cls,
+        variables: Mapping[str, str],
+        home: Path,
+        ttys: tuple[bool, bool, bool] = (False, False, False),
+    ) -> Environment:
         """Build the environment from ``variables`` (like ``os.environ``) and a home folder."""
         get = variables.get
         cache: Path | None = None
@@ -62,8 +66,9 @@ class Environment:
 
 def current() -> Environment:
     """The environment of this process, read now."""
-    return Environment.of(os.environ, Path.home(), (_tty(sys.stdin), _tty(sys.stdout),
-                                                    _tty(sys.stderr)))
+    return Environment.of(
+        os.environ, Path.home(), (_tty(sys.stdin), _tty(sys.stdout), _tty(sys.stderr))
+    )
 
 
 def _tty(stream: object) -> bool:

@@ -97,8 +97,16 @@ def _csv_row(data: dict[str, Any]) -> tuple[str, ...]:
         f"{i['id']}[{i['status']}]" + (f": {i['snippet']}" if "snippet" in i else "")
         for i in data["indicators"]
     )
-    return (data["id"], data["level"], data["title"], data["minor"], ";".join(present),
-            evidence, " | ".join(data["reasons"]), "")
+    return (
+        data["id"],
+        data["level"],
+        data["title"],
+        data["minor"],
+        ";".join(present),
+        evidence,
+        " | ".join(data["reasons"]),
+        "",
+    )
 
 
 def _csv_line(cells: tuple[str, ...]) -> str:

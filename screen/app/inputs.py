@@ -29,8 +29,14 @@ DATE_FIELDS = ("date", "report_date", "reported", "incident_date")
 OFFENCE_FIELDS = ("offence", "offense", "call_type", "incident_type")
 MAX_FIELD = 256 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
-SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv",
-            ".parquet": "parquet", ".pq": "parquet"}
+SUFFIXES = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 """The one table from file name suffixes to input formats."""
 
 
@@ -128,16 +134,21 @@ def source_units(source: Source, options: ReadOptions) -> Iterator[Unit]:
         yield from _file_units(Path(source.label), options, source.fmt)
 
 
-def parquet_units(label: str, groups: Sequence[int] | None = None,
-                  first: int = 1) -> Iterator[Unit]:
+def parquet_units(
+    label: str, groups: Sequence[int] | None = None, first: int = 1
+) -> Iterator[Unit]:
     """The rows of a Parquet file (or of some of its row groups) as JSON record units."""
     try:
         import importlib
 
         pq: Any = importlib.import_module("pyarrow.parquet")
     except ImportError:
-        yield Unit("error", 0, label, "reading Parquet needs pyarrow: pip install pyarrow, "
-                   "or convert the file to JSONL")
+        yield Unit(
+            "error",
+            0,
+            label,
+            "reading Parquet needs pyarrow: pip install pyarrow, or convert the file to JSONL",
+        )
         return
     try:
         handle = pq.ParquetFile(label)
@@ -148,8 +159,13 @@ def parquet_units(label: str, groups: Sequence[int] | None = None,
                 yield Unit("jsonl", 0, f"{label}:row {number}", record_line(row))
                 number += 1
     except (OSError, ValueError) as exc:
-        yield Unit("error", 0, label, f"cannot read the Parquet file ({type(exc).__name__}): "
-                   "check it is a complete Parquet file")
+        yield Unit(
+            "error",
+            0,
+            label,
+            f"cannot read the Parquet file ({type(exc).__name__}): "
+            "check it is a complete Parquet file",
+        )
 
 
 def record_line(record: Any) -> bytes:

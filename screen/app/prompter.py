@@ -69,8 +69,9 @@ class TerminalPrompter:
                 self.console.print(key)
                 return key == "y"
 
-    def ask(self, question: Question, lang: str, position: tuple[int, int],
-            previous: str = "") -> Action:
+    def ask(
+        self, question: Question, lang: str, position: tuple[int, int], previous: str = ""
+    ) -> Action:
         """Ask one question until the officer answers, goes back or quits."""
         note = ""
         while True:
@@ -84,8 +85,9 @@ class TerminalPrompter:
                 continue
             return Action(action.kind, action.value, note)
 
-    def _header(self, question: Question, lang: str, position: tuple[int, int],
-                previous: str, note: str) -> None:
+    def _header(
+        self, question: Question, lang: str, position: tuple[int, int], previous: str, note: str
+    ) -> None:
         section = question.section.replace("_", " ").upper()
         self.console.print()
         self.console.print(Text(f"{section} · {position[0]} of {position[1]}", style="dim"))
@@ -97,8 +99,9 @@ class TerminalPrompter:
         if note:
             self.console.print(Text(f"(note: {note})", style="dim"))
         keys = {"yes_no": "y yes · n no · ", "choice": f"1-{len(question.choices)} choose · "}
-        self.console.print(Text(keys.get(question.type, "type and press Enter · ") + CONTROLS,
-                                style="dim"))
+        self.console.print(
+            Text(keys.get(question.type, "type and press Enter · ") + CONTROLS, style="dim")
+        )
 
     def _read(self, question: Question) -> Action:
         if question.type in (QuestionType.YES_NO, QuestionType.CHOICE):
@@ -121,8 +124,11 @@ class TerminalPrompter:
             if question.type is QuestionType.YES_NO and key in ("y", "n"):
                 self.console.print("yes" if key == "y" else "no")
                 return Action("answer", "yes" if key == "y" else "no")
-            if question.type is QuestionType.CHOICE and key.isdigit() and 1 <= int(key) <= len(
-                    question.choices):
+            if (
+                question.type is QuestionType.CHOICE
+                and key.isdigit()
+                and 1 <= int(key) <= len(question.choices)
+            ):
                 self.console.print(localise(question.choices[int(key) - 1].text, "en"))
                 return Action("answer", key)
 
@@ -132,8 +138,11 @@ class TerminalPrompter:
         self.console.print(Text("REVIEW · check every answer before finishing", style="bold"))
         self.console.print(table)
         while True:
-            line = self._line("Enter to finish · a number to change that answer · "
-                              "q save & quit: ").strip().lower()
+            line = (
+                self._line("Enter to finish · a number to change that answer · q save & quit: ")
+                .strip()
+                .lower()
+            )
             if line in ("", "f"):
                 return Action("finish")
             if line == "q":

@@ -13,13 +13,19 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from screen import __version__
 from screen.interview.state import Interview, now
 from screen.model import localise
 from screen.results import Recommendation
+from screen.version import __version__
 
-LEVEL_STYLE = {"L0": "bold white on red", "L1": "bold red", "L2": "bold red", "L3": "bold yellow",
-               "L4": "bold cyan", "L5": "bold green"}
+LEVEL_STYLE = {
+    "L0": "bold white on red",
+    "L1": "bold red",
+    "L2": "bold red",
+    "L3": "bold yellow",
+    "L4": "bold cyan",
+    "L5": "bold green",
+}
 
 
 def recommendation_dict(rec: Recommendation) -> dict[str, Any]:
@@ -34,21 +40,40 @@ def recommendation_panel(rec: Recommendation, plain: bool = False) -> Panel:
     """The result as a Rich panel: level, reasons, missing, next questions, resources."""
     parts: list[Any] = [Text(rec.action)]
     parts.append(_bullets("Why", rec.reasons))
-    counted = [f"{c.title} [{c.weight}, {c.dimension.replace('_', ' ')}] — {c.provenance[0]}"
-               for c in rec.counted if c.provenance]
+    counted = [
+        f"{c.title} [{c.weight}, {c.dimension.replace('_', ' ')}] — {c.provenance[0]}"
+        for c in rec.counted
+        if c.provenance
+    ]
     parts.append(_bullets("Indicators that counted", counted or ["none"]))
     if rec.level not in ("L0", "L1"):
         parts.append(_bullets("What is missing", rec.missing))
-    parts.append(_bullets("Next questions worth asking",
-                          [f"{q.text} (an answer '{q.answer}' would reach {q.would_reach})"
-                           for q in rec.next_questions] or ["none"]))
+    parts.append(
+        _bullets(
+            "Next questions worth asking",
+            [
+                f"{q.text} (an answer '{q.answer}' would reach {q.would_reach})"
+                for q in rec.next_questions
+            ]
+            or ["none"],
+        )
+    )
     parts.append(_bullets("Resources", [f"{r.name}: {r.contact}" for r in rec.resources]))
-    parts.append(Text(f"Profile {rec.profile}; jurisdiction {rec.jurisdiction}; rulebook "
-                      f"{rec.rulebook_version} ({rec.rulebook_hash})", style="dim"))
+    parts.append(
+        Text(
+            f"Profile {rec.profile}; jurisdiction {rec.jurisdiction}; rulebook "
+            f"{rec.rulebook_version} ({rec.rulebook_hash})",
+            style="dim",
+        )
+    )
     title = f"{rec.level} · {rec.title}"
-    return Panel(Group(*parts), title=title, title_align="left",
-                 box=box.ASCII if plain else box.HEAVY,
-                 border_style="" if plain else LEVEL_STYLE.get(rec.level, ""))
+    return Panel(
+        Group(*parts),
+        title=title,
+        title_align="left",
+        box=box.ASCII if plain else box.HEAVY,
+        border_style="" if plain else LEVEL_STYLE.get(rec.level, ""),
+    )
 
 
 def _bullets(heading: str, items: Any) -> Group:
@@ -62,12 +87,19 @@ def _bullets(heading: str, items: Any) -> Group:
 
 def emergency_panel(titles: list[str], action: str, contacts: list[str], plain: bool) -> Panel:
     """The unmissable emergency panel shown the moment an answer signals danger."""
-    body = Group(Text("EMERGENCY — ACT NOW", style="bold"), Text(action),
-                 Text("Signs: " + "; ".join(titles)), *[Text(f"  {c}") for c in contacts],
-                 Text("Press any key to continue the interview once the person is safe.",
-                      style="dim"))
-    return Panel(body, box=box.ASCII if plain else box.DOUBLE,
-                 border_style="" if plain else "bold red", style="" if plain else "bold")
+    body = Group(
+        Text("EMERGENCY — ACT NOW", style="bold"),
+        Text(action),
+        Text("Signs: " + "; ".join(titles)),
+        *[Text(f"  {c}") for c in contacts],
+        Text("Press any key to continue the interview once the person is safe.", style="dim"),
+    )
+    return Panel(
+        body,
+        box=box.ASCII if plain else box.DOUBLE,
+        border_style="" if plain else "bold red",
+        style="" if plain else "bold",
+    )
 
 
 def answers_table(interview: Interview) -> Table:
@@ -98,8 +130,10 @@ def _asked(interview: Interview) -> list[tuple[str, str, str]]:
 def report_json(interview: Interview, rec: Recommendation) -> str:
     """The referral report as JSON."""
     data = {
-        "report": "htscreen referral screening", "tool_version": __version__,
-        "generated": now(), "interview": interview.to_dict(),
+        "report": "htscreen referral screening",
+        "tool_version": __version__,
+        "generated": now(),
+        "interview": interview.to_dict(),
         "recommendation": recommendation_dict(rec),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -108,28 +142,62 @@ def report_json(interview: Interview, rec: Recommendation) -> str:
 def report_markdown(interview: Interview, rec: Recommendation) -> str:
     """The referral report as Markdown."""
     lines = [
-        "# Trafficking screening — referral report", "",
+        "# Trafficking screening — referral report",
+        "",
         f"- Case reference: {interview.case_ref or '(none given)'}",
         f"- Cover offence: {interview.offence.replace('_', ' ')}",
         f"- Interview started: {interview.started}; report generated: {now()}",
         f"- Form: {interview.form}; language asked in: {interview.lang}",
         f"- Rulebook: {rec.rulebook_version} (sha256 {rec.rulebook_hash}); jurisdiction: "
-        f"{rec.jurisdiction}; htscreen {__version__}", "",
-        f"## Recommendation: {rec.level} — {rec.title}", "", rec.action, "", "### Why", "",
-        *[f"- {r}" for r in rec.reasons], "", "### Indicators that counted", "",
-        *([f"- {c.title} ({c.weight}; {c.dimension.replace('_', ' ')}) — "
-           f"{'; '.join(c.provenance)}" for c in rec.counted] or ["- none"]), "",
-        "### What is missing", "", *[f"- {m}" for m in rec.missing], "",
-        "### Next questions worth asking", "",
-        *([f"- {q.text} (would reach {q.would_reach})" for q in rec.next_questions]
-          or ["- none"]), "",
-        "### Resources", "", *[f"- **{r.name}**: {r.contact}" for r in rec.resources], "",
-        "## Officer's notes", "", interview.officer_notes or "(none)", "",
-        "## Questions and answers", "", "| # | Question | Answer | Note |", "|---|---|---|---|",
-        *[f"| {n} | {_md(q)} | {_md(a)} | {_md(note)} |"
-          for n, (q, a, note) in enumerate(_asked(interview), start=1)], "",
+        f"{rec.jurisdiction}; htscreen {__version__}",
+        "",
+        f"## Recommendation: {rec.level} — {rec.title}",
+        "",
+        rec.action,
+        "",
+        "### Why",
+        "",
+        *[f"- {r}" for r in rec.reasons],
+        "",
+        "### Indicators that counted",
+        "",
+        *(
+            [
+                f"- {c.title} ({c.weight}; {c.dimension.replace('_', ' ')}) — "
+                f"{'; '.join(c.provenance)}"
+                for c in rec.counted
+            ]
+            or ["- none"]
+        ),
+        "",
+        "### What is missing",
+        "",
+        *[f"- {m}" for m in rec.missing],
+        "",
+        "### Next questions worth asking",
+        "",
+        *([f"- {q.text} (would reach {q.would_reach})" for q in rec.next_questions] or ["- none"]),
+        "",
+        "### Resources",
+        "",
+        *[f"- **{r.name}**: {r.contact}" for r in rec.resources],
+        "",
+        "## Officer's notes",
+        "",
+        interview.officer_notes or "(none)",
+        "",
+        "## Questions and answers",
+        "",
+        "| # | Question | Answer | Note |",
+        "|---|---|---|---|",
+        *[
+            f"| {n} | {_md(q)} | {_md(a)} | {_md(note)} |"
+            for n, (q, a, note) in enumerate(_asked(interview), start=1)
+        ],
+        "",
         "This is a screening recommendation, not a finding that a crime occurred. A "
-        "recommendation of 'no indicators' is not a clearance.", "",
+        "recommendation of 'no indicators' is not a clearance.",
+        "",
     ]
     return "\n".join(lines)
 
@@ -141,26 +209,43 @@ def _md(text: str) -> str:
 def report_html(interview: Interview, rec: Recommendation) -> str:
     """The referral report as a self-contained, print-ready HTML page."""
     e = html.escape
-    rows = "".join(f"<tr><td>{n}</td><td>{e(q)}</td><td>{e(a)}</td><td>{e(note)}</td></tr>"
-                   for n, (q, a, note) in enumerate(_asked(interview), start=1))
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{e(q)}</td><td>{e(a)}</td><td>{e(note)}</td></tr>"
+        for n, (q, a, note) in enumerate(_asked(interview), start=1)
+    )
 
     def items(values: Any) -> str:
         return "".join(f"<li>{e(str(v))}</li>" for v in values) or "<li>none</li>"
 
-    counted = [f"{c.title} ({c.weight}; {c.dimension.replace('_', ' ')}) — "
-               f"{'; '.join(c.provenance)}" for c in rec.counted]
+    counted = [
+        f"{c.title} ({c.weight}; {c.dimension.replace('_', ' ')}) — {'; '.join(c.provenance)}"
+        for c in rec.counted
+    ]
     nextq = [f"{q.text} (would reach {q.would_reach})" for q in rec.next_questions]
-    resources = "".join(f"<li><strong>{e(r.name)}</strong>: {e(r.contact)}</li>"
-                        for r in rec.resources)
+    resources = "".join(
+        f"<li><strong>{e(r.name)}</strong>: {e(r.contact)}</li>" for r in rec.resources
+    )
     return _HTML.format(
-        level=e(rec.level), title=e(rec.title), action=e(rec.action),
-        level_class=e(rec.level.lower()), case=e(interview.case_ref or "(none given)"),
-        offence=e(interview.offence.replace("_", " ")), started=e(interview.started),
-        generated=e(now()), form=e(interview.form), lang=e(interview.lang),
+        level=e(rec.level),
+        title=e(rec.title),
+        action=e(rec.action),
+        level_class=e(rec.level.lower()),
+        case=e(interview.case_ref or "(none given)"),
+        offence=e(interview.offence.replace("_", " ")),
+        started=e(interview.started),
+        generated=e(now()),
+        form=e(interview.form),
+        lang=e(interview.lang),
         rulebook=e(f"{rec.rulebook_version} (sha256 {rec.rulebook_hash})"),
-        jurisdiction=e(rec.jurisdiction), version=e(__version__), reasons=items(rec.reasons),
-        counted=items(counted), missing=items(rec.missing), nextq=items(nextq),
-        resources=resources, notes=e(interview.officer_notes or "(none)"), rows=rows,
+        jurisdiction=e(rec.jurisdiction),
+        version=e(__version__),
+        reasons=items(rec.reasons),
+        counted=items(counted),
+        missing=items(rec.missing),
+        nextq=items(nextq),
+        resources=resources,
+        notes=e(interview.officer_notes or "(none)"),
+        rows=rows,
     )
 
 
@@ -208,4 +293,5 @@ not a clearance. Generated by htscreen {version}.</footer>
 def render_report(interview: Interview, rec: Recommendation, fmt: str) -> str:
     """The report in ``fmt`` (markdown, html or json)."""
     return {"markdown": report_markdown, "html": report_html, "json": report_json}[fmt](
-        interview, rec)
+        interview, rec
+    )

@@ -12,11 +12,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from screen import __version__, codec
+from screen import codec
 from screen.app.environment import Environment
 from screen.app.storage import Store
 from screen.errors import InputError, Problem, RulebookError
 from screen.model import MAX_RULEBOOK_BYTES, Rulebook
+from screen.version import __version__
 
 if TYPE_CHECKING:
     from screen.matching.matcher import Matcher
@@ -49,14 +50,24 @@ def read_rulebook_bytes(path: Path) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(MAX_RULEBOOK_BYTES + 1)
     except FileNotFoundError:
-        raise InputError(f"no rulebook at {path}: check the path, or unset HTSCREEN_RULES "
-                         "to use the shipped rulebook") from None
+        raise InputError(
+            f"no rulebook at {path}: check the path, or unset HTSCREEN_RULES "
+            "to use the shipped rulebook"
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read the rulebook {path}: {exc.strerror}") from None
     if len(data) > MAX_RULEBOOK_BYTES:
-        raise RulebookError((Problem(str(path), 1, 1, f"the file is over the "
-                                     f"{MAX_RULEBOOK_BYTES:,}-byte limit for a rulebook",
-                                     "split it or remove unused entries"),))
+        raise RulebookError(
+            (
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    f"the file is over the {MAX_RULEBOOK_BYTES:,}-byte limit for a rulebook",
+                    "split it or remove unused entries",
+                ),
+            )
+        )
     return data
 
 
@@ -104,6 +115,14 @@ def compile_checked(rulebook: Rulebook, store: Store | None, phrases: bool = Tru
     try:
         return compile_matcher(rulebook, store, phrases=phrases)
     except RegexRejected as exc:
-        raise RulebookError((Problem(rulebook.source, 1, 1,
-                                     f"the patterns do not compile: {exc}",
-                                     "fix or remove the expression named"),)) from None
+        raise RulebookError(
+            (
+                Problem(
+                    rulebook.source,
+                    1,
+                    1,
+                    f"the patterns do not compile: {exc}",
+                    "fix or remove the expression named",
+                ),
+            )
+        ) from None

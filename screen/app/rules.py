@@ -28,8 +28,9 @@ def validate(path: Path, env: Environment) -> None:
     render.console(no_color=env.no_color).print(escape(render.validation_summary(rulebook)))
 
 
-def list_indicators(path: Path, offence: str | None, category: str | None, fmt: str,
-                    env: Environment) -> None:
+def list_indicators(
+    path: Path, offence: str | None, category: str | None, fmt: str, env: Environment
+) -> None:
     """Print the indicators, filtered, as a table, JSON or Markdown."""
     if offence and offence not in OFFENCES:
         raise UsageError(f"unknown offence '{offence}': choose one of {', '.join(OFFENCES)}")
@@ -38,9 +39,11 @@ def list_indicators(path: Path, offence: str | None, category: str | None, fmt: 
     if fmt not in ("table", "json", "markdown"):
         raise UsageError(f"unknown format '{fmt}': choose table, json or markdown")
     rulebook = load_rulebook(path, store_of(env))
-    chosen = [ind for ind in rulebook.indicators
-              if (not offence or offence in ind.offences)
-              and (not category or ind.category == category)]
+    chosen = [
+        ind
+        for ind in rulebook.indicators
+        if (not offence or offence in ind.offences) and (not category or ind.category == category)
+    ]
     out = render.console(no_color=env.no_color)
     if fmt == "json":
         typer.echo(render.indicators_json(rulebook, chosen))
@@ -71,19 +74,32 @@ def test_examples(path: Path, fmt: str, env: Environment) -> int:
     rulebook = load_checked(path, store)
     failures, total = run_examples(rulebook, compile_checked(rulebook, store))
     if fmt == "json":
-        typer.echo(json.dumps({"examples": total, "failures": [f._asdict() for f in failures]},
-                              indent=2, ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                {"examples": total, "failures": [f._asdict() for f in failures]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         out = render.console(no_color=env.no_color)
         for failure in failures:
             out.print(escape(failure.describe()))
-        out.print(f"{total - len(failures)} passed, {len(failures)} failed "
-                  f"({total} examples in {len(rulebook.indicators)} indicators)")
+        out.print(
+            f"{total - len(failures)} passed, {len(failures)} failed "
+            f"({total} examples in {len(rulebook.indicators)} indicators)"
+        )
     return len(failures)
 
 
-def evaluate_labelled(path: Path, labelled: str, fmt: str, text_field: str | None,
-                      jurisdiction: str | None, env: Environment) -> None:
+def evaluate_labelled(
+    path: Path,
+    labelled: str,
+    fmt: str,
+    text_field: str | None,
+    jurisdiction: str | None,
+    env: Environment,
+) -> None:
     """Screen labelled notes and print how the rulebook did."""
     from screen.app.evaluate import render_tables
     from screen.app.inputs import ReadOptions, iter_units, parse_unit, unit_fields
@@ -95,8 +111,9 @@ def evaluate_labelled(path: Path, labelled: str, fmt: str, text_field: str | Non
     store = store_of(env)
     rulebook = load_checked(path, store)
     read = ReadOptions(text_field=text_field)
-    labelled_notes = ((parse_unit(unit, read), unit_fields(unit))
-                      for unit in iter_units([labelled], read))
+    labelled_notes = (
+        (parse_unit(unit, read), unit_fields(unit)) for unit in iter_units([labelled], read)
+    )
     screener = Screener(compile_checked(rulebook, store), jurisdiction)
     result = evaluate(labelled_notes, screener)
     if fmt == "json":
@@ -116,8 +133,15 @@ def export_patterns(path: Path, fmt: str, env: Environment) -> None:
         raise UsageError(f"unknown format '{fmt}': use grep or json")
     plan = build_plan(load_rulebook(path, store_of(env)))
     if fmt == "json":
-        typer.echo(json.dumps([{"indicator": r.indicator, "kind": r.kind, "expressions":
-                                list(r.parts)} for r in plan.rules], indent=2))
+        typer.echo(
+            json.dumps(
+                [
+                    {"indicator": r.indicator, "kind": r.kind, "expressions": list(r.parts)}
+                    for r in plan.rules
+                ],
+                indent=2,
+            )
+        )
         return
     lines = sorted({to_posix(part) for rule in plan.rules for part in rule.parts})
     typer.echo("\n".join(lines))

@@ -69,8 +69,9 @@ def replay(rulebook: Rulebook, request: InterviewRequest) -> tuple[Interview, Re
         try:
             interview.answer(_text(value), note)
         except AnswerRejected as exc:
-            raise InputError(f"{request.answers_file}: answer to '{question.id}' is not "
-                             f"accepted: {exc}") from None
+            raise InputError(
+                f"{request.answers_file}: answer to '{question.id}' is not accepted: {exc}"
+            ) from None
     interview.finished = True
     return interview, interview.recommendation()
 
@@ -101,12 +102,20 @@ def load_answers(path: Path) -> dict[str, Any]:
 
 
 def _new(rulebook: Rulebook, request: InterviewRequest, offence: str) -> Interview:
-    return Interview(rulebook, offence, request.form, request.lang,
-                     request.jurisdiction or "", request.case_ref or "")
+    return Interview(
+        rulebook,
+        offence,
+        request.form,
+        request.lang,
+        request.jurisdiction or "",
+        request.case_ref or "",
+    )
 
 
 def run_interactive(
-    rulebook: Rulebook, request: InterviewRequest, prompter: Prompter,
+    rulebook: Rulebook,
+    request: InterviewRequest,
+    prompter: Prompter,
     data_dir: Path | None = None,
 ) -> tuple[Interview, Recommendation, Path]:
     """Run the interview at a terminal; save after every answer (default folder: the data dir)."""
@@ -126,15 +135,16 @@ def run_interactive(
     return interview, interview.recommendation(), path
 
 
-def _start(rulebook: Rulebook, request: InterviewRequest, prompter: Prompter,
-           path: Path, data_dir: Path) -> Interview:
-    resumable = [path] if path.exists() else ([] if request.save else
-                                              store.unfinished(data_dir))
+def _start(
+    rulebook: Rulebook, request: InterviewRequest, prompter: Prompter, path: Path, data_dir: Path
+) -> Interview:
+    resumable = [path] if path.exists() else ([] if request.save else store.unfinished(data_dir))
     for candidate in resumable[:1]:
         data = store.load_json(candidate)
         if not data.get("finished") and prompter.confirm(
-                f"Resume the unfinished interview saved {data.get('updated', '')} "
-                f"({len(data.get('answers', []))} answers)?"):
+            f"Resume the unfinished interview saved {data.get('updated', '')} "
+            f"({len(data.get('answers', []))} answers)?"
+        ):
             try:
                 return Interview.from_dict(rulebook, data)
             except (KeyError, ValueError):
@@ -154,7 +164,8 @@ def _loop(interview: Interview, prompter: Prompter, path: Path, plain: bool) -> 
             action = _review(interview, prompter)
             if action.kind == "finish":
                 interview.officer_notes = prompter.text(
-                    "Officer's notes for the report (optional, Enter to skip): ")
+                    "Officer's notes for the report (optional, Enter to skip): "
+                )
                 return
             if action.kind == "quit":
                 raise KeyboardInterrupt
@@ -179,8 +190,10 @@ def _answer(interview: Interview, prompter: Prompter, action: Action, plain: boo
         rulebook = interview.rulebook
         level = rulebook.decision.level(Level.L0)
         titles = [rulebook.indicator(i).title for i in urgent]
-        contacts = [f"{rulebook.decision.resource(r).name}: {rulebook.decision.resource(r).contact}"
-                    for r in level.resources]
+        contacts = [
+            f"{rulebook.decision.resource(r).name}: {rulebook.decision.resource(r).contact}"
+            for r in level.resources
+        ]
         prompter.show(emergency_panel(titles, localise(level.action, "en"), contacts, plain))
         prompter.pause()
 
@@ -203,5 +216,6 @@ def write_report(interview: Interview, rec: Recommendation, request: InterviewRe
 def require_terminal(request: InterviewRequest, terminal: bool) -> None:
     """Exit 2 with a clear message when there is no terminal and no answers file."""
     if request.answers_file is None and not terminal:
-        raise UsageError("the interview needs a terminal: run it in one, or replay answers "
-                         "with --answers FILE")
+        raise UsageError(
+            "the interview needs a terminal: run it in one, or replay answers with --answers FILE"
+        )

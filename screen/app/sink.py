@@ -64,16 +64,17 @@ class Sink:
             return
         try:
             if atomic:
-                fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                            dir=path.parent)
+                fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
                 self.fd, self.temp = fd, Path(name)
                 os.fchmod(fd, 0o600)
             else:
-                self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append
-                                                                      else os.O_TRUNC), 0o600)
+                self.fd = os.open(
+                    path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC), 0o600
+                )
         except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror}; check the folder exists "
-                              "and is writable") from None
+            raise OutputError(
+                f"cannot write {path}: {exc.strerror}; check the folder exists and is writable"
+            ) from None
 
     def __enter__(self) -> Sink:
         return self
@@ -107,15 +108,17 @@ class Sink:
         view = memoryview(data)
         try:
             while view:
-                view = view[os.write(self.fd, view):]
+                view = view[os.write(self.fd, view) :]
         except BaseException as exc:  # a short write, or Ctrl-C between two writes
             self.failed = True
             with contextlib.suppress(OSError):
                 os.ftruncate(self.fd, start)
             if not isinstance(exc, OSError):
                 raise
-            raise OutputError(f"cannot write {self.path}: {exc.strerror}; it holds whole "
-                              "records only: make room and run again with --resume") from None
+            raise OutputError(
+                f"cannot write {self.path}: {exc.strerror}; it holds whole "
+                "records only: make room and run again with --resume"
+            ) from None
 
     def __exit__(self, kind: object, *exc: object) -> None:
         if self.path is None:

@@ -56,13 +56,16 @@ def write_private(path: Path, data: bytes | str) -> None:
     folder = path.parent
     _refuse_special(path)
     if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: the folder {folder} does not exist; create "
-                          "it or choose another path")
+        raise OutputError(
+            f"cannot write {path}: the folder {folder} does not exist; create "
+            "it or choose another path"
+        )
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot write in {folder}: {exc.strerror}; choose a writable "
-                          "folder") from None
+        raise OutputError(
+            f"cannot write in {folder}: {exc.strerror}; choose a writable folder"
+        ) from None
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
@@ -72,8 +75,9 @@ def write_private(path: Path, data: bytes | str) -> None:
         os.replace(temp, path)
     except OSError as exc:
         _remove(temp)
-        raise OutputError(f"cannot write {path}: {exc.strerror}; the previous copy, if any, "
-                          "is unchanged") from None
+        raise OutputError(
+            f"cannot write {path}: {exc.strerror}; the previous copy, if any, is unchanged"
+        ) from None
     except BaseException:
         _remove(temp)
         raise
@@ -87,8 +91,10 @@ def _refuse_special(path: Path) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise OutputError(f"cannot write {path}: it is not a regular file (a link, device or "
-                          "folder), and htscreen never replaces one; choose a file path")
+        raise OutputError(
+            f"cannot write {path}: it is not a regular file (a link, device or "
+            "folder), and htscreen never replaces one; choose a file path"
+        )
 
 
 def _remove(temp: str) -> None:
@@ -155,7 +161,7 @@ class Store:
             return None
         if data is None or not data.startswith(MAGIC):
             return None
-        mac, payload = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+        mac, payload = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
         if not hmac.compare_digest(mac, self._mac(secret, key, payload)):
             return None
         return payload
@@ -237,8 +243,7 @@ def _read_private(name: str, dir_fd: int) -> bytes | None:
 def _write_at(dir_fd: int, name: str, data: bytes, exclusive: bool = False) -> None:
     """Write ``name`` in the folder atomically, owner-only; or create it once (exclusive)."""
     if exclusive:
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600,
-                     dir_fd=dir_fd)
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600, dir_fd=dir_fd)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         return

@@ -16,8 +16,11 @@ def print_summary(out: Console, totals: Totals, rulebook: Rulebook) -> None:
     counts.add_column("meaning")
     counts.add_column("notes", justify="right")
     for level in LEVELS:
-        counts.add_row(level.value, localise(rulebook.decision.level(level).title, "en"),
-                       f"{totals.levels[level]:,}")
+        counts.add_row(
+            level.value,
+            localise(rulebook.decision.level(level).title, "en"),
+            f"{totals.levels[level]:,}",
+        )
     if totals.errors:
         counts.add_row("error", "could not be read", f"{totals.errors:,}")
     out.print(counts)
@@ -27,8 +30,9 @@ def print_summary(out: Console, totals: Totals, rulebook: Rulebook) -> None:
     for name in ("id", "level", "minor", "indicators"):
         flagged.add_column(name, overflow="fold")
     for summary in totals.flagged[:MAX_ROWS]:
-        flagged.add_row(summary.id, str(summary.level), str(summary.minor),
-                        ", ".join(summary.indicators))
+        flagged.add_row(
+            summary.id, str(summary.level), str(summary.minor), ", ".join(summary.indicators)
+        )
     out.print()
     out.print(flagged)
     if totals.flagged_count > MAX_ROWS:

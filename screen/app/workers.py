@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from screen import __version__
 from screen.app.formats import Formatter
 from screen.app.inputs import ReadOptions, Unit, parse_unit
 from screen.app.rulebooks import compile_checked, rulebook_from_bytes
@@ -24,6 +23,7 @@ from screen.errors import ScreenError
 from screen.model import Level, Minor
 from screen.results import ScreenResult
 from screen.screening import Screener
+from screen.version import __version__
 
 
 class WorkerError(ScreenError):
@@ -65,8 +65,10 @@ class Worker:
 
     def __init__(self, spec: WorkerSpec) -> None:
         if hashlib.sha256(spec.rulebook).hexdigest() != spec.sha256:
-            raise WorkerError(f"the rulebook {spec.source} given to a worker is not the one the "
-                              "run was started with (sha256 differs): start the run again")
+            raise WorkerError(
+                f"the rulebook {spec.source} given to a worker is not the one the "
+                "run was started with (sha256 differs): start the run again"
+            )
         store = Store(Path(spec.cache), __version__) if spec.cache else None
         rulebook = rulebook_from_bytes(spec.rulebook, spec.source, store)
         self.spec = spec
@@ -87,8 +89,13 @@ class Worker:
 def summarise(result: ScreenResult) -> Summary:
     """The summary of one result."""
     verdict = result.verdict
-    return Summary(result.id, verdict.level if verdict else None, result.error,
-                   verdict.minor if verdict else None, result.present())
+    return Summary(
+        result.id,
+        verdict.level if verdict else None,
+        result.error,
+        verdict.minor if verdict else None,
+        result.present(),
+    )
 
 
 _WORKERS: dict[tuple[str, int, int], Worker] = {}
@@ -100,8 +107,11 @@ def worker_for(spec: WorkerSpec) -> Worker:
 
     One per thread, because a Hyperscan scratch space serves one scan at a time.
     """
-    key = (spec.sha256, hash((spec.read, spec.fmt, spec.redact, spec.jurisdiction)),
-           threading.get_ident())
+    key = (
+        spec.sha256,
+        hash((spec.read, spec.fmt, spec.redact, spec.jurisdiction)),
+        threading.get_ident(),
+    )
     worker = _WORKERS.get(key)
     if worker is None:
         with _LOCK:

@@ -162,9 +162,7 @@ def _evaluate(
     return best[0], best[1], best[2], dims
 
 
-def _dimensions(
-    rulebook: Rulebook, facts: _Facts, profile: Profile
-) -> tuple[DimensionResult, ...]:
+def _dimensions(rulebook: Rulebook, facts: _Facts, profile: Profile) -> tuple[DimensionResult, ...]:
     rule = rulebook.decision.dimension_rule
     results = []
     for name, title in DIMENSION_TITLES.items():
@@ -237,8 +235,7 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired) -> None:
     exploitation = [ind for ind in facts.present if ind.dimension is PURPOSE]
     control = [ind for ind in facts.present if ind.element is Element.MEANS]
     labour = Trigger.LABOUR in facts.triggers or any(
-        ind.exploitation in (Exploitation.LABOUR, Exploitation.CRIMINALITY)
-        for ind in exploitation
+        ind.exploitation in (Exploitation.LABOUR, Exploitation.CRIMINALITY) for ind in exploitation
     )
     if (labour or not law.child_labour_needs_means) and (exploitation or control):
         signs = _titles([*exploitation, *control])

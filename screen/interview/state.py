@@ -132,15 +132,16 @@ class Interview:
                     changed = True
 
     def _emergencies(self) -> set[str]:
-        return {e.indicator for e in self.evidence()
-                if Trigger.EMERGENCY in self.rulebook.indicator(e.indicator).triggers}
+        return {
+            e.indicator
+            for e in self.evidence()
+            if Trigger.EMERGENCY in self.rulebook.indicator(e.indicator).triggers
+        }
 
     def evidence(self) -> tuple[Evidence, ...]:
         """Evidence from the answers (present indicators, and the age if under 18)."""
         items: list[Evidence] = []
-        minor = next(
-            (i.id for i in self.rulebook.indicators if Trigger.MINOR in i.triggers), ""
-        )
+        minor = next((i.id for i in self.rulebook.indicators if Trigger.MINOR in i.triggers), "")
         for question in self.full_order:
             answer = self.answers.get(question.id)
             if answer is None:
@@ -150,8 +151,9 @@ class Interview:
             if question.records == "age" and _is_number(answer.value):
                 age = int(float(answer.value))
                 if age < 18 and minor:
-                    items.append(Evidence(minor, Status.PRESENT, question.id, answer.value,
-                                          age=age))
+                    items.append(
+                        Evidence(minor, Status.PRESENT, question.id, answer.value, age=age)
+                    )
         flow = next((f for f in self.rulebook.flows if f.offence == self.offence), None)
         for indicator in flow.context if flow else ():
             items.append(Evidence(indicator, Status.PRESENT, "cover offence", self.offence))
@@ -160,24 +162,35 @@ class Interview:
     def open_questions(self) -> tuple[Question, ...]:
         """Questions of the full form not answered with a real value that apply now."""
         return tuple(
-            q for q in self.full_order
-            if self.relevant(q) and (q.id not in self.answers
-                                     or self.answers[q.id].value in SPECIAL_ANSWERS)
+            q
+            for q in self.full_order
+            if self.relevant(q)
+            and (q.id not in self.answers or self.answers[q.id].value in SPECIAL_ANSWERS)
         )
 
     def recommendation(self) -> Recommendation:
         """The engine's recommendation for the answers so far."""
-        return decide(self.rulebook, self.evidence(), jurisdiction=self.jurisdiction,
-                      candidates=self.open_questions(), lang=self.lang)
+        return decide(
+            self.rulebook,
+            self.evidence(),
+            jurisdiction=self.jurisdiction,
+            candidates=self.open_questions(),
+            lang=self.lang,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The saved form of the interview."""
         return {
             "format": FORMAT,
             "rulebook": {"version": self.rulebook.version, "sha256": self.rulebook.sha256},
-            "offence": self.offence, "form": self.form, "lang": self.lang,
-            "jurisdiction": self.jurisdiction, "case_ref": self.case_ref,
-            "officer_notes": self.officer_notes, "started": self.started, "updated": now(),
+            "offence": self.offence,
+            "form": self.form,
+            "lang": self.lang,
+            "jurisdiction": self.jurisdiction,
+            "case_ref": self.case_ref,
+            "officer_notes": self.officer_notes,
+            "started": self.started,
+            "updated": now(),
             "finished": self.finished,
             "answers": [vars_of(self.answers[qid]) for qid in self.answers],
             "history": list(self.history),
@@ -192,18 +205,35 @@ class Interview:
         lang = data.get("lang", rulebook.languages[0] if rulebook.languages else "en")
         answers, history = data.get("answers", []), data.get("history", [])
         jurisdiction = data.get("jurisdiction", "")
-        if offence not in OFFENCES or form not in ("short", "full") \
-                or lang not in rulebook.languages or not isinstance(jurisdiction, str) \
-                or (jurisdiction and jurisdiction not in
-                    [j.name for j in rulebook.decision.jurisdictions]):
-            raise ValueError("the saved interview names an unknown offence, form, language "
-                             "or jurisdiction")
-        if not isinstance(answers, list) or not isinstance(history, list) \
-                or not all(isinstance(item, dict) for item in answers):
+        if (
+            offence not in OFFENCES
+            or form not in ("short", "full")
+            or lang not in rulebook.languages
+            or not isinstance(jurisdiction, str)
+            or (
+                jurisdiction
+                and jurisdiction not in [j.name for j in rulebook.decision.jurisdictions]
+            )
+        ):
+            raise ValueError(
+                "the saved interview names an unknown offence, form, language or jurisdiction"
+            )
+        if (
+            not isinstance(answers, list)
+            or not isinstance(history, list)
+            or not all(isinstance(item, dict) for item in answers)
+        ):
             raise ValueError("the saved interview's answers are damaged")
-        interview = cls(rulebook, str(offence), str(form), str(lang), jurisdiction,
-                        str(data.get("case_ref", "")), str(data.get("officer_notes", "")),
-                        str(data.get("started", now())))
+        interview = cls(
+            rulebook,
+            str(offence),
+            str(form),
+            str(lang),
+            jurisdiction,
+            str(data.get("case_ref", "")),
+            str(data.get("officer_notes", "")),
+            str(data.get("started", now())),
+        )
         known = {q.id: q for q in interview.full_order}
         for item in answers:
             qid = item.get("question")
@@ -212,8 +242,9 @@ class Interview:
                     value = normalise_answer(known[qid], str(item["value"]))
                 except AnswerRejected:
                     continue
-                interview.answers[qid] = Answer(qid, value, str(item.get("note", "")),
-                                                str(item.get("at", "")))
+                interview.answers[qid] = Answer(
+                    qid, value, str(item.get("note", "")), str(item.get("at", ""))
+                )
         valid = [qid for qid in history if isinstance(qid, str) and qid in interview.answers]
         # each answered question once, at its latest position (as answer() keeps it)
         interview.history = list(reversed(dict.fromkeys(reversed(valid))))
@@ -224,8 +255,12 @@ class Interview:
 
 def vars_of(answer: Answer) -> dict[str, str]:
     """An answer as plain data."""
-    return {"question": answer.question, "value": answer.value, "note": answer.note,
-            "at": answer.at}
+    return {
+        "question": answer.question,
+        "value": answer.value,
+        "note": answer.note,
+        "at": answer.at,
+    }
 
 
 def _is_number(value: str) -> bool:
@@ -243,8 +278,16 @@ def normalise_answer(question: Question, value: str) -> str:
     if lowered in SPECIAL_ANSWERS:
         return lowered
     if question.type is QuestionType.YES_NO:
-        mapped = {"y": "yes", "yes": "yes", "true": "yes", "si": "yes", "sí": "yes",
-                  "n": "no", "no": "no", "false": "no"}.get(lowered)
+        mapped = {
+            "y": "yes",
+            "yes": "yes",
+            "true": "yes",
+            "si": "yes",
+            "sí": "yes",
+            "n": "no",
+            "no": "no",
+            "false": "no",
+        }.get(lowered)
         if mapped is None:
             raise AnswerRejected("answer yes or no (or unknown, declined, skip)")
         return mapped
@@ -270,7 +313,9 @@ def _number(question: Question, value: str) -> str:
     low = question.minimum if question.minimum is not None else float("-inf")
     high = question.maximum if question.maximum is not None else float("inf")
     if not low <= number <= high:
-        raise AnswerRejected(f"type a number from {question.minimum:g} to {question.maximum:g}"
-                             if question.minimum is not None and question.maximum is not None
-                             else "the number is out of range")
+        raise AnswerRejected(
+            f"type a number from {question.minimum:g} to {question.maximum:g}"
+            if question.minimum is not None and question.maximum is not None
+            else "the number is out of range"
+        )
     return f"{number:g}"

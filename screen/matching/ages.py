@@ -24,8 +24,8 @@ def read_age(norm: str, span: tuple[int, int], kind: str, report_date: date) -> 
     """Turn an age hit into an age, or None when it is implausible or about someone else."""
     start, end = span
     snippet = norm[start:end]
-    before = norm[max(0, start - 30):start]
-    after = norm[end:end + 25]
+    before = norm[max(0, start - 30) : start]
+    after = norm[end : end + 25]
     if _SUSPECT.search(before.split(".")[-1][-20:]) or _RELATIVE.search(before[-20:] + " " + after):
         return None
     age = _age_value(snippet, kind, report_date)
@@ -68,13 +68,22 @@ def _age_from_dob(snippet: str, report_date: date) -> int | None:
 
 
 AGE_EXPRESSIONS: tuple[tuple[str, str], ...] = (
-    ("stated", r"\b\d{1,2}\s?-?\s?(?:y/o|y\.o\.?|yo|yoa|yrs?\.? old|years? old|year-old|"
-               r"anos|ano de edad|anos de edad)\b"),
+    (
+        "stated",
+        r"\b\d{1,2}\s?-?\s?(?:y/o|y\.o\.?|yo|yoa|yrs?\.? old|years? old|year-old|"
+        r"anos|ano de edad|anos de edad)\b",
+    ),
     ("stated", r"\b(?:age|aged|edad|de edad)[:\s]\s?\d{1,2}\b"),
     ("stated", r"\b(?:juv|juvenile|minor|female|male|v|v1|v2)\s?\(\d{1,2}\)"),
-    ("dob", r"\b(?:dob|d\.o\.b\.|fdn|fecha de nacimiento)[:\s]\s?(?:\d{1,2}/\d{1,2}/\d{2,4}|"
-            r"\d{4}-\d{1,2}-\d{1,2})\b"),
-    ("grade", r"\b(?:\d{1,2}(?:st|nd|rd|th) grade|grade \d{1,2}|(?:freshman|sophomore) "
-              r"(?:at|in))\b"),
+    (
+        "dob",
+        r"\b(?:dob|d\.o\.b\.|fdn|fecha de nacimiento)[:\s]\s?(?:\d{1,2}/\d{1,2}/\d{2,4}|"
+        r"\d{4}-\d{1,2}-\d{1,2})\b",
+    ),
+    (
+        "grade",
+        r"\b(?:\d{1,2}(?:st|nd|rd|th) grade|grade \d{1,2}|(?:freshman|sophomore) "
+        r"(?:at|in))\b",
+    ),
 )
 """Built-in age expressions over normalised text: (basis, expression)."""

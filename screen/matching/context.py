@@ -107,5 +107,5 @@ def classify(
     for kind, status in STATUS_ORDER:
         if kind in found:
             hit = found[kind]
-            return status, Cue(kind, text[hit.start:hit.end], hit.start, hit.end)
+            return status, Cue(kind, text[hit.start : hit.end], hit.start, hit.end)
     return Status.PRESENT, None

@@ -70,9 +70,7 @@ class Matcher:
             flags=[PROBE_FLAGS] * len(plan.regexes),
         )
         self._compiled: dict[str, re.Pattern[str]] = {}
-        self._minor = next(
-            (i.id for i in rulebook.indicators if Trigger.MINOR in i.triggers), ""
-        )
+        self._minor = next((i.id for i in rulebook.indicators if Trigger.MINOR in i.triggers), "")
 
     def regex(self, source: str) -> re.Pattern[str]:
         """The compiled Python expression for ``source`` (compiled once, on first use)."""
@@ -318,8 +316,9 @@ def _phrase_scanner(plan: Plan, artefacts: Artefacts | None) -> Scanner | None:
     The matcher then gates phrases by their words: same results, slower.
     """
     try:
-        return Scanner(plan.phrases, literal=False, artefacts=artefacts,
-                       flags=[0] * len(plan.phrases))
+        return Scanner(
+            plan.phrases, literal=False, artefacts=artefacts, flags=[0] * len(plan.phrases)
+        )
     except RegexRejected:
         return None
 

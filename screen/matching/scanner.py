@@ -288,6 +288,7 @@ def on_slow_compile(notice: Callable[[], None]) -> None:
 
     The command line uses it to tell a person at a terminal why a first run pauses.
     """
+
     def once() -> None:
         _NOTICES.clear()
         notice()

@@ -2,7 +2,7 @@
 
 The matcher gates proximity patterns on these words (see ``screen/plan.py``) and
 prefers the rarest; "rare" is measured on police narratives
-(``screen/data/wordfreq.txt``, built by ``bench/wordfreq.py``).
+(:mod:`screen.patterns.wordfreq`, built by ``bench/wordfreq.py``).
 """
 
 from __future__ import annotations
@@ -282,22 +282,11 @@ COMMON = frozenset(
 )
 
 
-_FREQUENCIES: dict[str, int] = {}
-
-
 def frequencies() -> dict[str, int]:
-    """Occurrences per 100,000 words of police narrative (screen/data/wordfreq.txt)."""
-    if not _FREQUENCIES:
-        from importlib import resources
+    """Occurrences per 100,000 words of police narrative (:mod:`screen.patterns.wordfreq`)."""
+    from screen.patterns.wordfreq import FREQUENCIES
 
-        text = (
-            resources.files("screen").joinpath("data").joinpath("wordfreq.txt").read_text("utf-8")
-        )
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                word, count = line.split()
-                _FREQUENCIES[word] = int(count)
-    return _FREQUENCIES
+    return FREQUENCIES
 
 
 def word_cost(word: str, prefix: bool) -> int:

@@ -280,8 +280,3 @@ def widen_spaces(expression: str, utf8: bool = False) -> str:
             in_class = False
         out.append(ch)
     return "".join(out)
-
-
-def lexicon_references(phrase: str) -> list[str]:
-    """Return the lexicon list names a phrase refers to."""
-    return re.findall(r"@([a-z0-9][a-z0-9-]*)", phrase.lower())

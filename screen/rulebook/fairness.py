@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from screen.model import Rulebook
-from screen.rulebook.fields import Reader
+from screen.rulebook.fields import Reader, by_id
 from screen.rulebook.yaml_nodes import Node
 
 NATIONALITIES = (
@@ -50,11 +50,12 @@ def check(reader: Reader, top: dict[str, Node], rulebook: Rulebook) -> None:
         for term in entry.terms:
             for word in descriptors_in(term):
                 assert lexicon_node is not None
-                reader.warn(lexicon_node.value[entry.name],
-                            f"lexicon list '{entry.name}' term '{term}' names '{word}'",
-                            "nationality, ethnicity, race, religion and language are never "
-                            "indicators: remove the term")
-    from screen.rulebook.references import by_id
+                reader.warn(
+                    lexicon_node.value[entry.name],
+                    f"lexicon list '{entry.name}' term '{term}' names '{word}'",
+                    "nationality, ethnicity, race, religion and language are never "
+                    "indicators: remove the term",
+                )
 
     nodes = by_id(top["indicators"])
     for indicator in rulebook.indicators:
@@ -62,6 +63,9 @@ def check(reader: Reader, top: dict[str, Node], rulebook: Rulebook) -> None:
         for position, pattern in enumerate(indicator.patterns):
             for word in descriptors_in(" ".join(pattern.parts)):
                 node = item.value["patterns"].value[position]
-                reader.warn(node, f"indicator '{indicator.id}' pattern names '{word}'",
-                            "nationality, ethnicity, race, religion and language are never "
-                            "indicators: remove it")
+                reader.warn(
+                    node,
+                    f"indicator '{indicator.id}' pattern names '{word}'",
+                    "nationality, ethnicity, race, religion and language are never "
+                    "indicators: remove it",
+                )

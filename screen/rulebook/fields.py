@@ -34,16 +34,20 @@ class Reader:
 
     def warn(self, node: Node, message: str, hint: str = "") -> None:
         """Record a warning at ``node``; warnings do not make a rulebook invalid."""
-        self.warnings.append(Problem(self.source, node.line, node.column, message, hint,
-                                     severity="warning"))
+        self.warnings.append(
+            Problem(self.source, node.line, node.column, message, hint, severity="warning")
+        )
 
     def mapping(
         self, node: Node, where: str, required: Iterable[str], optional: Iterable[str] = ()
     ) -> dict[str, Node] | None:
         """Check that ``node`` is a mapping with the required keys and no unknown ones."""
         if not isinstance(node.value, dict):
-            self.error(node, f"{where} must be a mapping of keys to values",
-                       "write it as 'key: value' lines")
+            self.error(
+                node,
+                f"{where} must be a mapping of keys to values",
+                "write it as 'key: value' lines",
+            )
             return None
         required = tuple(required)
         allowed = (*required, *optional)
@@ -56,8 +60,7 @@ class Reader:
                 explained.update(name for name in required if f"'{name}'" in hint)
         for key in required:
             if key not in fields and key not in explained:
-                self.error(node, f"{where} is missing the required key '{key}'",
-                           f"add '{key}:'")
+                self.error(node, f"{where} is missing the required key '{key}'", f"add '{key}:'")
         return fields
 
     def sequence(self, node: Node | None, where: str) -> list[Node]:
@@ -106,8 +109,11 @@ class Reader:
         """Return a kebab-case identifier."""
         value = self.string(node, where)
         if value is not None and node is not None and not KEBAB.fullmatch(value):
-            self.error(node, f"{where} '{value}' is not lower-case kebab-case",
-                       "use letters, digits and single hyphens, e.g. 'documents-held'")
+            self.error(
+                node,
+                f"{where} '{value}' is not lower-case kebab-case",
+                "use letters, digits and single hyphens, e.g. 'documents-held'",
+            )
             return None
         return value
 
@@ -117,12 +123,18 @@ class Reader:
             return None
         value = node.value
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(node, f"{where} must be a whole number, not {_kind(value)}",
-                       f"write a number from {low} to {high}")
+            self.error(
+                node,
+                f"{where} must be a whole number, not {_kind(value)}",
+                f"write a number from {low} to {high}",
+            )
             return None
         if not low <= value <= high:
-            self.error(node, f"{where} is {value}, outside {low}..{high}",
-                       f"use a number from {low} to {high}")
+            self.error(
+                node,
+                f"{where} is {value}, outside {low}..{high}",
+                f"use a number from {low} to {high}",
+            )
             return None
         return value
 
@@ -196,3 +208,14 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "text"
     return type(value).__name__
+
+
+def by_id(node: Node | None) -> dict[str, Node]:
+    """Map each entry of a list node to its id (entries without a text id are left out)."""
+    if node is None or not isinstance(node.value, list):
+        return {}
+    found: dict[str, Node] = {}
+    for item in node.value:
+        if isinstance(item.value, dict) and "id" in item.value:
+            found.setdefault(str(item.value["id"].value), item)
+    return found

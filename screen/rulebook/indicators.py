@@ -174,9 +174,7 @@ def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
     )
 
 
-def _weights(
-    reader: Reader, node: Node | None, where: str
-) -> tuple[tuple[Profile, Weight], ...]:
+def _weights(reader: Reader, node: Node | None, where: str) -> tuple[tuple[Profile, Weight], ...]:
     if node is None:
         return ()
     fields = reader.mapping(node, f"{where} weights", (), PROFILES)

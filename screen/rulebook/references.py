@@ -14,7 +14,7 @@ from screen.matching.scanner import RegexRejected, check_expert_regex
 from screen.model import OFFENCES, SPECIAL_ANSWERS, Question, Rulebook
 from screen.patterns.compile import PatternSyntaxError, PhraseCompiler
 from screen.rulebook import fairness
-from screen.rulebook.fields import Reader
+from screen.rulebook.fields import Reader, by_id
 from screen.rulebook.yaml_nodes import Node
 
 
@@ -64,17 +64,6 @@ def _check_cues(
                 reader.error(
                     node.value[index], f"cue group {index + 1} term '{term}': {exc}", "fix the term"
                 )
-
-
-def by_id(node: Node | None) -> dict[str, Node]:
-    """Map each entry of a list node to its id (entries without a text id are left out)."""
-    if node is None or not isinstance(node.value, list):
-        return {}
-    found: dict[str, Node] = {}
-    for item in node.value:
-        if isinstance(item.value, dict) and "id" in item.value:
-            found.setdefault(str(item.value["id"].value), item)
-    return found
 
 
 def _aligned(item: Node, key: str, count: int) -> list[Node]:

@@ -58,8 +58,14 @@ def read_yaml(data: bytes, source: str) -> Node:
     """Parse ``data`` into a tree of :class:`Node`; raise YamlReadError if it is unusable."""
     if len(data) > MAX_BYTES:
         raise YamlReadError(
-            Problem(source, 1, 1, f"the file is {len(data):,} bytes, over the "
-                    f"{MAX_BYTES:,}-byte limit for a rulebook", "split it or remove unused entries")
+            Problem(
+                source,
+                1,
+                1,
+                f"the file is {len(data):,} bytes, over the "
+                f"{MAX_BYTES:,}-byte limit for a rulebook",
+                "split it or remove unused entries",
+            )
         )
     try:
         text = data.decode("utf-8-sig")
@@ -75,8 +81,15 @@ def read_yaml(data: bytes, source: str) -> Node:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
         if "anchors and aliases" in what:
-            raise YamlReadError(Problem(source, line, col, what, "write the value out in full "
-                                        "instead of '&name' / '*name'")) from None
+            raise YamlReadError(
+                Problem(
+                    source,
+                    line,
+                    col,
+                    what,
+                    "write the value out in full instead of '&name' / '*name'",
+                )
+            ) from None
         raise YamlReadError(
             Problem(source, line, col, f"YAML syntax: {what}", "fix the YAML at this position")
         ) from None
@@ -90,8 +103,15 @@ def read_yaml(data: bytes, source: str) -> Node:
 def _convert(node: yaml.Node, depth: int, source: str) -> Node:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if depth > MAX_DEPTH:
-        raise YamlReadError(Problem(source, line, col, "the document is nested too deeply",
-                                    f"keep nesting under {MAX_DEPTH} levels"))
+        raise YamlReadError(
+            Problem(
+                source,
+                line,
+                col,
+                "the document is nested too deeply",
+                f"keep nesting under {MAX_DEPTH} levels",
+            )
+        )
     if isinstance(node, yaml.MappingNode):
         result = Node({}, line, col)
         for key_node, value_node in node.value:
@@ -99,9 +119,15 @@ def _convert(node: yaml.Node, depth: int, source: str) -> Node:
             key_text = str(key)
             kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key_text in result.value:
-                raise YamlReadError(Problem(source, kpos[0], kpos[1],
-                                            f"the key '{key_text}' appears twice in one mapping",
-                                            "remove or rename one of them"))
+                raise YamlReadError(
+                    Problem(
+                        source,
+                        kpos[0],
+                        kpos[1],
+                        f"the key '{key_text}' appears twice in one mapping",
+                        "remove or rename one of them",
+                    )
+                )
             result.value[key_text] = _convert(value_node, depth + 1, source)
             result.keys[key_text] = kpos
         return result

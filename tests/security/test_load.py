@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MINIMAL, ROOT
+from tests.conftest import MINIMAL, ROOT
 
 pytestmark = pytest.mark.slow
 NOTES = 1_000_000
@@ -40,8 +40,14 @@ def peak_rss_mb(args: list[str], env: dict[str, str]) -> tuple[int, float, float
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(json.dumps([code, peak / 1024, time.perf_counter() - start]))
     """)
-    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
-                         check=True, timeout=3600)
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=3600,
+    )
     code, peak, seconds = json.loads(out.stdout)
     return code, peak, seconds
 
@@ -49,8 +55,13 @@ def peak_rss_mb(args: list[str], env: dict[str, str]) -> tuple[int, float, float
 @pytest.fixture(scope="module")
 def million(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("load") / "million.jsonl"
-    texts = ("quiet night, no issues", "V said mgr has her ppt", "works 14 hrs a day",
-             "not allowed to leave the house", "RP reports noise")
+    texts = (
+        "quiet night, no issues",
+        "V said mgr has her ppt",
+        "works 14 hrs a day",
+        "not allowed to leave the house",
+        "RP reports noise",
+    )
     with path.open("w") as handle:
         for i in range(NOTES):
             handle.write(json.dumps({"id": f"n{i}", "text": texts[i % 5]}) + "\n")
@@ -61,8 +72,22 @@ def million(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_million_notes_in_flat_memory(million: Path, tmp_path: Path, jobs: str) -> None:
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    args = [sys.executable, "-m", "screen", "batch", str(million), "-f", "jsonl", "--redact",
-            "--jobs", jobs, "-o", str(out), "--rules", str(MINIMAL)]
+    args = [
+        sys.executable,
+        "-m",
+        "screen",
+        "batch",
+        str(million),
+        "-f",
+        "jsonl",
+        "--redact",
+        "--jobs",
+        jobs,
+        "-o",
+        str(out),
+        "--rules",
+        str(MINIMAL),
+    ]
     code, peak, seconds = peak_rss_mb(args, env)
     assert code == 0
     count = 0

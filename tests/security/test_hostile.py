@@ -14,8 +14,8 @@ import pytest
 
 from screen.errors import RulebookError
 from screen.rulebook import parse_rulebook
+from tests.conftest import MINIMAL, ROOT, run_cli
 
-from .conftest import MINIMAL, ROOT, run_cli
 from .test_properties import BASE, dump
 
 RULES = ("--rules", str(MINIMAL))
@@ -32,13 +32,19 @@ def slow_only(request: pytest.FixtureRequest) -> None:
         pytest.skip("slow: run with -m slow or HTSCREEN_SLOW=1")
 
 
-def cli(*args: str, tmp: Path, timeout: float = 120,
-        stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+def cli(
+    *args: str, tmp: Path, timeout: float = 120, stdin: bytes = b""
+) -> subprocess.CompletedProcess[bytes]:
     """Run htscreen in a fresh process (a crash there cannot take the test run down)."""
-    env = {**os.environ, "HTSCREEN_DATA": str(tmp / "d"),
-           "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "screen", *args], env=env, input=stdin,
-                          capture_output=True, timeout=timeout, check=False)
+    env = {**os.environ, "HTSCREEN_DATA": str(tmp / "d"), "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "screen", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def rulebook_with(tmp_path: Path, pattern: dict) -> Path:
@@ -52,13 +58,19 @@ def rulebook_with(tmp_path: Path, pattern: dict) -> Path:
 
 # --- hostile rulebooks --------------------------------------------------------------------
 
-@pytest.mark.parametrize("bomb", [
-    b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    + b"".join(b"%c: &%c [%s]\n" % (98 + i, 98 + i, b",".join([b"*%c" % (97 + i)] * 9))
-               for i in range(8)),
-    b"base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",
-    b"schema: &s 1\nversion: *s\n",
-])
+
+@pytest.mark.parametrize(
+    "bomb",
+    [
+        b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+        + b"".join(
+            b"%c: &%c [%s]\n" % (98 + i, 98 + i, b",".join([b"*%c" % (97 + i)] * 9))
+            for i in range(8)
+        ),
+        b"base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",
+        b"schema: &s 1\nversion: *s\n",
+    ],
+)
 def test_yaml_alias_bomb_is_refused_at_once(bomb: bytes, tmp_path: Path) -> None:
     (tmp_path / "bomb.yaml").write_bytes(bomb)
     start = time.perf_counter()
@@ -94,23 +106,35 @@ def test_rulebook_with_a_huge_when_condition_is_checked_in_linear_time() -> None
     assert time.perf_counter() - start < 10
 
 
-@pytest.mark.parametrize("pattern", [{"regex": "(a+)+$"}, {"regex": "(x|x)*y"},
-                                     {"phrase": " ".join(["(a|a)"] * 16) + " b"},
-                                     {"phrase": "a ~6 ~6 ~6 ~6 ~6 ~6 b"},
-                                     {"near": ["a", "b"], "within": 30}])
-def test_catastrophic_backtracking_patterns_are_refused_or_linear(pattern: dict,
-                                                                  tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        {"regex": "(a+)+$"},
+        {"regex": "(x|x)*y"},
+        {"phrase": " ".join(["(a|a)"] * 16) + " b"},
+        {"phrase": "a ~6 ~6 ~6 ~6 ~6 ~6 b"},
+        {"near": ["a", "b"], "within": 30},
+    ],
+)
+def test_catastrophic_backtracking_patterns_are_refused_or_linear(
+    pattern: dict, tmp_path: Path
+) -> None:
     rules = rulebook_with(tmp_path, pattern)
     try:
         parse_rulebook(rules.read_bytes(), "hostile.yaml")
     except RulebookError:
         return  # refused by the validator: fine
     notes = tmp_path / "n.jsonl"
-    notes.write_text("".join(json.dumps({"id": f"n{i}", "text": text}) + "\n" for i, text in
-                             enumerate(["a" * 50_000, "a " * 25_000 + "x", "x" * 50_000])))
+    notes.write_text(
+        "".join(
+            json.dumps({"id": f"n{i}", "text": text}) + "\n"
+            for i, text in enumerate(["a" * 50_000, "a " * 25_000 + "x", "x" * 50_000])
+        )
+    )
     start = time.perf_counter()
-    result = cli("batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path,
-                 timeout=60)
+    result = cli(
+        "batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path, timeout=60
+    )
     elapsed = time.perf_counter() - start
     assert result.returncode in (0, 3), result.stderr.decode()[-500:]
     if result.returncode == 0:
@@ -119,8 +143,9 @@ def test_catastrophic_backtracking_patterns_are_refused_or_linear(pattern: dict,
 
 
 @pytest.mark.parametrize("regex", ["a+b", "(a|aa)*c"])
-def test_expert_regex_that_crashes_hyperscan_is_refused_or_survived(regex: str,
-                                                                    tmp_path: Path) -> None:
+def test_expert_regex_that_crashes_hyperscan_is_refused_or_survived(
+    regex: str, tmp_path: Path
+) -> None:
     rules = rulebook_with(tmp_path, {"regex": regex})
     notes = tmp_path / "n.jsonl"
     notes.write_text(json.dumps({"id": "n1", "text": "a" * 5000}) + "\n")
@@ -135,8 +160,9 @@ def refused_or_fast(tmp_path: Path, pattern: dict[str, str], text: str) -> None:
     notes = tmp_path / "n.jsonl"
     notes.write_text(json.dumps({"id": "n1", "text": text}) + "\n")
     try:
-        result = cli("batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path,
-                     timeout=20)
+        result = cli(
+            "batch", str(notes), "-f", "jsonl", "--rules", str(rules), tmp=tmp_path, timeout=20
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("a 50 KB note took over 20 s")
     assert result.returncode in (0, 3)
@@ -153,6 +179,7 @@ def test_interleaved_gaps_do_not_make_a_scan_slow(tmp_path: Path, slow_only: Non
 
 
 # --- hostile notes --------------------------------------------------------------------------
+
 
 def test_a_million_empty_lines_keep_the_record_count(tmp_path: Path) -> None:
     notes = tmp_path / "n.jsonl"
@@ -171,8 +198,9 @@ def test_a_million_empty_lines_keep_the_record_count(tmp_path: Path) -> None:
 
 
 def test_invalid_utf8_gives_error_records_and_exit_4(tmp_path: Path) -> None:
-    (tmp_path / "n.jsonl").write_bytes(b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "\xff"}\n'
-                                       b'{"id": "c", "text": "ok"}\n')
+    (tmp_path / "n.jsonl").write_bytes(
+        b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "\xff"}\n{"id": "c", "text": "ok"}\n'
+    )
     (tmp_path / "n.txt").write_bytes(b"caf\xe9 \x00 mgr has her ppt")
     (tmp_path / "n.csv").write_bytes(b"id,text\n1,\xff\xfe\n2,fine\n")
     for name, expected in (("n.jsonl", 3), ("n.txt", 1), ("n.csv", 2)):
@@ -192,10 +220,12 @@ def test_nul_bytes_and_control_characters_are_screened(tmp_path: Path) -> None:
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_csv_with_embedded_newlines_in_either_dialect(delimiter: str, tmp_path: Path) -> None:
     d = delimiter
-    body = (f'id{d}text{d}offence\r\n'
-            f'A1{d}"line one\nline two{d} mgr has her ppt"{d}labour_dispute\r\n'
-            f'A2{d}"he said ""no""{d}\r\nthen left"{d}other\r\n'
-            f'A3{d}plain{d}other\r\n')
+    body = (
+        f"id{d}text{d}offence\r\n"
+        f'A1{d}"line one\nline two{d} mgr has her ppt"{d}labour_dispute\r\n'
+        f'A2{d}"he said ""no""{d}\r\nthen left"{d}other\r\n'
+        f"A3{d}plain{d}other\r\n"
+    )
     (tmp_path / "n.csv").write_text(body)
     result = run_cli("batch", str(tmp_path / "n.csv"), "-f", "jsonl", *RULES)
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -219,8 +249,17 @@ def test_a_50_mb_note_completes(tmp_path: Path, slow_only: None) -> None:
             handle.write(chunk)
         handle.write("mgr has her ppt.\n")
     start = time.perf_counter()
-    result = cli("batch", str(note), "-f", "jsonl", "--redact", "--rules", str(MINIMAL),
-                 tmp=tmp_path, timeout=600)
+    result = cli(
+        "batch",
+        str(note),
+        "-f",
+        "jsonl",
+        "--redact",
+        "--rules",
+        str(MINIMAL),
+        tmp=tmp_path,
+        timeout=600,
+    )
     elapsed = time.perf_counter() - start
     assert result.returncode == 0, result.stderr.decode()[-300:]
     row = json.loads(result.stdout)
@@ -239,6 +278,7 @@ def test_a_5_mb_single_line_note_completes_fast(tmp_path: Path) -> None:
 
 # --- outputs into places that cannot take them -------------------------------------------------
 
+
 @pytest.fixture
 def readonly_dir(tmp_path: Path):
     """A folder this process cannot write to, holding 'r.md' (a read-only tmpfs as root)."""
@@ -252,8 +292,14 @@ def readonly_dir(tmp_path: Path):
         return
     folder.chmod(0o700)
     (folder / "r.md").unlink()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
-                      capture_output=True, check=False).returncode != 0:
+    if (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+            capture_output=True,
+            check=False,
+        ).returncode
+        != 0
+    ):
         pytest.skip("cannot make a read-only folder (not root, no mount)")
     try:
         (folder / "r.md").write_text("previous report")
@@ -266,26 +312,37 @@ def readonly_dir(tmp_path: Path):
 def test_batch_output_into_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     notes = tmp_path / "n.jsonl"
     notes.write_text('{"id": "a", "text": "x"}\n')
-    result = run_cli("batch", str(notes), "-f", "jsonl", "-o", str(tmp_path / "no" / "o.jsonl"),
-                     *RULES)
+    result = run_cli(
+        "batch", str(notes), "-f", "jsonl", "-o", str(tmp_path / "no" / "o.jsonl"), *RULES
+    )
     assert result.code == 4 and "cannot write" in result.stderr
     assert not (tmp_path / "no").exists()
 
 
-def test_batch_output_into_read_only_folder_is_a_clear_error(tmp_path: Path,
-                                                             readonly_dir: Path) -> None:
+def test_batch_output_into_read_only_folder_is_a_clear_error(
+    tmp_path: Path, readonly_dir: Path
+) -> None:
     notes = tmp_path / "n.jsonl"
     notes.write_text('{"id": "a", "text": "x"}\n')
-    result = run_cli("batch", str(notes), "-f", "jsonl", "-o", str(readonly_dir / "out.jsonl"),
-                     *RULES)
+    result = run_cli(
+        "batch", str(notes), "-f", "jsonl", "-o", str(readonly_dir / "out.jsonl"), *RULES
+    )
     assert result.code == 4 and "cannot write" in result.stderr
     assert sorted(p.name for p in readonly_dir.iterdir()) == ["r.md"]
 
 
 def test_report_into_read_only_folder_is_a_clear_error(readonly_dir: Path) -> None:
     answers = ROOT / "tests" / "data" / "answers" / "minor.json"
-    result = run_cli("interview", "--offence", "other", "--answers", str(answers),
-                     "--report", str(readonly_dir / "r.md"), *RULES)
+    result = run_cli(
+        "interview",
+        "--offence",
+        "other",
+        "--answers",
+        str(answers),
+        "--report",
+        str(readonly_dir / "r.md"),
+        *RULES,
+    )
     assert result.code == 4 and "choose a writable folder" in result.stderr
     assert (readonly_dir / "r.md").read_text() == "previous report"
     assert sorted(p.name for p in readonly_dir.iterdir()) == ["r.md"]
@@ -296,8 +353,16 @@ def test_report_over_a_folder_or_into_a_file_path_is_a_clear_error(tmp_path: Pat
     (tmp_path / "dir.md").mkdir()
     (tmp_path / "file").write_text("x")
     for report in (tmp_path / "dir.md", tmp_path / "file" / "r.md"):
-        result = run_cli("interview", "--offence", "other", "--answers", str(answers),
-                         "--report", str(report), *RULES)
+        result = run_cli(
+            "interview",
+            "--offence",
+            "other",
+            "--answers",
+            str(answers),
+            "--report",
+            str(report),
+            *RULES,
+        )
         assert result.code == 4, result.stderr
         assert "cannot write" in result.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
@@ -308,9 +373,14 @@ class _Prompter:
 
     def show(self, renderable: object) -> None: ...
     def pause(self) -> None: ...
-    def choose_offence(self, flows: object) -> str: return "other"
-    def text(self, prompt: str) -> str: return ""
-    def confirm(self, prompt: str) -> bool: return False
+    def choose_offence(self, flows: object) -> str:
+        return "other"
+
+    def text(self, prompt: str) -> str:
+        return ""
+
+    def confirm(self, prompt: str) -> bool:
+        return False
 
     def ask(self, *args: object, **kwargs: object) -> object:
         from screen.interview.protocol import Action
@@ -324,19 +394,19 @@ class _Prompter:
 
 
 @pytest.mark.parametrize("where", ["missing", "readonly"])
-def test_interview_save_into_bad_folder_is_a_clear_error(where: str, tmp_path: Path,
-                                                         request: pytest.FixtureRequest,
-                                                         minimal) -> None:
+def test_interview_save_into_bad_folder_is_a_clear_error(
+    where: str, tmp_path: Path, request: pytest.FixtureRequest, minimal
+) -> None:
     from screen.app import session
     from screen.app.cli import ExitCode, exit_code_for
     from screen.errors import OutputError
 
-    folder = tmp_path / "missing" if where == "missing" else request.getfixturevalue(
-        "readonly_dir")
+    folder = tmp_path / "missing" if where == "missing" else request.getfixturevalue("readonly_dir")
     save = folder / "s.json"
     with pytest.raises(OutputError) as caught:
-        session.run_interactive(minimal, session.InterviewRequest(offence="other", case_ref="",
-                                                                  save=save), _Prompter())
+        session.run_interactive(
+            minimal, session.InterviewRequest(offence="other", case_ref="", save=save), _Prompter()
+        )
     assert exit_code_for(caught.value) == ExitCode.INPUT_ERROR
     assert not save.exists()
     if where == "readonly":

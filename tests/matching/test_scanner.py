@@ -15,8 +15,7 @@ from screen.matching.plan import build_plan
 from screen.matching.scanner import PROBE_FLAGS, RegexRejected, Scanner, ascii_view
 from screen.model import Rulebook
 from screen.patterns.compile import PhraseCompiler, normalise, scanner_form
-
-from .conftest import DATA, store_at
+from tests.conftest import DATA, store_at
 
 
 @pytest.mark.parametrize(
@@ -41,7 +40,6 @@ def test_scanner_form_loosens_gaps_and_widens_spaces() -> None:
     assert r"[\s\x1c-\x1f," in form
     money = scanner_form(PhraseCompiler({}).compile("owes $"))
     assert r"\$[\s\x1c-\x1f]?" in money
-
 
 
 def _assert_superset(
@@ -73,8 +71,25 @@ def test_scanner_forms_report_every_match_in_the_corpus(
 
 
 PHRASES = ["took ~2 her passport", "owes $", "forced ~ to work", "i.d. card", "threaten* (him|her)"]
-WORDS = ["took", "her", "his", "passport", "owes", "$40", "40 dollars", "forced", "to", "work",
-         "i.d.", "card", "threatens", "threatening", "him", "caf\u00e9", "\u0663\u0664"]
+WORDS = [
+    "took",
+    "her",
+    "his",
+    "passport",
+    "owes",
+    "$40",
+    "40 dollars",
+    "forced",
+    "to",
+    "work",
+    "i.d.",
+    "card",
+    "threatens",
+    "threatening",
+    "him",
+    "caf\u00e9",
+    "\u0663\u0664",
+]
 SEPARATORS = [" ", ", ", " - ", "\u00a0", "\x1c", "\n\n", ". ", "; ", " (", ") ", "\u2003", '"']
 
 
@@ -115,8 +130,7 @@ def test_widened_expert_expressions_see_every_python_space(space: str) -> None:
     expression = r"\b\d+\s+(?:hrs|hours)\b"
     text = f"works 10{space}hrs a day"
     assert re.search(expression, text)
-    scanner = Scanner([widen_spaces(expression, utf8=True)], literal=False,
-                      flags=[PROBE_FLAGS])
+    scanner = Scanner([widen_spaces(expression, utf8=True)], literal=False, flags=[PROBE_FLAGS])
     assert scanner.matched(text) == [0]
 
 

@@ -16,15 +16,13 @@ import pytest
 
 from screen.app import storage as store
 from screen.errors import OutputError
-
-from .conftest import MINIMAL, ROOT, default_sigint
+from tests.conftest import MINIMAL, ROOT, default_sigint
 
 RULES = ("--rules", str(MINIMAL))
 
 
 def env_for(tmp: Path) -> dict[str, str]:
-    return {**os.environ, "HTSCREEN_DATA": str(tmp / "d"),
-            "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    return {**os.environ, "HTSCREEN_DATA": str(tmp / "d"), "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
 
 
 def write_notes(path: Path, count: int) -> None:
@@ -52,14 +50,19 @@ def big_input(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-def test_sigint_at_a_random_moment_then_resume_equals_one_run(big_input, fmt: str,
-                                                              tmp_path: Path) -> None:
+def test_sigint_at_a_random_moment_then_resume_equals_one_run(
+    big_input, fmt: str, tmp_path: Path
+) -> None:
     source, full = big_input
     seed = random.randrange(10**6)
     delay = random.Random(seed).uniform(0.4, 1.8)
     out = tmp_path / f"out.{fmt}"
-    proc = subprocess.Popen([*batch_cmd(source, fmt), "-o", str(out)], env=env_for(tmp_path),
-                            stderr=subprocess.PIPE, preexec_fn=default_sigint)
+    proc = subprocess.Popen(
+        [*batch_cmd(source, fmt), "-o", str(out)],
+        env=env_for(tmp_path),
+        stderr=subprocess.PIPE,
+        preexec_fn=default_sigint,
+    )
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -71,8 +74,12 @@ def test_sigint_at_a_random_moment_then_resume_equals_one_run(big_input, fmt: st
     assert full[fmt].startswith(done), f"seed {seed}: the output is not a prefix of a full run"
     if fmt == "jsonl":
         assert all(json.loads(line) for line in done.splitlines())
-    resumed = subprocess.run([*batch_cmd(source, fmt), "-o", str(out), "--resume"],
-                             env=env_for(tmp_path), capture_output=True, check=False)
+    resumed = subprocess.run(
+        [*batch_cmd(source, fmt), "-o", str(out), "--resume"],
+        env=env_for(tmp_path),
+        capture_output=True,
+        check=False,
+    )
     assert resumed.returncode == 0, (seed, resumed.stderr[-300:])
     assert out.read_bytes() == full[fmt], f"seed {seed}, delay {delay:.2f}"
 
@@ -83,15 +90,19 @@ def test_repeated_sigints_still_converge(big_input, tmp_path: Path) -> None:
     out.write_bytes(b"")
     rng = random.Random()
     for _ in range(2):
-        proc = subprocess.Popen([*batch_cmd(source), "-o", str(out), "--resume"],
-                                env=env_for(tmp_path), stderr=subprocess.DEVNULL,
-                                preexec_fn=default_sigint)
+        proc = subprocess.Popen(
+            [*batch_cmd(source), "-o", str(out), "--resume"],
+            env=env_for(tmp_path),
+            stderr=subprocess.DEVNULL,
+            preexec_fn=default_sigint,
+        )
         time.sleep(rng.uniform(0.6, 1.2))
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
         assert full["jsonl"].startswith(out.read_bytes())
-    subprocess.run([*batch_cmd(source), "-o", str(out), "--resume"], env=env_for(tmp_path),
-                   check=True)
+    subprocess.run(
+        [*batch_cmd(source), "-o", str(out), "--resume"], env=env_for(tmp_path), check=True
+    )
     assert out.read_bytes() == full["jsonl"]
 
 
@@ -132,12 +143,17 @@ SCRIPT = ["no", "30", "no", "employer", "no"]
 
 
 @pytest.mark.parametrize("stop", sorted(random.sample(range(len(SCRIPT)), 2)))
-def test_sigkill_during_interview_loses_only_the_answer_being_typed(stop: int,
-                                                                   tmp_path: Path) -> None:
+def test_sigkill_during_interview_loses_only_the_answer_being_typed(
+    stop: int, tmp_path: Path
+) -> None:
     save = tmp_path / "s.json"
-    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(MINIMAL), str(save),
-                             ",".join(SCRIPT), str(stop)], env=env_for(tmp_path),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, str(MINIMAL), str(save), ",".join(SCRIPT), str(stop)],
+        env=env_for(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     assert line.startswith("TYPING"), line + proc.stderr.read() if proc.stderr else line
@@ -151,7 +167,8 @@ def test_sigkill_during_interview_loses_only_the_answer_being_typed(stop: int,
 
 
 def test_interrupt_inside_the_atomic_write_keeps_the_old_copy(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "s.json"
     store.save_json(path, {"answers": [{"question": "a", "value": "old"}]})
     before = path.read_bytes()
@@ -168,13 +185,17 @@ def test_interrupt_inside_the_atomic_write_keeps_the_old_copy(
 
 # --- a full disk ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def tiny_disk(tmp_path: Path):
     """A 64 KiB tmpfs (we are root in CI); skipped where mounting is not allowed."""
     folder = tmp_path / "tiny"
     folder.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
     if done.returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:
@@ -207,14 +228,20 @@ def test_full_disk_never_corrupts_a_saved_interview(tiny_disk: Path) -> None:
 
 
 def test_full_disk_during_batch_leaves_whole_records_and_resume_completes(
-        tiny_disk: Path, tmp_path: Path) -> None:
+    tiny_disk: Path, tmp_path: Path
+) -> None:
     source = tmp_path / "n.jsonl"
     write_notes(source, 3000)
     full = tmp_path / "full.jsonl"
     subprocess.run([*batch_cmd(source), "-o", str(full)], env=env_for(tmp_path), check=True)
     out = tiny_disk / "out.jsonl"
-    result = subprocess.run([*batch_cmd(source), "-o", str(out)], env=env_for(tmp_path),
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [*batch_cmd(source), "-o", str(out)],
+        env=env_for(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 4, result.stderr
     assert "No space left" in result.stderr and "--resume" in result.stderr
     assert "Traceback" not in result.stderr and "ppt" not in result.stderr
@@ -222,8 +249,9 @@ def test_full_disk_during_batch_leaves_whole_records_and_resume_completes(
     assert full.read_bytes().startswith(partial)
     assert partial == b"" or partial.endswith(b"\n")
     subprocess.run(["mount", "-o", "remount,size=8m", str(tiny_disk)], check=True)
-    subprocess.run([*batch_cmd(source), "-o", str(out), "--resume"], env=env_for(tmp_path),
-                   check=True)
+    subprocess.run(
+        [*batch_cmd(source), "-o", str(out), "--resume"], env=env_for(tmp_path), check=True
+    )
     assert out.read_bytes() == full.read_bytes()
 
 
@@ -239,8 +267,13 @@ def test_file_size_limit_during_batch_is_a_clear_error(tmp_path: Path) -> None:
         from screen.app.cli import main
         sys.exit(main(sys.argv[1:]))
     """)
-    result = subprocess.run([sys.executable, "-c", limit], env=env_for(tmp_path),
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", limit],
+        env=env_for(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 4, result.stderr
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
     data = out.read_bytes()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from screen.interview.flow import SHORT_FORM_LIMIT, asking_order
 from screen.model import CATEGORIES, OFFENCES
-
-from .conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli
 
 
 def test_counts_and_categories(shipped) -> None:

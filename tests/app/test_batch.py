@@ -14,8 +14,7 @@ import pytest
 
 from screen import screen_texts
 from screen.app.rulebooks import load_rulebook
-
-from .conftest import DATA, MINIMAL, default_sigint, run_cli
+from tests.conftest import DATA, MINIMAL, default_sigint, run_cli
 
 INPUTS = DATA / "inputs"
 RULES = ("--rules", str(MINIMAL))
@@ -161,8 +160,9 @@ def test_sigint_leaves_whole_records_and_resume_completes(tmp_path: Path) -> Non
     out, full = tmp_path / "out.jsonl", tmp_path / "full.jsonl"
     base = [sys.executable, "-m", "screen", "batch", str(source), "-f", "jsonl", *RULES]
     env = {**os.environ}
-    proc = subprocess.Popen([*base, "-o", str(out)], env=env, stderr=subprocess.PIPE,
-                            preexec_fn=default_sigint)
+    proc = subprocess.Popen(
+        [*base, "-o", str(out)], env=env, stderr=subprocess.PIPE, preexec_fn=default_sigint
+    )
     deadline = time.time() + 30
     while (not out.exists() or out.stat().st_size < 20000) and time.time() < deadline:
         time.sleep(0.05)

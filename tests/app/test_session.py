@@ -13,8 +13,7 @@ from screen.app import storage as store
 from screen.app.session import InterviewRequest
 from screen.errors import InterviewInterrupted
 from screen.interview.protocol import Action
-
-from .conftest import DATA, MINIMAL, run_cli
+from tests.conftest import DATA, MINIMAL, run_cli
 
 ANSWERS = DATA / "answers"
 RULES = ("--rules", str(MINIMAL))

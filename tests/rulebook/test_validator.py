@@ -8,8 +8,7 @@ from screen.app.rulebooks import default_rules_path, load_rulebook
 from screen.errors import RulebookError
 from screen.rulebook import parse_rulebook
 from screen.rulebook.yaml_nodes import MAX_BYTES
-
-from .conftest import DATA, MINIMAL
+from tests.conftest import DATA, MINIMAL
 
 BROKEN = sorted((DATA / "rulebooks" / "broken").glob("*.yaml"))
 
@@ -105,6 +104,7 @@ def test_a_cached_rulebook_loads_without_the_validator(tmp_path: Path) -> None:
     )
     env = {**os.environ, "HTSCREEN_CACHE": str(tmp_path / "cache")}
     subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True)
-    warm = subprocess.run([sys.executable, "-c", probe], env=env, check=True,
-                          capture_output=True, text=True)
+    warm = subprocess.run(
+        [sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True
+    )
     assert warm.stdout.strip() == "[]"

@@ -6,9 +6,8 @@ import json
 import subprocess
 import sys
 
-from screen import __version__
-
-from .conftest import DATA, MINIMAL, run_cli
+from screen.version import __version__
+from tests.conftest import DATA, MINIMAL, run_cli
 
 RULES = ("--rules", str(MINIMAL))
 

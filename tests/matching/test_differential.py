@@ -16,8 +16,7 @@ import pytest
 from screen.matching.matcher import Matcher, ScanResult
 from screen.matching.plan import build_plan
 from screen.patterns.compile import normalise
-
-from .conftest import DATA
+from tests.conftest import DATA
 
 
 class ReferenceMatcher(Matcher):

@@ -6,8 +6,7 @@ import pytest
 
 from screen.app.inputs import ReadOptions, iter_units, parse_date, parse_unit
 from screen.errors import InputError, UsageError
-
-from .conftest import DATA
+from tests.conftest import DATA
 
 INPUTS = DATA / "inputs"
 

@@ -30,21 +30,30 @@ from screen.errors import ConditionError, RulebookError  # noqa: E402
 from screen.interview.state import AnswerRejected, Interview  # noqa: E402
 from screen.model import OFFENCES  # noqa: E402
 from screen.rulebook import parse_rulebook  # noqa: E402
+from tests.conftest import MINIMAL, run_cli  # noqa: E402
 
-from .conftest import MINIMAL, run_cli  # noqa: E402
-
-settings.register_profile("thorough", max_examples=2000, deadline=None,
-                          suppress_health_check=list(HealthCheck), database=None)
+settings.register_profile(
+    "thorough",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
 
 def examples(count: int) -> Any:
     """Settings for one property: ``count`` examples (20x with the thorough profile)."""
-    return settings(max_examples=count * (20 if THOROUGH else 1), deadline=None,
-                    suppress_health_check=list(HealthCheck), database=None)
+    return settings(
+        max_examples=count * (20 if THOROUGH else 1),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
 
 
 # --- rulebook mutations ---------------------------------------------------------------
+
 
 class _Loader(yaml.SafeLoader):
     """YAML 1.2 booleans, as the rulebook reader has them: yes and no stay text."""
@@ -54,8 +63,9 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                              re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 TEXT = MINIMAL.read_bytes()
 BASE = yaml.load(TEXT, Loader=_Loader)  # noqa: S506 - a safe loader subclass
 
@@ -80,18 +90,50 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 PATHS = _paths(BASE)
-HOSTILE_STRINGS = ["(a+)+$", "(x|x)*y", "@", "@nope", "~7", "((", "))", "a|", "not (", "'",
-                   "\\", "*", "", " ", "$", "(?<=a)b", "(a)\\1", "a{99999}", "x" * 300,
-                   "(" * 60 + "a" + ")" * 60, "not " * 60 + "a", "person-age < 'x'",
-                   "answered(", "safety-now in ()", "\x00", "é"]
+HOSTILE_STRINGS = [
+    "(a+)+$",
+    "(x|x)*y",
+    "@",
+    "@nope",
+    "~7",
+    "((",
+    "))",
+    "a|",
+    "not (",
+    "'",
+    "\\",
+    "*",
+    "",
+    " ",
+    "$",
+    "(?<=a)b",
+    "(a)\\1",
+    "a{99999}",
+    "x" * 300,
+    "(" * 60 + "a" + ")" * 60,
+    "not " * 60 + "a",
+    "person-age < 'x'",
+    "answered(",
+    "safety-now in ()",
+    "\x00",
+    "é",
+]
 JUNK = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(allow_nan=True),
-    st.text(max_size=30), st.lists(st.text(max_size=5), max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.lists(st.text(max_size=5), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
     st.sampled_from(HOSTILE_STRINGS),
 )
-OPERATION = st.tuples(st.sampled_from(["delete", "rename", "set", "swap", "dup", "inject"]),
-                      st.integers(0, len(PATHS) - 1), st.integers(0, len(PATHS) - 1), JUNK)
+OPERATION = st.tuples(
+    st.sampled_from(["delete", "rename", "set", "swap", "dup", "inject"]),
+    st.integers(0, len(PATHS) - 1),
+    st.integers(0, len(PATHS) - 1),
+    JUNK,
+)
 
 
 def _get(doc: Any, path: tuple[Any, ...]) -> Any:
@@ -117,8 +159,10 @@ def _mutate(doc: Any, operation: tuple[str, int, int, Any]) -> None:
         elif kind == "swap":
             other = PATHS[second]
             holder = _get(doc, other[:-1])
-            parent[key], holder[other[-1]] = (copy.deepcopy(holder[other[-1]]),
-                                              copy.deepcopy(parent[key]))
+            parent[key], holder[other[-1]] = (
+                copy.deepcopy(holder[other[-1]]),
+                copy.deepcopy(parent[key]),
+            )
         elif kind == "dup":
             if isinstance(parent, list):
                 parent.insert(key, copy.deepcopy(parent[key]))
@@ -157,8 +201,10 @@ def test_truncated_or_spliced_rulebook_text_is_valid_or_located(cut, inserted, a
 
 
 @examples(25)
-@given(st.sampled_from(["phrase", "regex", "when", "term"]),
-       st.one_of(st.text(max_size=40), st.sampled_from(HOSTILE_STRINGS)))
+@given(
+    st.sampled_from(["phrase", "regex", "when", "term"]),
+    st.one_of(st.text(max_size=40), st.sampled_from(HOSTILE_STRINGS)),
+)
 def test_random_patterns_and_conditions_in_a_rulebook(where: str, injected: str) -> None:
     doc = copy.deepcopy(BASE)
     if where == "when":
@@ -172,8 +218,12 @@ def test_random_patterns_and_conditions_in_a_rulebook(where: str, injected: str)
 
 def test_known_crashers_stay_fixed() -> None:
     """Found by the properties above; each used to escape as a KeyError or RecursionError."""
-    for drop in (("interview", "offences", "immigration", "focus"), ("indicators",),
-                 ("decision", "dimension_rule"), ("decision", "jurisdiction")):
+    for drop in (
+        ("interview", "offences", "immigration", "focus"),
+        ("indicators",),
+        ("decision", "dimension_rule"),
+        ("decision", "jurisdiction"),
+    ):
         doc = copy.deepcopy(BASE)
         del _get(doc, drop[:-1])[drop[-1]]
         assert_valid_or_located(dump(doc))
@@ -199,13 +249,34 @@ def test_known_crashers_stay_fixed() -> None:
 # --- conditions ---------------------------------------------------------------------
 
 CONDITION_ALPHABET = st.sampled_from(list("()'\",<>=!aninotdswer 0123456789.-_\t\n\x00é"))
-CONDITION_WORDS = st.sampled_from(["and", "or", "not", "in", "answered", "(", ")", "==", "<",
-                                   ",", "'x'", "3", "age", "has-documents"])
+CONDITION_WORDS = st.sampled_from(
+    [
+        "and",
+        "or",
+        "not",
+        "in",
+        "answered",
+        "(",
+        ")",
+        "==",
+        "<",
+        ",",
+        "'x'",
+        "3",
+        "age",
+        "has-documents",
+    ]
+)
 
 
 @examples(400)
-@given(st.one_of(st.text(max_size=60), st.text(alphabet=CONDITION_ALPHABET, max_size=60),
-                 st.lists(CONDITION_WORDS, max_size=30).map(" ".join)))
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.text(alphabet=CONDITION_ALPHABET, max_size=60),
+        st.lists(CONDITION_WORDS, max_size=30).map(" ".join),
+    )
+)
 def test_condition_parser_only_raises_condition_error(source: str) -> None:
     try:
         tree = conditions.parse(source)
@@ -216,8 +287,9 @@ def test_condition_parser_only_raises_condition_error(source: str) -> None:
     assert isinstance(conditions.evaluate(tree, {"age": "12", "has-documents": "no"}), bool)
 
 
-@pytest.mark.parametrize("source", ["(" * 5000 + "a" + ")" * 5000, "not " * 5000 + "a",
-                                    "(" * 300 + "a"])
+@pytest.mark.parametrize(
+    "source", ["(" * 5000 + "a" + ")" * 5000, "not " * 5000 + "a", "(" * 300 + "a"]
+)
 def test_deep_conditions_are_refused_not_a_crash(source: str) -> None:
     with pytest.raises(ConditionError, match="nested"):
         conditions.parse(source)
@@ -235,9 +307,33 @@ def test_long_flat_condition_parses_in_linear_time() -> None:
 
 # --- note readers ---------------------------------------------------------------------
 
-CHUNKS = st.sampled_from([b'"', b",", b";", b"\n", b"\r\n", b"\r", b"\x00", b"\xff", b"{", b"}",
-                          b"text", b"id", b"\t", b" ", b'"text"', b"\xef\xbb\xbf", b"a",
-                          b"\xc3", b"\xa9", b"[", b"]", b":", b"|"])
+CHUNKS = st.sampled_from(
+    [
+        b'"',
+        b",",
+        b";",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"\x00",
+        b"\xff",
+        b"{",
+        b"}",
+        b"text",
+        b"id",
+        b"\t",
+        b" ",
+        b'"text"',
+        b"\xef\xbb\xbf",
+        b"a",
+        b"\xc3",
+        b"\xa9",
+        b"[",
+        b"]",
+        b":",
+        b"|",
+    ]
+)
 BLOBS = st.one_of(st.binary(max_size=300), st.lists(CHUNKS, max_size=60).map(b"".join))
 
 
@@ -247,11 +343,15 @@ def read_notes(path: Path, **options: Any) -> list[Any]:
 
 
 @examples(150)
-@given(BLOBS, st.sampled_from(["a.csv", "a.jsonl", "a.txt"]),
-       st.sampled_from(["auto", "csv", "jsonl", "text"]),
-       st.sampled_from(["utf-8", "latin-1", "utf-16"]))
-def test_readers_never_raise_on_random_bytes(tmp_path_factory, data: bytes, name: str,
-                                             fmt: str, encoding: str) -> None:
+@given(
+    BLOBS,
+    st.sampled_from(["a.csv", "a.jsonl", "a.txt"]),
+    st.sampled_from(["auto", "csv", "jsonl", "text"]),
+    st.sampled_from(["utf-8", "latin-1", "utf-16"]),
+)
+def test_readers_never_raise_on_random_bytes(
+    tmp_path_factory, data: bytes, name: str, fmt: str, encoding: str
+) -> None:
     folder = tmp_path_factory.mktemp("blob")
     for body in (data, b"id,text\n" + data):
         (folder / name).write_bytes(body)
@@ -260,11 +360,17 @@ def test_readers_never_raise_on_random_bytes(tmp_path_factory, data: bytes, name
 
 
 JSON_LINES = st.one_of(
-    st.dictionaries(st.sampled_from(["id", "text", "date", "offence", "x"]),
-                    st.one_of(st.text(max_size=20), st.integers(), st.none()), max_size=4)
-    .map(json.dumps).map(str.encode),
+    st.dictionaries(
+        st.sampled_from(["id", "text", "date", "offence", "x"]),
+        st.one_of(st.text(max_size=20), st.integers(), st.none()),
+        max_size=4,
+    )
+    .map(json.dumps)
+    .map(str.encode),
     st.binary(max_size=40).map(lambda b: b.replace(b"\n", b" ")),
-    st.just(b'{"text": "a\\u0000b", "id": 7}'), st.just(b"[1,2]"), st.just(b"\x00\x00"),
+    st.just(b'{"text": "a\\u0000b", "id": 7}'),
+    st.just(b"[1,2]"),
+    st.just(b"\x00\x00"),
 )
 
 
@@ -277,14 +383,16 @@ def test_jsonl_gives_one_record_per_non_blank_line(tmp_path_factory, lines: list
     assert len(found) == sum(1 for line in lines if line.strip())
 
 
-CELLS = st.text(alphabet=st.sampled_from(list('ab ,;"\n\r\t|x1.é\'\x00')), max_size=15)
+CELLS = st.text(alphabet=st.sampled_from(list("ab ,;\"\n\r\t|x1.é'\x00")), max_size=15)
 
 
 @examples(150)
-@given(st.lists(CELLS, min_size=1, max_size=8), st.sampled_from([",", ";", "\t", "|"]),
-       st.booleans())
-def test_csv_records_round_trip_in_any_dialect(tmp_path_factory, texts: list[str], delimiter: str,
-                                               bom: bool) -> None:
+@given(
+    st.lists(CELLS, min_size=1, max_size=8), st.sampled_from([",", ";", "\t", "|"]), st.booleans()
+)
+def test_csv_records_round_trip_in_any_dialect(
+    tmp_path_factory, texts: list[str], delimiter: str, bom: bool
+) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(["id", "text"])
@@ -292,14 +400,14 @@ def test_csv_records_round_trip_in_any_dialect(tmp_path_factory, texts: list[str
     path = tmp_path_factory.mktemp("csv") / "n.csv"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode())
     assert [(n.id, n.text, n.error) for n in read_notes(path)] == [
-        (f"r{index}", text, "") for index, text in enumerate(texts)]
+        (f"r{index}", text, "") for index, text in enumerate(texts)
+    ]
 
 
 def test_semicolon_csv_whose_records_quote_the_delimiter(tmp_path: Path) -> None:
     """The statistical sniffer gave up on this one and fell back to ',' (found by the property)."""
     (tmp_path / "s.csv").write_text('id;text\r\nr0;";"\r\nr1;"a;b"\r\n')
-    assert [(n.id, n.text) for n in read_notes(tmp_path / "s.csv")] == [("r0", ";"),
-                                                                       ("r1", "a;b")]
+    assert [(n.id, n.text) for n in read_notes(tmp_path / "s.csv")] == [("r0", ";"), ("r1", "a;b")]
 
 
 def test_utf16_csv_with_a_broken_tail_is_an_error_record(tmp_path: Path) -> None:
@@ -313,10 +421,34 @@ def test_utf16_csv_with_a_broken_tail_is_an_error_record(tmp_path: Path) -> None
 # --- the interview state machine ----------------------------------------------------------
 
 STEP = st.one_of(
-    st.tuples(st.just("answer"), st.sampled_from(["yes", "no", "y", "n", "1", "2", "30", "12",
-                                                  "17", "99", "200", "-1", "employer",
-                                                  "self-at-home", "unknown", "declined",
-                                                  "skip", "", "maybe", "1e3", "nan"])),
+    st.tuples(
+        st.just("answer"),
+        st.sampled_from(
+            [
+                "yes",
+                "no",
+                "y",
+                "n",
+                "1",
+                "2",
+                "30",
+                "12",
+                "17",
+                "99",
+                "200",
+                "-1",
+                "employer",
+                "self-at-home",
+                "unknown",
+                "declined",
+                "skip",
+                "",
+                "maybe",
+                "1e3",
+                "nan",
+            ]
+        ),
+    ),
     st.tuples(st.just("back"), st.just("")),
     st.tuples(st.just("change"), st.integers(0, 10).map(str)),
     st.tuples(st.just("resume"), st.just("")),
@@ -329,8 +461,10 @@ def check_invariants(interview: Interview) -> None:
         assert qid in known and interview.relevant(known[qid]), qid
     assert set(interview.history) <= set(interview.answers)
     assert len(interview.history) == len(set(interview.history))
-    expected = next((q for q in interview.order
-                     if q.id not in interview.answers and interview.relevant(q)), None)
+    expected = next(
+        (q for q in interview.order if q.id not in interview.answers and interview.relevant(q)),
+        None,
+    )
     assert interview.current() == expected
     position, total = interview.progress()
     assert 0 <= position <= total
@@ -338,8 +472,7 @@ def check_invariants(interview: Interview) -> None:
 
 
 @examples(150)
-@given(st.sampled_from(OFFENCES), st.sampled_from(["short", "full"]),
-       st.lists(STEP, max_size=25))
+@given(st.sampled_from(OFFENCES), st.sampled_from(["short", "full"]), st.lists(STEP, max_size=25))
 def test_interview_keeps_its_invariants(minimal, offence: str, form: str, steps) -> None:
     interview = Interview(minimal, offence, form)
     for kind, value in steps:
@@ -359,11 +492,22 @@ def test_interview_keeps_its_invariants(minimal, offence: str, form: str, steps)
         check_invariants(interview)
 
 
-@pytest.mark.parametrize("damage", [
-    {"answers": [1]}, {"answers": 5}, {"answers": [{"question": "safety-now"}]},
-    {"history": 7}, {"history": [["x"]]}, {"offence": "mars"}, {"form": "weird"},
-    {"lang": "zz"}, {"offence": None}, {"jurisdiction": "atlantis"}, {"format": "other"},
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"answers": [1]},
+        {"answers": 5},
+        {"answers": [{"question": "safety-now"}]},
+        {"history": 7},
+        {"history": [["x"]]},
+        {"offence": "mars"},
+        {"form": "weird"},
+        {"lang": "zz"},
+        {"offence": None},
+        {"jurisdiction": "atlantis"},
+        {"format": "other"},
+    ],
+)
 def test_damaged_saved_interview_is_refused_with_value_error(minimal, damage) -> None:
     saved = {**Interview(minimal, "immigration").to_dict(), **damage}
     try:
@@ -377,9 +521,20 @@ def test_damaged_saved_interview_is_refused_with_value_error(minimal, damage) ->
 
 # --- batch: N records in, N records out -------------------------------------------------------
 
-NOTE_TEXT = st.one_of(st.text(max_size=60),
-                      st.sampled_from(["mgr has her ppt", "not allowed to leave", "works 14 hrs a "
-                                       "day", "never paid", "", "\x00", "a" * 500]))
+NOTE_TEXT = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(
+        [
+            "mgr has her ppt",
+            "not allowed to leave",
+            "works 14 hrs a day",
+            "never paid",
+            "",
+            "\x00",
+            "a" * 500,
+        ]
+    ),
+)
 RECORD = st.one_of(
     st.tuples(st.just("ok"), NOTE_TEXT),
     st.tuples(st.just("bad-json"), st.just("")),

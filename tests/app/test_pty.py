@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MINIMAL, default_sigint
+from tests.conftest import MINIMAL, default_sigint
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -28,7 +28,12 @@ def spawn(args: list[str], tmp_path: Path):
         "COLUMNS": "80",
     }
     return pexpect.spawn(
-        cmd[0], cmd[1:], env=env, encoding="utf-8", timeout=20, dimensions=(40, 80),
+        cmd[0],
+        cmd[1:],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 80),
         preexec_fn=default_sigint,
     )
 

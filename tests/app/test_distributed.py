@@ -45,9 +45,16 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     cache = tmp_path_factory.mktemp("worker-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HTSCREEN_CACHE", str(cache))
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      host="127.0.0.1", dashboard_address=None) as local, \
-                distributed.Client(local) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=2,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            ) as local,
+            distributed.Client(local) as client,
+        ):
             yield client
 
 
@@ -65,11 +72,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
     jsonl, _ = generate(folder, 0.2)
     odd = folder / "odd.jsonl"
-    odd.write_bytes(b'{"text": "V said boss keeps her passport"}\n\n'
-                    b'{"id": "", "narrative": "no id here"}\r\n'
-                    b"not json\n[1, 2]\n"
-                    b'{"id": 7, "text": "juv 15 y/o in rm 214", "date": "2024-02-03"}\n'
-                    b'{"text": "V owes $4,000 for the trip"}')
+    odd.write_bytes(
+        b'{"text": "V said boss keeps her passport"}\n\n'
+        b'{"id": "", "narrative": "no id here"}\r\n'
+        b"not json\n[1, 2]\n"
+        b'{"id": 7, "text": "juv 15 y/o in rm 214", "date": "2024-02-03"}\n'
+        b'{"text": "V owes $4,000 for the trip"}'
+    )
     notes = folder / "notes"
     (notes / "sub").mkdir(parents=True)
     (notes / "a.txt").write_text("V not allowed to leave the house without the boyfriend.")
@@ -81,29 +90,50 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _single(rules: Path, paths: list[str], out: Path, *extra: str) -> tuple[int, bytes]:
-    code = main(["batch", *paths, "--rules", str(rules), "--format", "jsonl", "-o", str(out),
-                 *extra])
+    code = main(
+        ["batch", *paths, "--rules", str(rules), "--format", "jsonl", "-o", str(out), *extra]
+    )
     return code, out.read_bytes()
 
 
-def _dask(rules: Path, paths: list[str], out: Path, *extra: str,
-          scheduler: str | None) -> tuple[int, bytes]:
+def _dask(
+    rules: Path, paths: list[str], out: Path, *extra: str, scheduler: str | None
+) -> tuple[int, bytes]:
     where = ["--scheduler", scheduler] if scheduler else []
-    code = main(["batch", *paths, "--rules", str(rules), "--format", "jsonl", "-o", str(out),
-                 *extra,
-                 "--engine", "dask", *where])
+    code = main(
+        [
+            "batch",
+            *paths,
+            "--rules",
+            str(rules),
+            "--format",
+            "jsonl",
+            "-o",
+            str(out),
+            *extra,
+            "--engine",
+            "dask",
+            *where,
+        ]
+    )
     parts = sorted(out.glob("part-*.jsonl"))
     return code, b"".join(p.read_bytes() for p in parts)
 
 
 def _inputs(corpus: Path) -> list[str]:
-    return [str(corpus / "notes-0.2mb.jsonl"), str(corpus / "odd.jsonl"),
-            str(DATA / "inputs" / "mixed.jsonl"), str(DATA / "inputs" / "small.csv"),
-            str(ROOT / "examples" / "incident-notes.csv"), str(corpus / "notes")]
+    return [
+        str(corpus / "notes-0.2mb.jsonl"),
+        str(corpus / "odd.jsonl"),
+        str(DATA / "inputs" / "mixed.jsonl"),
+        str(DATA / "inputs" / "small.csv"),
+        str(ROOT / "examples" / "incident-notes.csv"),
+        str(corpus / "notes"),
+    ]
 
 
-def test_same_output_as_one_machine(cluster: Any, rules: Path, corpus: Path, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_output_as_one_machine(
+    cluster: Any, rules: Path, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HTSCREEN_PARTITION_MB", "0.05")
     paths = _inputs(corpus)
     one = _single(rules, paths, tmp_path / "single.jsonl")
@@ -116,8 +146,9 @@ def test_same_output_as_one_machine(cluster: Any, rules: Path, corpus: Path, tmp
     assert {json.loads(line)["level"] for line in lines} >= {"L1", "L3", "L5", None}
 
 
-def test_each_worker_compiles_once(cluster: Any, rules: Path, corpus: Path, tmp_path: Path,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_worker_compiles_once(
+    cluster: Any, rules: Path, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HTSCREEN_PARTITION_MB", "0.02")
     paths = [str(corpus / "notes-0.2mb.jsonl")]
     _dask(rules, paths, tmp_path / "parts", scheduler=cluster.scheduler.address)
@@ -130,8 +161,9 @@ def test_each_worker_compiles_once(cluster: Any, rules: Path, corpus: Path, tmp_
     assert all(shas == [RulebookSpec.from_path(rules).sha256] for shas in per_worker.values())
 
 
-def test_options_and_exit_codes_match(cluster: Any, rules: Path, corpus: Path, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_options_and_exit_codes_match(
+    cluster: Any, rules: Path, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HTSCREEN_PARTITION_MB", "0.1")
     paths = [str(corpus / "notes-0.2mb.jsonl")]
     extra = ("--redact", "--min-level", "L3", "--fail-on", "L3", "--jurisdiction", "palermo")
@@ -166,16 +198,26 @@ def test_bag_and_dataframe_recipes(cluster: Any, rules: Path, corpus: Path) -> N
     meta = pd.DataFrame({c: pd.Series(dtype=object) for c in RESULT_COLUMNS})
     out = frame.map_partitions(screen_frame, spec, meta=meta).compute()
     assert [json.loads(r) for r in out["record"]] == [
-        {**e, "rulebook": RulebookSpec.from_path(rules).sha256[:12]} for e in expected]
+        {**e, "rulebook": RulebookSpec.from_path(rules).sha256[:12]} for e in expected
+    ]
     assert list(out["level"]) == [e["level"] for e in expected]
 
 
 def test_partition_function_in_process() -> None:
     spec = RulebookSpec.from_path(SHIPPED, embed=False)
-    frame = pd.DataFrame({"narrative": ["mgr has her ppt and she owes $3k", None],
-                          "reported": ["2024-01-02", "2024-01-03"]})
-    results = screen_partition(frame, spec, ReadOptions(text_field="narrative"),
-                               ScreenOptions(redact=True), source="batch7")
+    frame = pd.DataFrame(
+        {
+            "narrative": ["mgr has her ppt and she owes $3k", None],
+            "reported": ["2024-01-02", "2024-01-03"],
+        }
+    )
+    results = screen_partition(
+        frame,
+        spec,
+        ReadOptions(text_field="narrative"),
+        ScreenOptions(redact=True),
+        source="batch7",
+    )
     assert [r["id"] for r in results] == ["batch7:1", "batch7:2"]
     assert results[0]["level"] in ("L2", "L3") and results[1]["error"]
     assert all("snippet" not in i for i in results[0]["indicators"])
@@ -188,17 +230,25 @@ def test_planning_cuts_jsonl_at_line_ends(corpus: Path) -> None:
     assert len(parts) > 5 and [p.number for p in parts] == list(range(len(parts)))
     assert all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False))
     lines = Path(path).read_bytes().count(b"\n")
-    assert parts[-1].first + Path(path).read_bytes()[parts[-1].start:].count(b"\n") == lines + 1
+    assert parts[-1].first + Path(path).read_bytes()[parts[-1].start :].count(b"\n") == lines + 1
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--engine", "dask"], "--format jsonl --output DIR"),
-    (["--engine", "spark", "--format", "jsonl", "-o", "x"], "mapInPandas"),
-    (["--scheduler", "tcp://127.0.0.1:1", "--format", "jsonl", "-o", "x"], "--engine dask"),
-    (["--engine", "dask", "--format", "jsonl", "-o", "x", "--jobs", "2"], "drop --jobs"),
-])
-def test_usage_errors(args: list[str], message: str, tmp_path: Path,
-                      capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--engine", "dask"], "--format jsonl --output DIR"),
+        (["--engine", "spark", "--format", "jsonl", "-o", "x"], "mapInPandas"),
+        (["--scheduler", "tcp://127.0.0.1:1", "--format", "jsonl", "-o", "x"], "--engine dask"),
+        (["--engine", "dask", "--format", "jsonl", "-o", "x", "--jobs", "2"], "drop --jobs"),
+    ],
+)
+def test_usage_errors(
+    args: list[str],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["batch", str(DATA / "inputs" / "mixed.jsonl"), *args]) == 2
     assert message in capsys.readouterr().err
@@ -206,8 +256,18 @@ def test_usage_errors(args: list[str], message: str, tmp_path: Path,
 
 def test_refuses_folder_with_old_parts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "part-00000.jsonl").write_text("")
-    code = main(["batch", str(DATA / "inputs" / "mixed.jsonl"), "--format", "jsonl",
-                 "-o", str(tmp_path), "--engine", "dask"])
+    code = main(
+        [
+            "batch",
+            str(DATA / "inputs" / "mixed.jsonl"),
+            "--format",
+            "jsonl",
+            "-o",
+            str(tmp_path),
+            "--engine",
+            "dask",
+        ]
+    )
     assert code == 2 and "earlier run" in capsys.readouterr().err
 
 
@@ -223,11 +283,17 @@ def test_spark_map_in_pandas(rules: Path) -> None:
 
     from screen.app.distributed import SPARK_SCHEMA
 
-    spark = (SparkSession.builder.master("local[2]").appName("htscreen-test")
-             .config("spark.ui.enabled", "false").getOrCreate())
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("htscreen-test")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
     try:
-        rows = [{"id": f"S{i}", "text": t} for i, t in enumerate(
-            ["mgr has her ppt", "nothing here", "juv 15 y/o in rm 214"])]
+        rows = [
+            {"id": f"S{i}", "text": t}
+            for i, t in enumerate(["mgr has her ppt", "nothing here", "juv 15 y/o in rm 214"])
+        ]
         spec = RulebookSpec.from_path(rules)
 
         def screen(frames: Iterator[Any]) -> Iterator[Any]:
@@ -236,9 +302,10 @@ def test_spark_map_in_pandas(rules: Path) -> None:
 
         out = spark.createDataFrame(pd.DataFrame(rows)).mapInPandas(screen, SPARK_SCHEMA)
         got = sorted(json.loads(r["record"])["level"] for r in out.collect())
-        want = sorted(r["level"] for r in screen_texts([(r["id"], r["text"]) for r in rows],
-                                                       load_rulebook(rules)))
+        want = sorted(
+            r["level"]
+            for r in screen_texts([(r["id"], r["text"]) for r in rows], load_rulebook(rules))
+        )
         assert got == want
     finally:
         spark.stop()
-
