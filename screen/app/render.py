@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from screen.errors import InputError, InterviewInterrupted, RulebookError
-from screen.model import Indicator, Pattern, Rulebook, localise
+from screen.model import Indicator, Pattern, PatternKind, Rulebook, localise
 
 
 def console(stderr: bool = False, plain: bool = False, no_color: bool = False) -> Console:
@@ -165,8 +165,26 @@ def _markdown_indicator(ind: Indicator, rulebook: Rulebook) -> list[str]:
     if ind.htcds:
         lines.append(f"- HTCDS method of control: {ind.htcds}")
     lines.append("- Sources: " + "; ".join(ind.sources))
-    lines.append(f"- Text patterns: {len(ind.patterns)}")
+    lists = _lists_used(ind)
+    lines.append(f"- Text patterns: {len(ind.patterns)}"
+                 + (f"; lexicon lists: {', '.join('@' + n for n in lists)}" if lists else ""))
     return [*lines, ""]
+
+
+def _lists_used(ind: Indicator) -> list[str]:
+    """The lexicon lists an indicator's patterns use, read from their syntax trees."""
+    from screen.patterns.syntax import PatternSyntaxError, parse
+
+    found: dict[str, None] = {}
+    for pattern in ind.patterns:
+        if pattern.kind is PatternKind.REGEX:
+            continue
+        for part in pattern.parts:
+            try:
+                found.update(dict.fromkeys(parse(part).lists()))
+            except PatternSyntaxError:
+                continue
+    return sorted(found)
 
 
 def indicator_panel(ind: Indicator, rulebook: Rulebook, lang: str = "en") -> Group:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from screen.patterns.compile import normalise, split_top
+from screen.patterns.syntax import Group, Item, ListRef, PatternSyntaxError, Phrase, Word, parse
 
 Anchor = tuple[str, bool]
 """A word every match must contain: (word, prefix?) — prefix anchors match word starts."""
@@ -128,39 +128,36 @@ class AnchorFinder:
         self._lexicon = lexicon
         self._lists: dict[str, frozenset[Anchor] | None] = {}
 
-    def anchors(self, phrase: str) -> frozenset[Anchor] | None:
+    def anchors(self, phrase: str | Phrase) -> frozenset[Anchor] | None:
         """The best anchor set for ``phrase``, or None when no word is required."""
         components = self.components(phrase)
         return min(components, key=cost) if components else None
 
-    def components(self, phrase: str) -> list[frozenset[Anchor]]:
+    def components(self, phrase: str | Phrase) -> list[frozenset[Anchor]]:
         """An anchor set for every required word of ``phrase`` that has one.
 
         Every match of the phrase contains a word from each of these sets.
         """
-        tokens = [tok for tok in split_top(normalise(phrase).strip(), " ") if tok]
+        tree = parse(phrase) if isinstance(phrase, str) else phrase
         found = []
-        for token in tokens:
-            if token.startswith("~") or token.endswith(")?"):
-                continue
-            anchors = self._token(token)
+        for item in tree.required():
+            anchors = self._item(item)
             if anchors is not None:
                 found.append(anchors)
         return found
 
-    def _token(self, token: str) -> frozenset[Anchor] | None:
-        if token.startswith("(") and token.endswith(")"):
-            return self._union(split_top(token[1:-1], "|"))
-        if token.startswith("@"):
-            name = token[1:]
+    def _item(self, item: Item) -> frozenset[Anchor] | None:
+        if isinstance(item, Group):
+            return self._union(item.alternatives)
+        if isinstance(item, ListRef):
+            name = item.name
             if name not in self._lists:
                 self._lists[name] = None  # guards against loops; validated elsewhere
-                self._lists[name] = self._union(list(self._lexicon.get(name, ())))
+                self._lists[name] = self._terms(self._lexicon.get(name, ()))
             return self._lists[name]
-        if token == "$":
+        if not isinstance(item, Word):
             return None
-        prefix = token.endswith("*")
-        stem = token.rstrip("*").strip("'")
+        stem = item.text.strip("'")
         if "'" in stem:  # the apostrophe is optional: "won't" is also "wont"
             head = re.split(r"[^a-z0-9]+", stem.split("'")[0])
             return frozenset({(head[-1], True)}) if head and head[-1] else None
@@ -170,12 +167,18 @@ class AnchorFinder:
         # Other marks become spaces in the scanned text, so each piece is a whole word
         # there; the last piece of a prefix token is only a word start.
         options = [
-            (piece, prefix and number == len(pieces) - 1 and stem[-1].isalnum())
+            (piece, item.prefix and number == len(pieces) - 1 and stem[-1].isalnum())
             for number, piece in enumerate(pieces)
         ]
         return frozenset({min(options, key=lambda o: word_cost(*o))})
 
-    def _union(self, alternatives: list[str]) -> frozenset[Anchor] | None:
+    def _terms(self, terms: tuple[str, ...]) -> frozenset[Anchor] | None:
+        try:
+            return self._union(tuple(parse(term) for term in terms))
+        except PatternSyntaxError:
+            return None  # reported by the validator
+
+    def _union(self, alternatives: tuple[Phrase, ...]) -> frozenset[Anchor] | None:
         found: set[Anchor] = set()
         for alternative in alternatives:
             anchors = self.anchors(alternative)

@@ -1,11 +1,9 @@
-"""The rulebook's pattern language, compiled to regular expressions.
+"""Parsed phrases compiled to regular expressions over normalised text (pure).
 
 Phrases (``took @documents``, ``threaten*``, ``(her|his)? passport``, ``~2``,
-``$``) become regular expressions over *normalised* text: lower case, accents
-folded, curly quotes straightened. Normalisation never changes the length of
-a string, so offsets found in the normalised text are offsets in the original.
-The same expression serves the fast scanner (Hyperscan) and the plain
-reference matcher (Python ``re``).
+``$``) are parsed by :mod:`screen.patterns.syntax`; this module writes each tree
+as a regular expression. The same expression serves the matcher's exact checks
+and the plain reference matcher (Python ``re``), and ``rules export``.
 """
 
 from __future__ import annotations
@@ -14,65 +12,30 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-_FOLD = str.maketrans(
-    {
-        "á": "a", "à": "a", "â": "a", "ä": "a", "ã": "a",
-        "é": "e", "è": "e", "ê": "e", "ë": "e",
-        "í": "i", "ì": "i", "î": "i", "ï": "i",
-        "ó": "o", "ò": "o", "ô": "o", "ö": "o", "õ": "o",
-        "ú": "u", "ù": "u", "û": "u", "ü": "u",
-        "ñ": "n", "ç": "c",
-        "’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"',
-        "¿": "?", "¡": "!",
-    }
-)  # fmt: skip
+from screen.patterns.syntax import (
+    Gap,
+    Group,
+    Item,
+    ListRef,
+    Money,
+    PatternSyntaxError,
+    Phrase,
+    Unit,
+    Word,
+    normalise,
+    parse,
+    split_top,
+)
+
+__all__ = ["PatternSyntaxError", "PhraseCompiler", "normalise", "parse", "scanner_form",
+           "split_top", "widen_spaces"]
 
 SEP = r"""[\s,"()\-]+"""
 """What may stand between two words of a phrase."""
 
 _WORD_ANY = r"""[^\s.,;:!?"()\-]+"""
-_WORD_CHARS = re.compile(r"[a-z0-9'/.$#&\-]+")
 _MONEY = r"(?:\$\s?\d[\d,.]*k?\b|\b\d[\d,.]*k?\s?(?:dollars|dlls|dls|bucks|usd|pesos)\b)"
-MAX_GAP = 10
-MAX_GAPS = 2
 MAX_SUFFIX = 10
-
-
-class PatternSyntaxError(ValueError):
-    """A phrase that does not follow the pattern language."""
-
-
-def normalise(text: str) -> str:
-    """Lower-case ``text`` and fold accents without changing its length."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-    if lowered.isascii():
-        return lowered
-    return lowered.translate(_FOLD)
-
-
-def split_top(source: str, sep: str) -> list[str]:
-    """Split ``source`` on ``sep`` characters that are outside parentheses."""
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for ch in source:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise PatternSyntaxError("a ')' has no matching '('")
-        if ch == sep and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    if depth != 0:
-        raise PatternSyntaxError("a '(' is never closed")
-    parts.append("".join(current))
-    return parts
 
 
 class PhraseCompiler:
@@ -85,22 +48,11 @@ class PhraseCompiler:
 
     def compile(self, phrase: str) -> str:
         """Return the regular expression for ``phrase`` (without outer boundaries)."""
-        text = normalise(phrase).strip()
-        if not text:
-            raise PatternSyntaxError("the phrase is empty")
-        tokens = [tok for tok in split_top(text, " ") if tok]
-        units = [self._unit(tok) for tok in tokens]
-        if units[0][1] == "gap" or units[-1][1] == "gap":
-            raise PatternSyntaxError("a phrase cannot begin or end with '~'")
-        if sum(kind == "gap" for _, kind in units) > MAX_GAPS:
-            raise PatternSyntaxError(
-                f"more than {MAX_GAPS} gaps in one phrase: use 'near:' for looser patterns"
-            )
-        if any(a[1] == b[1] == "gap" for a, b in zip(units, units[1:])):
-            raise PatternSyntaxError(f"two gaps in a row: write one gap '~N' (N up to {MAX_GAP})")
-        if all(kind == "optional" for _, kind in units):
-            raise PatternSyntaxError("a phrase must have at least one word that is not optional")
-        return _join(units)
+        return self.emit(parse(phrase))
+
+    def emit(self, phrase: Phrase) -> str:
+        """Return the regular expression for a parsed phrase."""
+        return _join([self._unit(unit) for unit in phrase.units])
 
     def lexicon_expression(self, name: str) -> str:
         """Return the alternation of every term of list ``name``."""
@@ -117,51 +69,38 @@ class PhraseCompiler:
             other = {self.compile(t) for t in self._lexicon[name] if not _PLAIN.match(t)}
         finally:
             self._active.pop()
-        alternatives = sorted(other, key=len, reverse=True)
+        # Longest first, then by text: the same expression whatever the hash seed.
+        alternatives = sorted(other, key=lambda e: (-len(e), e))
         if plain:
             alternatives.append(r"\b" + _trie(plain))
         expression = "(?:" + "|".join(alternatives) + ")"
         self._cache[name] = expression
         return expression
 
-    def _unit(self, token: str) -> tuple[str, str]:
-        if token.startswith("~"):
-            return _gap(token), "gap"
-        optional = token.endswith(")?")
-        if optional:
-            token = token[:-1]
-        if token.startswith("(") and token.endswith(")"):
-            inner = token[1:-1]
-            alternatives = [alt.strip() for alt in split_top(inner, "|")]
-            if any(not alt for alt in alternatives):
-                raise PatternSyntaxError("an alternative inside '( | )' is empty")
-            expression = "(?:" + "|".join(self.compile(alt) for alt in alternatives) + ")"
-        elif "(" in token or ")" in token:
-            raise PatternSyntaxError(f"'{token}': parentheses must enclose whole words")
+    def _unit(self, unit: Unit) -> tuple[str, str]:
+        item = unit.item
+        if isinstance(item, Gap):
+            return _gap(item), "gap"
+        if isinstance(item, Group):
+            expression = "(?:" + "|".join(self.emit(alt) for alt in item.alternatives) + ")"
         else:
-            expression = self._word(token)
-        return expression, "optional" if optional else "word"
+            expression = self._item(item)
+        return expression, "optional" if unit.optional else "word"
 
-    def _word(self, token: str) -> str:
-        if token.startswith("@"):
-            return self.lexicon_expression(token[1:])
-        if token == "$":
+    def _item(self, item: Item) -> str:
+        if isinstance(item, ListRef):
+            return self.lexicon_expression(item.name)
+        if isinstance(item, Money):
             return _MONEY
-        prefix = token.endswith("*")
-        stem = token[:-1] if prefix else token
-        quoted = len(stem) > 2 and stem.startswith("'") and stem.endswith("'")
-        if quoted:  # 'date' in scare quotes: the quotes are optional, the word is whole
-            inner = self._word(stem[1:-1] + ("*" if prefix else ""))
-            return f"'?{inner}'?"
-        if not stem or not _WORD_CHARS.fullmatch(stem):
-            raise PatternSyntaxError(
-                f"'{token}' is not a word: use letters, digits and ' / . $ # & - only"
-            )
+        assert isinstance(item, Word)
+        if item.quoted:  # 'date' in scare quotes: the quotes are optional, the word is whole
+            return f"'?{self._item(Word(item.text, item.prefix))}'?"
+        stem = item.text
         expression = "".join("'?" if ch == "'" else re.escape(ch) for ch in stem)
-        if prefix:
+        if item.prefix:
             expression += "[a-z0-9]{0,%d}" % MAX_SUFFIX  # noqa: UP031
         start = r"\b" if stem[0].isalnum() else ""
-        end = r"\b" if prefix or stem[-1].isalnum() else ""
+        end = r"\b" if item.prefix or stem[-1].isalnum() else ""
         return f"{start}{expression}{end}"
 
 
@@ -195,13 +134,10 @@ def _emit(node: dict[str, Any]) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-def _gap(token: str) -> str:
-    count_text = token[1:]
-    if not count_text:
+def _gap(gap: Gap) -> str:
+    if gap.size is None:
         return f"(?:{_WORD_ANY}{SEP})"
-    if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_GAP:
-        raise PatternSyntaxError(f"'{token}': a gap is '~' or '~N' with N from 1 to {MAX_GAP}")
-    return f"(?:{_WORD_ANY}{SEP}){{0,{count_text}}}"
+    return f"(?:{_WORD_ANY}{SEP}){{0,{gap.size}}}"
 
 
 def _join(units: list[tuple[str, str]]) -> str:
