@@ -12,6 +12,7 @@ their sha256).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,8 @@ from screen.model import LEVELS, Level, Rulebook
 
 CHUNK = 256
 """Records per chunk handed to a worker."""
+SMALL_INPUT = 8
+"""Chunks below which the default (all cores) screens in this process alone."""
 MAX_ROWS = 200
 """Flagged notes kept for the table view (the rest are only counted)."""
 MAX_JOBS = 64
@@ -47,7 +50,8 @@ class BatchRequest:
     output: Path | None = None
     min_level: str = "L5"
     fail_on: str | None = None
-    jobs: int = 1
+    jobs: int | None = None
+    """Worker processes; None: as many as there are cores (and none for a small input)."""
     redact: bool = False
     resume: bool = False
     jurisdiction: str | None = None
@@ -116,7 +120,7 @@ def check(request: BatchRequest) -> None:
     for name, level in (("--min-level", request.min_level), ("--fail-on", request.fail_on)):
         if level is not None and level not in Level.names():
             raise UsageError(f"{name} takes a level from L0 to L5, not '{level}'")
-    if request.jobs < 1 or request.jobs > MAX_JOBS:
+    if request.jobs is not None and not 1 <= request.jobs <= MAX_JOBS:
         raise UsageError(f"--jobs takes a number from 1 to {MAX_JOBS}")
     if request.resume and (request.output is None or request.fmt not in ("jsonl", "csv")):
         raise UsageError("--resume needs --output FILE with --format jsonl or csv")
@@ -182,7 +186,7 @@ def run_local(
     with Sink(request.output, append=done > 0) as sink:
         writer = Writer(sink, formatter_for(spec, rulebook), first=done == 0)
         try:
-            for line, summary in records(units, spec, request.jobs):
+            for line, summary in records(units, spec, request.jobs):  # None: all cores
                 totals.add(summary)
                 if summary.level is None or summary.level.at_least(threshold):
                     writer.write(line)
@@ -193,17 +197,24 @@ def run_local(
     return totals
 
 
-def records(units: Iterable[Unit], spec: WorkerSpec, jobs: int) -> Iterator[Record]:
-    """Screen ``units`` in chunks, in this process or in ``jobs`` worker processes, in order."""
-    if jobs <= 1:
-        worker = Worker(spec)
-        for chunk in chunks(units, CHUNK):
+def records(units: Iterable[Unit], spec: WorkerSpec, jobs: int | None) -> Iterator[Record]:
+    """Screen ``units`` in chunks, here or in worker processes, in input order.
+
+    ``jobs=None`` uses every core, but screens a small input (under
+    :data:`SMALL_INPUT` chunks) here: starting workers would take longer.
+    """
+    pending = chunks(units, CHUNK)
+    head = list(islice(pending, SMALL_INPUT)) if jobs is None else []
+    count = (default_jobs() if len(head) >= SMALL_INPUT else 1) if jobs is None else jobs
+    work = itertools.chain(head, pending)
+    worker = Worker(spec)  # with a pool: compiled once here, the workers load the cache
+    if count <= 1:
+        for chunk in work:
             yield from worker.records(chunk)
         return
-    Worker(spec)  # compile once here, so the workers load everything from the cache
     context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(spec,)) as pool:
-        for results in pool.imap(_pool_work, chunks(units, CHUNK), chunksize=1):
+    with context.Pool(count, initializer=_start_worker, initargs=(spec,)) as pool:
+        for results in pool.imap(_pool_work, work, chunksize=1):
             yield from results
 
 

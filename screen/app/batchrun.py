@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -28,10 +27,6 @@ def drive(
 
 def run(request: batch.BatchRequest, env: Environment) -> batch.Outcome:
     """Run the batch command, showing progress on stderr when it is a terminal."""
-    if env.stderr_tty:
-        from screen.matching.scanner import on_slow_compile
-
-        on_slow_compile(_compile_notice)
     with _Progress(env) as tick:
         outcome = drive(request, env, tick)
     if request.fmt == "table":
@@ -40,14 +35,6 @@ def run(request: batch.BatchRequest, env: Environment) -> batch.Outcome:
 
         print_summary(console(no_color=env.no_color), outcome.totals, outcome.rulebook)
     return outcome
-
-
-def _compile_notice() -> None:
-    print(
-        "htscreen: compiling the rulebook's phrase scanner (first run after an install or "
-        "an edit, a few seconds); later runs load it from the cache",
-        file=sys.stderr,
-    )
 
 
 class _Progress:

@@ -227,7 +227,12 @@ def batch(
     fail_on: Annotated[
         str | None, typer.Option(help="Exit 1 if any note reaches this level or a more urgent one.")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", help="Worker processes (default: one per core).", show_default=False
+        ),
+    ] = None,
     redact: Annotated[bool, typer.Option(help="Leave note text out of the output.")] = False,
     resume: Annotated[
         bool, typer.Option(help="Continue an interrupted run into --output.")

@@ -149,7 +149,7 @@ def check_request(request: BatchRequest) -> None:
         raise UsageError(
             "--engine dask writes JSONL part files into a folder: add --format jsonl --output DIR"
         )
-    if request.jobs != 1:
+    if request.jobs not in (None, 1):
         raise UsageError(
             "--jobs is for the local engine; with --engine dask size the cluster "
             "instead: drop --jobs"

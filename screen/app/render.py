@@ -166,8 +166,10 @@ def _markdown_indicator(ind: Indicator, rulebook: Rulebook) -> list[str]:
         lines.append(f"- HTCDS method of control: {ind.htcds}")
     lines.append("- Sources: " + "; ".join(ind.sources))
     lists = _lists_used(ind)
-    lines.append(f"- Text patterns: {len(ind.patterns)}"
-                 + (f"; lexicon lists: {', '.join('@' + n for n in lists)}" if lists else ""))
+    lines.append(
+        f"- Text patterns: {len(ind.patterns)}"
+        + (f"; lexicon lists: {', '.join('@' + n for n in lists)}" if lists else "")
+    )
     return [*lines, ""]
 
 

@@ -103,17 +103,17 @@ def rulebook_from_bytes(data: bytes, source: str, store: Store | None = None) ->
 def load_checked(path: Path, store: Store | None) -> Rulebook:
     """Load a rulebook and make sure its patterns compile into the scanners."""
     rulebook = load_rulebook(path, store)
-    compile_checked(rulebook, store, phrases=False)
+    compile_checked(rulebook, store)
     return rulebook
 
 
-def compile_checked(rulebook: Rulebook, store: Store | None, phrases: bool = True) -> Matcher:
+def compile_checked(rulebook: Rulebook, store: Store | None) -> Matcher:
     """Compile ``rulebook`` for screening; a pattern the scanner refuses is a rulebook error."""
     from screen.matching.matcher import compile_matcher
     from screen.matching.scanner import RegexRejected
 
     try:
-        return compile_matcher(rulebook, store, phrases=phrases)
+        return compile_matcher(rulebook, store)
     except RegexRejected as exc:
         raise RulebookError(
             (

@@ -18,7 +18,8 @@ from screen.results import Cue
 _SCOPE_BREAK = re.compile(r"[,()]")
 """A comma or a parenthesis between a cue and the hit after it ends the cue's reach:
 '(not related per juv), does all the cooking' is not a negation of the cooking."""
-_CLAUSE_BREAK = re.compile(r"[.!?;\n](?:(?<=\.)(?=\s|$)|(?<=[!?;])|(?<=\n)\s*\n)")
+CLAUSE_BREAK_SOURCE = r"[.!?;\n](?:(?<=\.)(?=\s|$)|(?<=[!?;])|(?<=\n)\s*\n)"
+_CLAUSE_BREAK = re.compile(CLAUSE_BREAK_SOURCE)
 r"""A full stop before a space or the end, ``! ? ;``, or a blank line. (Written to
 start with a character class, which Python's ``re`` searches for twice as fast
 as the plain alternation ``\.(?=\s|$)|[!?;]|\n\s*\n``.)"""

@@ -1,20 +1,18 @@
-"""Find a rulebook's indicators in a note: fast scans first, then exact checks.
+"""Find a rulebook's indicators in a note: a token gate first, then exact checks.
 
-Phrases run in one Hyperscan database in a looser form
-(:func:`~screen.patterns.scanner_form`) that matches wherever the phrase
-matches; each report names a clause, where the exact expression is then
-checked. A proximity pattern ("near") *requires* certain words, one of each of
-its required word sets (found by :class:`~screen.anchors.AnchorFinder`): a
-literal scan reports those words, and a near pattern is checked only in the
-clauses that hold its rarest sets. Cues in each hit's clause set its status.
-Expert regexes and ages run in a third, small scanner.
+The note is read once as tokens (:mod:`screen.matching.tokens`): each distinct
+word is looked up once per process, and a rule is a candidate only in a clause
+that holds a word of every one of its components. Candidates are then checked
+with their exact expressions inside those clauses (phrases directly, proximity
+patterns as parts within N words), so character spans are computed only where
+there is a hit. Cues in each hit's clause set its status; a cue group runs only
+in clauses that hold one of its words. Expert regexes and ages run in one small
+Hyperscan database that says which of them match at all.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,23 +20,15 @@ from screen import codec
 from screen.matching.ages import read_age
 from screen.matching.context import Clauses, CueHit, classify
 from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
-from screen.matching.scanner import (
-    PROBE_FLAGS,
-    Artefacts,
-    Hit,
-    RegexRejected,
-    Scanner,
-    ascii_view,
-)
-from screen.model import CueKind, Rulebook, Status, Trigger
+from screen.matching.scanner import PROBE_FLAGS, Artefacts, Hit, Scanner, ascii_view
+from screen.matching.tokens import TokenGate, any_anchor, token_set
+from screen.model import CueKind, PatternKind, Rulebook, Status, Trigger
 from screen.patterns.compile import normalise, widen_spaces
 from screen.results import AgeMention, Cue, Evidence
 
 __all__ = ["Matcher", "Plan", "Rule", "ScanResult", "build_plan", "compile_matcher"]
 
 Span = tuple[int, int]
-_PAD = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
-"""Turns every byte but ASCII letters and digits into a space (for the word gate)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +42,10 @@ class ScanResult:
 class Matcher:
     """A rulebook compiled for text screening."""
 
-    def __init__(
-        self, rulebook: Rulebook, plan: Plan, artefacts: Artefacts | None, phrases: bool = True
-    ) -> None:
+    def __init__(self, rulebook: Rulebook, plan: Plan, artefacts: Artefacts | None) -> None:
         self.rulebook = rulebook
         self.plan = plan
-        self._phrases = _phrase_scanner(plan, artefacts) if phrases else None
-        self.gate = plan.near if self._phrases else plan.every
-        self._words = Scanner(self.gate.words, literal=True, artefacts=artefacts)
+        self.gate = TokenGate(plan.vocabulary, plan.tests, plan.components, plan.rule_components)
         # No start-of-match tracking here: Hyperscan only says which expressions match
         # (some SOM scans of repeats crash it); Python's re then finds the positions,
         # which is safe because check_expert_regex refuses nested repeats.
@@ -70,6 +56,15 @@ class Matcher:
             flags=[PROBE_FLAGS] * len(plan.regexes),
         )
         self._compiled: dict[str, re.Pattern[str]] = {}
+        self.cue_words = [
+            (
+                frozenset(w for w, prefix in cue.anchors if not prefix),
+                tuple(sorted(w for w, prefix in cue.anchors if prefix)),
+            )
+            if cue.anchors is not None
+            else None
+            for cue in plan.cues
+        ]
         self._minor = next((i.id for i in rulebook.indicators if Trigger.MINOR in i.triggers), "")
 
     def regex(self, source: str) -> re.Pattern[str]:
@@ -82,23 +77,13 @@ class Matcher:
     def scan(self, text: str, note_id: str = "", report_date: date | None = None) -> ScanResult:
         """Screen one note; offsets in the result refer to ``text``."""
         norm = normalise(text)
-        view = ascii_view(norm)
-        padded = b" " + view.translate(_PAD) + b" "
-        hits = self._words.literal_hits(padded)
-        ends = self._phrases.ends(view) if self._phrases else []
+        gated = self.gate.candidates(norm)
         regex_hits = self._regex_spans(norm)
-        if not hits and not ends and not regex_hits and not self.gate.unanchored:
+        if not gated and not regex_hits:
             return ScanResult((), ())
         clauses = Clauses(norm)
-        candidates = self._candidates(hits, clauses, padded)
-        for ident, end in ends:
-            candidates[self.plan.phrase_rules[ident]].append(clauses.span(clauses.index(end - 1)))
-        if norm.strip():
-            for index in self.gate.unanchored:
-                candidates[index] = clauses.all()
-        if not candidates and not regex_hits:
-            return ScanResult((), ())
-        found = self._verify(norm, candidates, clauses)
+        candidates = {rule: [clauses.span(k) for k in numbers] for rule, numbers in gated.items()}
+        found = self._verify(norm, candidates)
         age_hits: list[tuple[str, Span]] = []
         for ident, start, end in regex_hits:
             if ident in self.plan.ages:
@@ -108,7 +93,8 @@ class Matcher:
                 found.append((expert.indicator, (start, end), expert.slang))
         if not found and not age_hits:
             return ScanResult((), ())
-        context = _Context(self, norm, clauses)
+        view = norm if norm.isascii() else ascii_view(norm).decode("ascii")
+        context = _Context(self, norm, view, clauses)
         evidence = self._evidence(text, note_id, found, context)
         ages = self._ages(norm, age_hits, context, report_date or date.today())
         if ages and self._minor and min(a.age for a in ages) < 18:
@@ -133,40 +119,7 @@ class Matcher:
             spans += [(ident, *m.span()) for m in pattern.finditer(norm) if m.end() > m.start()]
         return spans
 
-    def _candidates(
-        self, hits: list[Hit], clauses: Clauses, padded: bytes
-    ) -> dict[int, list[Span]]:
-        """Rules whose every gating word set has a word in one clause, with those clauses.
-
-        ``padded`` is the note's word view (a space, then one byte per character).
-        """
-        members = self.gate.word_members
-        breaks = clauses.breaks
-        by_clause: dict[int, set[int]] = defaultdict(set)
-        for ident, start, _ in hits:  # start - 1: the padded view has one leading space
-            by_clause[bisect_right(breaks, start - 1)].update(members[ident])
-        rule_sets = self.gate.rule_sets
-        by_rarest = self.gate.by_rarest
-        common = self.gate.common
-        regions: dict[int, list[Span]] = defaultdict(list)
-        for number, sets in by_clause.items():
-            span = clauses.span(number)
-            words: set[bytes] | None = None
-            for word_set in sets:
-                for rule in by_rarest.get(word_set, ()):
-                    if not sets.issuperset(rule_sets[rule]):
-                        continue
-                    if rule in common:
-                        if words is None:
-                            words = set(padded[span[0] + 1 : span[1] + 1].split())
-                        if any(words.isdisjoint(needed) for needed in common[rule]):
-                            continue
-                    regions[rule].append(span)
-        return regions
-
-    def _verify(
-        self, norm: str, regions: dict[int, list[Span]], clauses: Clauses
-    ) -> list[tuple[str, Span, bool]]:
+    def _verify(self, norm: str, regions: dict[int, list[Span]]) -> list[tuple[str, Span, bool]]:
         """Check each candidate rule with its exact expressions inside its clauses."""
         found: list[tuple[str, Span, bool]] = []
         for index in sorted(regions):
@@ -175,7 +128,7 @@ class Matcher:
                 parts = self._part_spans(norm, rule, start, end)
                 if not parts:
                     continue
-                if rule.kind != "near":
+                if rule.kind is not PatternKind.NEAR:
                     found.extend((rule.indicator, span, rule.slang) for span in parts[0])
                 else:
                     found.extend(
@@ -241,9 +194,10 @@ class Matcher:
 class _Context:
     """Cue hits of one note, found clause by clause as needed."""
 
-    def __init__(self, matcher: Matcher, norm: str, clauses: Clauses) -> None:
+    def __init__(self, matcher: Matcher, norm: str, view: str, clauses: Clauses) -> None:
         self.matcher = matcher
         self.norm = norm
+        self.view = view
         self.clauses = clauses
         self._cache: dict[Span, tuple[list[CueHit], list[Span]]] = {}
 
@@ -259,14 +213,18 @@ class _Context:
         cues: list[CueHit] = []
         pseudo: list[Span] = []
         terminators: list[Span] = []
-        for kind, direction, window, source in self.matcher.plan.cues:
-            spans = [m.span() for m in self.matcher.regex(source).finditer(self.norm, *bounds)]
-            if kind is CueKind.PSEUDO:
+        tokens = token_set(self.view, *bounds)
+        for cue, words in zip(self.matcher.plan.cues, self.matcher.cue_words, strict=True):
+            if words is not None and not any_anchor(tokens, *words):
+                continue  # none of the group's words is in the clause: it cannot match
+            regex = self.matcher.regex(cue.expression)
+            spans = [m.span() for m in regex.finditer(self.norm, *bounds)]
+            if cue.kind is CueKind.PSEUDO:
                 pseudo += spans
-            elif kind is CueKind.TERMINATOR:
+            elif cue.kind is CueKind.TERMINATOR:
                 terminators += spans
             else:
-                cues += [CueHit(kind, direction, window, s, e) for s, e in spans]
+                cues += [CueHit(cue.kind, cue.direction, cue.window, s, e) for s, e in spans]
         cues = [c for c in cues if not any(p[0] <= c.start and c.end <= p[1] for p in pseudo)]
         return sorted(cues, key=lambda c: c.start), terminators
 
@@ -310,27 +268,8 @@ def _nearest(anchor: Span, spans: list[Span], chosen: list[Span]) -> Span | None
     return best
 
 
-def _phrase_scanner(plan: Plan, artefacts: Artefacts | None) -> Scanner | None:
-    """The phrases' scanner, or None if Hyperscan refuses them as one database.
-
-    The matcher then gates phrases by their words: same results, slower.
-    """
-    try:
-        return Scanner(
-            plan.phrases, literal=False, artefacts=artefacts, flags=[0] * len(plan.phrases)
-        )
-    except RegexRejected:
-        return None
-
-
-def compile_matcher(
-    rulebook: Rulebook, artefacts: Artefacts | None = None, phrases: bool = True
-) -> Matcher:
-    """Compile ``rulebook`` for text screening (the plan is kept with the scanners).
-
-    ``phrases=False`` skips the phrase database (seconds to compile after an edit)
-    and gates phrases by their words instead: same results, slower screening.
-    """
+def compile_matcher(rulebook: Rulebook, artefacts: Artefacts | None = None) -> Matcher:
+    """Compile ``rulebook`` for text screening (the plan is kept in ``artefacts``)."""
     plan: Plan | None = None
     key = f"plan{PLAN_FORMAT}-{rulebook.sha256[:40]}"
     if artefacts is not None:
@@ -344,4 +283,4 @@ def compile_matcher(
         plan = build_plan(rulebook)
         if artefacts is not None:
             artefacts.put(key, codec.dumps(plan))
-    return Matcher(rulebook, plan, artefacts, phrases)
+    return Matcher(rulebook, plan, artefacts)

@@ -1,21 +1,30 @@
-"""A rulebook compiled into plain data: rules, phrase scanner forms, word gates.
+"""A rulebook compiled into plain data: rules, their code tests, cues and ages.
 
 :func:`build_plan` is pure (rulebook in, :class:`Plan` out) and its result is
-cached on disk, so a batch starts without recompiling the pattern language.
+cached, so a batch starts without recompiling the pattern language.
+
+Each phrase and proximity rule gets two forms: its exact regular expression(s),
+checked only where it may match, and a *code test* (:mod:`screen.matching.codes`)
+that says where that is, from the tokens of the note. A rule's *trigger* is the
+codes of its rarest required word: a note without one of them cannot match it,
+so the rule is not even tried.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from screen.matching.ages import AGE_EXPRESSIONS
+from screen.matching.codes import TokenCompiler, TokenTable, Vocabulary, vocabulary
 from screen.model import CueDirection, CueKind, PatternKind, Rulebook
-from screen.patterns.anchors import AnchorFinder
-from screen.patterns.compile import PhraseCompiler, scanner_form
+from screen.patterns.anchors import Anchor, AnchorFinder, cost
+from screen.patterns.compile import PhraseCompiler
+from screen.patterns.syntax import parse
 
-PLAN_FORMAT = 15
+PLAN_FORMAT = 18
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
+
+Component = frozenset[Anchor]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,41 +38,16 @@ class Rule:
     slang: bool = False
 
 
-@dataclass
-class Gate:
-    """Required word sets of some rules, and the literal words that report them."""
+@dataclass(frozen=True, slots=True)
+class CueRule:
+    """A group of context cues: one expression, and the words one of which it needs."""
 
-    word_sets: list[frozenset[tuple[str, bool]]] = field(default_factory=list)
-    """Required word sets: a pattern needs one word of each of its sets."""
-    words: list[str] = field(default_factory=list)
-    """Padded literal words of all word sets (' word ' whole, ' stem' prefix)."""
-    word_members: list[tuple[int, ...]] = field(default_factory=list)
-    """For each literal word, the word sets it belongs to."""
-    rule_sets: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    """For each gated rule, its word sets, rarest first."""
-    by_rarest: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    """Rules indexed by their rarest word set."""
-    unanchored: list[int] = field(default_factory=list)
-    """Rules that require no word at all: checked in every clause."""
-    common: dict[int, tuple[frozenset[bytes], ...]] = field(default_factory=dict)
-    """For each gated rule, its required sets of common whole words (too common to
-    scan for): a clause is dropped, before any exact check, if it lacks one."""
-
-    def word_set(self, anchors: frozenset[tuple[str, bool]]) -> int:
-        """The id of a word set, added once with its padded literal words."""
-        ids: dict[frozenset[tuple[str, bool]], int] = self.__dict__.setdefault("_ids", {})
-        if anchors not in ids:
-            ids[anchors] = len(self.word_sets)
-            self.word_sets.append(anchors)
-            word_ids: dict[str, int] = self.__dict__.setdefault("_word_ids", {})
-            for literal in _literals(anchors):
-                if literal not in word_ids:
-                    word_ids[literal] = len(self.words)
-                    self.words.append(literal)
-                    self.word_members.append(())
-                index = word_ids[literal]
-                self.word_members[index] = (*self.word_members[index], ids[anchors])
-        return ids[anchors]
+    kind: CueKind
+    direction: CueDirection
+    window: int
+    expression: str
+    anchors: Component | None
+    """Every match holds one of these words; None when some term needs no word."""
 
 
 @dataclass
@@ -71,18 +55,19 @@ class Plan:
     """Everything compiled from a rulebook, as plain data."""
 
     rules: list[Rule] = field(default_factory=list)
-    phrases: list[str] = field(default_factory=list)
-    """Scanner forms of the phrase rules."""
-    phrase_rules: list[int] = field(default_factory=list)
-    """For each scanner form, its rule."""
-    near: Gate = field(default_factory=Gate)
-    """The word gate of the near rules."""
-    every: Gate = field(default_factory=Gate)
-    """The word gate of every phrase and near rule, used if the phrases cannot compile."""
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary((), ()))
+    tests: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """For each phrase and near rule, its code test: one expression over code strings per
+    part; a clause passes when every part's expression is found in it."""
+    components: list[str] = field(default_factory=list)
+    """Codes of each distinct required word set: a match holds a token with one of them."""
+    rule_components: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    """For each rule that requires words, its components, rarest first; others always run."""
     regexes: list[str] = field(default_factory=list)
+    """Expert expressions and the built-in age expressions (probed by Hyperscan)."""
     regex_rules: dict[int, int] = field(default_factory=dict)
     ages: dict[int, str] = field(default_factory=dict)
-    cues: list[tuple[CueKind, CueDirection, int, str]] = field(default_factory=list)
+    cues: list[CueRule] = field(default_factory=list)
 
 
 def build_plan(rulebook: Rulebook) -> Plan:
@@ -90,6 +75,7 @@ def build_plan(rulebook: Rulebook) -> Plan:
     lexicon = {entry.name: entry.terms for entry in rulebook.lexicon}
     compiler, finder = PhraseCompiler(lexicon), AnchorFinder(lexicon)
     plan = Plan()
+    text_rules = []
     for indicator in rulebook.indicators:
         for pattern in indicator.patterns:
             index = len(plan.rules)
@@ -104,50 +90,43 @@ def build_plan(rulebook: Rulebook) -> Plan:
             plan.rules.append(
                 Rule(indicator.id, pattern.kind, parts, pattern.within, pattern.slang)
             )
-            _anchor(plan.every, finder, pattern.parts, index)
-            if pattern.kind is PatternKind.PHRASE:
-                plan.phrase_rules.append(index)
-                plan.phrases.append(scanner_form(parts[0]))
-            else:
-                _anchor(plan.near, finder, pattern.parts, index)
+            text_rules.append((index, pattern.kind, tuple(parse(p) for p in pattern.parts)))
+    plan.vocabulary = vocabulary((t for _, _, trees in text_rules for t in trees), lexicon)
+    table = TokenTable(plan.vocabulary)
+    tokens = TokenCompiler(table, lexicon)
+    ids: dict[str, int] = {}
+    for index, _, trees in text_rules:
+        # The part with the rarest required word is searched first; the others only in
+        # the clauses it was found in.
+        ranked = sorted(
+            trees, key=lambda t: min((cost(c) for c in finder.components(t)), default=10**9)
+        )
+        plan.tests[index] = tuple(dict.fromkeys(tokens.test(tree) for tree in ranked))
+        found = sorted(
+            {c for tree in trees for c in finder.components(tree)},
+            key=lambda c: (cost(c), sorted(c)),
+        )
+        numbers = []
+        for component in found:
+            codes = "".join(
+                sorted(
+                    {code for word, prefix in component for code in table.slot_codes(word, prefix)}
+                )
+            )
+            if codes not in ids:
+                ids[codes] = len(plan.components)
+                plan.components.append(codes)
+            numbers.append(ids[codes])
+        if numbers:
+            plan.rule_components[index] = tuple(dict.fromkeys(numbers))
     for group in rulebook.cues:
         source = "|".join(compiler.compile(term) for term in group.terms)
         if source:
-            plan.cues.append((group.kind, group.direction, group.window, source))
+            needed: Component | None = frozenset()
+            for anchors in (finder.anchors(term) for term in group.terms):
+                needed = None if anchors is None or needed is None else needed | anchors
+            plan.cues.append(CueRule(group.kind, group.direction, group.window, source, needed))
     for kind, expression in AGE_EXPRESSIONS:
         plan.ages[len(plan.regexes)] = kind
         plan.regexes.append(expression)
     return plan
-
-
-SELECTIVE = 80
-"""Word sets costing more than this are too common to help gate a rule (see patterns.cost)."""
-
-
-def _anchor(gate: Gate, finder: AnchorFinder, parts: tuple[str, ...], index: int) -> None:
-    """Gate the rule on every one of its required word sets being present in the note."""
-    from screen.patterns.anchors import cost
-
-    sets = sorted(
-        {anchors for part in parts for anchors in finder.components(part)},
-        key=lambda a: (cost(a), sorted(a)),
-    )
-    if not sets:
-        gate.unanchored.append(index)
-        return
-    common = [a for a in sets[1:] if cost(a) > SELECTIVE]
-    sets = sets[:1] + [a for a in sets[1:] if cost(a) <= SELECTIVE]
-    ids = tuple(gate.word_set(a) for a in sets)
-    gate.rule_sets[index] = ids
-    gate.by_rarest[ids[0]].append(index)
-    checks = tuple(
-        frozenset(word.encode() for word, _ in anchors)
-        for anchors in common
-        if all(not prefix and word.isascii() and word.isalnum() for word, prefix in anchors)
-    )
-    if checks:
-        gate.common[index] = checks
-
-
-def _literals(anchors: frozenset[tuple[str, bool]]) -> list[str]:
-    return sorted(f" {w}" if prefix else f" {w} " for w, prefix in anchors)

@@ -14,7 +14,7 @@ import codecs
 import hashlib
 import importlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import hyperscan
@@ -269,31 +269,10 @@ def _load_or_compile(
             return database
         except (hyperscan.error, ValueError, TypeError):
             pass
-    if not literal and len(expressions) >= SLOW_COMPILE:
-        for notice in _NOTICES:
-            notice()
     database = _compile(expressions, literal, flags)
     if artefacts is not None:
         artefacts.put(key, hyperscan.dumpb(database))
     return database
-
-
-SLOW_COMPILE = 200
-"""Regex databases this large take seconds to compile (the shipped phrases: ~6 s)."""
-_NOTICES: list[Callable[[], None]] = []
-
-
-def on_slow_compile(notice: Callable[[], None]) -> None:
-    """Call ``notice`` before compiling a large database afresh (once per process).
-
-    The command line uses it to tell a person at a terminal why a first run pauses.
-    """
-
-    def once() -> None:
-        _NOTICES.clear()
-        notice()
-
-    _NOTICES[:] = [once]
 
 
 def _compile(

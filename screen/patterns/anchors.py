@@ -146,6 +146,10 @@ class AnchorFinder:
                 found.append(anchors)
         return found
 
+    def item_anchors(self, item: Item) -> frozenset[Anchor] | None:
+        """The anchor set of one unit's item (None when it requires no word)."""
+        return self._item(item)
+
     def _item(self, item: Item) -> frozenset[Anchor] | None:
         if isinstance(item, Group):
             return self._union(item.alternatives)

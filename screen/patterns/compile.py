@@ -27,8 +27,14 @@ from screen.patterns.syntax import (
     split_top,
 )
 
-__all__ = ["PatternSyntaxError", "PhraseCompiler", "normalise", "parse", "scanner_form",
-           "split_top", "widen_spaces"]
+__all__ = [
+    "PatternSyntaxError",
+    "PhraseCompiler",
+    "normalise",
+    "parse",
+    "split_top",
+    "widen_spaces",
+]
 
 SEP = r"""[\s,"()\-]+"""
 """What may stand between two words of a phrase."""
@@ -170,27 +176,12 @@ def _join(units: list[tuple[str, str]]) -> str:
     return "".join(out)
 
 
-SCAN_GAP = "[^.:;!?]*"
-"""A gap as the fast scanner sees it: any run of characters inside one sentence."""
-_GAP_SOURCE = re.compile(re.escape(f"(?:{_WORD_ANY}{SEP})") + r"(?:\{0,\d+\})?")
 _ASCII_SPACE = r"\s\x1c-\x1f"
 r"""What Python counts as ASCII white space and Hyperscan's ``\s`` does not cover."""
 _UNICODE_SPACE = (
     _ASCII_SPACE + r"\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 )
 r"""Every character Python's ``\s`` matches (``str.isspace``), in Hyperscan's UTF-8 syntax."""
-
-
-def scanner_form(expression: str) -> str:
-    r"""A looser expression for Hyperscan that matches wherever ``expression`` matches.
-
-    Every gap becomes :data:`SCAN_GAP`: the words and separators a gap allows
-    never include ``. : ; ! ?``, so any match of the phrase is a match of its
-    scanner form, which compiles in a fraction of the time. ``\s`` is widened to
-    Python's ASCII white space. Run it over :func:`screen.scanner.ascii_view` text,
-    where Python's Unicode classes and Hyperscan's ASCII ones agree.
-    """
-    return widen_spaces(_GAP_SOURCE.sub(lambda _: SCAN_GAP, expression))
 
 
 def widen_spaces(expression: str, utf8: bool = False) -> str:

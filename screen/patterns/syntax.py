@@ -107,9 +107,7 @@ class Phrase:
 
     def required(self) -> tuple[Item, ...]:
         """The items every match contains: not optional, not a gap."""
-        return tuple(
-            u.item for u in self.units if not u.optional and not isinstance(u.item, Gap)
-        )
+        return tuple(u.item for u in self.units if not u.optional and not isinstance(u.item, Gap))
 
     def lists(self) -> tuple[str, ...]:
         """The lexicon lists the phrase refers to, anywhere inside it, in order."""

@@ -1,37 +1,31 @@
-"""The compiled plan: which rules run as phrases, which behind word gates."""
+"""The compiled plan: every text rule has a code test, and the plan is deterministic data."""
 
 from __future__ import annotations
 
-from screen.matching.plan import build_plan
-from screen.model import Rulebook
-from screen.patterns.compile import SCAN_GAP
+from screen import codec
+from screen.matching.plan import Plan, build_plan
+from screen.model import PatternKind, Rulebook
 
 
-def test_phrases_get_scanner_forms_and_near_rules_get_word_gates(shipped: Rulebook) -> None:
+def test_every_phrase_and_near_rule_has_a_code_test(shipped: Rulebook) -> None:
     plan = build_plan(shipped)
-    phrases = {i for i, rule in enumerate(plan.rules) if rule.kind == "phrase"}
-    near = {i for i, rule in enumerate(plan.rules) if rule.kind == "near"}
-    assert set(plan.phrase_rules) == phrases
-    assert len(plan.phrases) == len(plan.phrase_rules)
-    gated = set(plan.near.rule_sets) | set(plan.near.unanchored)
-    assert gated == near
-    every = set(plan.every.rule_sets) | set(plan.every.unanchored)
-    assert every == phrases | near
-    assert any(SCAN_GAP in form for form in plan.phrases)
-    assert not any("{0," in form and "[^\\s" in form for form in plan.phrases)
+    text_rules = {i for i, rule in enumerate(plan.rules) if rule.kind is not PatternKind.REGEX}
+    assert set(plan.tests) == text_rules
+    for index, tests in plan.tests.items():
+        parts = len(plan.rules[index].parts)
+        assert 1 <= len(tests) <= parts
+    assert len(plan.regex_rules) == sum(1 for r in plan.rules if r.kind is PatternKind.REGEX)
 
 
-def test_common_word_checks_hold_only_whole_ascii_words(shipped: Rulebook) -> None:
+def test_rules_require_their_rarest_words_first(shipped: Rulebook) -> None:
     plan = build_plan(shipped)
-    assert plan.near.common, "the shipped rulebook has near rules with common required words"
-    for rule, checks in plan.near.common.items():
-        assert rule in plan.near.rule_sets
-        for words in checks:
-            assert words and all(word.isalnum() and word.isascii() for word in words)
+    assert len(plan.rule_components) > 0.9 * len(plan.tests)
+    for numbers in plan.rule_components.values():
+        assert numbers and len(set(numbers)) == len(numbers)
+        assert all(plan.components[n] for n in numbers)
 
 
-def test_the_plan_is_the_same_every_time(shipped: Rulebook) -> None:
+def test_the_plan_is_the_same_every_time_and_survives_the_cache(shipped: Rulebook) -> None:
     first, second = build_plan(shipped), build_plan(shipped)
-    assert first.phrases == second.phrases
-    assert first.near.words == second.near.words
-    assert first.near.common == second.near.common
+    assert codec.dumps(first) == codec.dumps(second)
+    assert codec.loads(codec.dumps(first), Plan) == first
