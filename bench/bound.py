@@ -6,10 +6,9 @@ Measures, on one core and without any of htscreen's own work:
 
 * the Python I/O floor: read the JSONL, parse each line, write one small JSON
   record per note (what any Python batch tool pays before matching);
-* Hyperscan alone over the note texts (already parsed and normalised, in
-  memory), with the expressions htscreen scans: its phrase database, and every
-  part of every phrase and proximity pattern in one single-match database (the
-  least an exact Hyperscan evaluation of the rulebook must find).
+* the least per-word Python work of reading a note as tokens (split, one
+  dictionary lookup per word), and Hyperscan alone reporting the rulebook's
+  words in each note.
 
 Used by ``bench/run.py``; figures in docs/performance.md.
 """
@@ -27,7 +26,7 @@ import hyperscan
 from screen.app.rulebooks import load_rulebook
 from screen.matching.plan import build_plan
 from screen.matching.scanner import ascii_view
-from screen.patterns.compile import normalise, scanner_form
+from screen.patterns.compile import normalise
 
 
 def io_floor(path: Path) -> float:
@@ -61,36 +60,41 @@ def _collector(reports: list[int]) -> Callable[..., None]:
 
 
 def engine_bounds(path: Path, limit_mb: float = 10) -> dict[str, float]:
-    """MB/s of Hyperscan alone over the first ``limit_mb`` of note text."""
-    views = []
+    """MB/s of the least per-word work the token engine must do, and of Hyperscan alone.
+
+    ``split_lookup``: split each normalised note on white space and look every word
+    up in a dictionary once (what reading a note as codes costs at the very
+    least). ``hyperscan_vocabulary``: Hyperscan in literal mode, reporting each
+    slot word of the rulebook once per note.
+    """
+    texts = []
     size = 0
     with path.open(encoding="utf-8") as source:
         for line in source:
-            views.append(ascii_view(normalise(json.loads(line)["text"])))
-            size += len(views[-1])
+            texts.append(normalise(json.loads(line)["text"]))
+            size += len(texts[-1])
             if size >= limit_mb * 1e6:
                 break
     plan = build_plan(load_rulebook())
-    parts = sorted(
-        {scanner_form(part) for rule in plan.rules if rule.kind != "regex" for part in rule.parts}
+    words = {w: "x" for w in plan.vocabulary.words}
+    start = time.perf_counter()
+    for text in texts:
+        "".join(map(words.get, text.split(), text.split()))
+    result = {"split_lookup_mb_s": round(size / (time.perf_counter() - start) / 1e6, 1)}
+    padded = [f" {w} ".encode() for w in plan.vocabulary.words]
+    database, compile_seconds = _database(
+        [b.decode() for b in padded], hyperscan.HS_FLAG_SINGLEMATCH
     )
-    result: dict[str, float] = {}
-    for name, expressions, flag in (
-        ("phrases", plan.phrases, 0),
-        ("all_parts_single_match", parts, hyperscan.HS_FLAG_SINGLEMATCH),
-    ):
-        database, compile_seconds = _database(expressions, flag)
-        reports: list[int] = []
-        on_match = _collector(reports)
-        start = time.perf_counter()
-        for view in views:
-            database.scan(view, match_event_handler=on_match)  # type: ignore[attr-defined]
-        seconds = time.perf_counter() - start
-        count = [len(reports)]
-        result[f"hyperscan_{name}_mb_s"] = round(size / seconds / 1e6, 1)
-        result[f"hyperscan_{name}_expressions"] = len(expressions)
-        result[f"hyperscan_{name}_compile_s"] = round(compile_seconds, 1)
-        result[f"hyperscan_{name}_reports_per_note"] = round(count[0] / len(views), 2)
+    reports: list[int] = []
+    on_match = _collector(reports)
+    views = [b" " + ascii_view(t) + b" " for t in texts]
+    start = time.perf_counter()
+    for view in views:
+        database.scan(view, match_event_handler=on_match)  # type: ignore[attr-defined]
+    seconds = time.perf_counter() - start
+    result["hyperscan_vocabulary_mb_s"] = round(size / seconds / 1e6, 1)
+    result["hyperscan_vocabulary_compile_s"] = round(compile_seconds, 1)
+    result["hyperscan_vocabulary_reports_per_note"] = round(len(reports) / len(views), 2)
     return result
 
 

@@ -104,6 +104,7 @@ class TokenTable:
         self.word_codes = {w: vocab.word_code(i) for i, w in enumerate(vocab.words)}
         self.prefix_codes = {p: vocab.prefix_code(i) for i, p in enumerate(vocab.prefixes)}
         self.longest = max((len(p) for p in vocab.prefixes), default=0)
+        self._prefix_tuple = tuple(vocab.prefixes)
         self._classes: dict[tuple[str, bool], str] = {}
 
     def code(self, token: str) -> str:
@@ -111,10 +112,11 @@ class TokenTable:
         code = self.word_codes.get(token)
         if code is not None:
             return code
-        for end in range(min(len(token), self.longest), 0, -1):
-            code = self.prefix_codes.get(token[:end])
-            if code is not None:
-                return code
+        if token.startswith(self._prefix_tuple):
+            for end in range(min(len(token), self.longest), 0, -1):
+                code = self.prefix_codes.get(token[:end])
+                if code is not None:
+                    return code
         return self.vocab.number_code if token[0].isdigit() else FILLER
 
     def number_codes(self) -> str:

@@ -119,8 +119,11 @@ class TokenGate:
 
         Its mask of components and the rules it triggers are remembered with it.
         """
-        view = word if word.isascii() else ascii_view(word).decode("ascii")
-        codes = "".join(map(self._token_code, TOKENS.findall(view + " ")))
+        if word.isalnum() and word.isascii():  # one token, no break inside: most words
+            codes = self._token_code(word)
+        else:
+            view = word if word.isascii() else ascii_view(word).decode("ascii")
+            codes = "".join(map(self._token_code, TOKENS.findall(view + " ")))
         mask = reduce(or_, map(self._masks.__getitem__, codes), 0)
         if mask:
             self._word_masks[word] = mask
