@@ -258,6 +258,10 @@ class Pattern:
     within: int = 8
     slang: bool = False
     lang: str = ""
+    unless: tuple[str, ...] = ()
+    """Phrases that cancel a hit when one is found this close to it in its clause."""
+    unless_within: int = 3
+    """Words allowed between a hit and an ``unless`` phrase for it to cancel the hit."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,6 +123,8 @@ def pattern_text(pattern: Pattern) -> str:
         text = f"near {' + '.join(pattern.parts)} within {pattern.within} words"
     else:
         text = f"{pattern.kind} {pattern.parts[0]}"
+    if pattern.unless:
+        text += f" unless {' / '.join(pattern.unless)} within {pattern.unless_within} words"
     return text + (" (slang)" if pattern.slang else "")
 
 

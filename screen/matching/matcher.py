@@ -18,7 +18,7 @@ from datetime import date
 
 from screen import codec
 from screen.matching.ages import read_age
-from screen.matching.context import Clauses, CueHit, classify
+from screen.matching.context import Clauses, CueHit, classify, words_between
 from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
 from screen.matching.scanner import PROBE_FLAGS, Artefacts, Hit, Scanner, ascii_view
 from screen.matching.tokens import TokenGate, any_anchor, token_set
@@ -129,13 +129,40 @@ class Matcher:
                 if not parts:
                     continue
                 if rule.kind is not PatternKind.NEAR:
-                    found.extend((rule.indicator, span, rule.slang) for span in parts[0])
+                    spans = parts[0]
                 else:
-                    found.extend(
-                        (rule.indicator, span, rule.slang)
-                        for span in near_matches(norm, parts, rule.within)
-                    )
+                    spans = near_matches(norm, parts, rule.within)
+                if rule.unless:
+                    spans = self._not_excluded(norm, rule, spans, start, end)
+                found.extend((rule.indicator, span, rule.slang) for span in spans)
         return found
+
+    def _not_excluded(
+        self, norm: str, rule: Rule, spans: list[Span], start: int, end: int
+    ) -> list[Span]:
+        """The hits no ``unless`` phrase cancels (one within ``unless_within`` words)."""
+        exclusions = [
+            m.span()
+            for m in self.regex(rule.unless).finditer(norm, start, end)
+            if _whole(norm, *m.span())
+        ]
+        if not exclusions:
+            return spans
+        kept = []
+        for span in spans:
+            near = False
+            for ex in exclusions:
+                gap = (span[1], ex[0]) if ex[0] >= span[1] else (ex[1], span[0])
+                if (
+                    ex[0] < span[1]
+                    and span[0] < ex[1]
+                    or words_between(norm, *gap) <= rule.unless_within
+                ):
+                    near = True
+                    break
+            if not near:
+                kept.append(span)
+        return kept
 
     def _part_spans(self, norm: str, rule: Rule, start: int, end: int) -> list[list[Span]]:
         """Whole-word matches of each part in ``norm[start:end]``; [] as soon as one has none.

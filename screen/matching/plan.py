@@ -21,7 +21,7 @@ from screen.patterns.anchors import Anchor, AnchorFinder, cost
 from screen.patterns.compile import PhraseCompiler
 from screen.patterns.syntax import parse
 
-PLAN_FORMAT = 18
+PLAN_FORMAT = 19
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 
 Component = frozenset[Anchor]
@@ -36,6 +36,9 @@ class Rule:
     parts: tuple[str, ...]
     within: int = 8
     slang: bool = False
+    unless: str = ""
+    """One expression of the rule's exclusions (empty: none)."""
+    unless_within: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +90,17 @@ def build_plan(rulebook: Rulebook) -> Plan:
                 plan.regexes.append(pattern.parts[0])
                 continue
             parts = tuple(compiler.compile(part) for part in pattern.parts)
+            unless = "|".join(compiler.compile(phrase) for phrase in pattern.unless)
             plan.rules.append(
-                Rule(indicator.id, pattern.kind, parts, pattern.within, pattern.slang)
+                Rule(
+                    indicator.id,
+                    pattern.kind,
+                    parts,
+                    pattern.within,
+                    pattern.slang,
+                    unless,
+                    pattern.unless_within,
+                )
             )
             text_rules.append((index, pattern.kind, tuple(parse(p) for p in pattern.parts)))
     plan.vocabulary = vocabulary((t for _, _, trees in text_rules for t in trees), lexicon)

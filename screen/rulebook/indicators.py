@@ -37,7 +37,7 @@ INDICATOR_REQUIRED = (
 )
 INDICATOR_OPTIONAL = ("weights", "exploitation", "triggers", "htcds", "patterns", "examples")
 PATTERN_KINDS = ("phrase", "near", "regex")
-PATTERN_OPTIONS = ("within", "lang", "slang", "note")
+PATTERN_OPTIONS = ("within", "lang", "slang", "note", "unless", "unless_within")
 MIN_EXAMPLES = 2
 
 
@@ -232,7 +232,29 @@ def _pattern(reader: Reader, item: Node, where: str) -> Pattern | None:
     slang = bool(reader.boolean(fields.get("slang"), f"{where} slang"))
     lang = reader.string(fields.get("lang"), f"{where} lang") or ""
     reader.string(fields.get("note"), f"{where} note")
-    return Pattern(PatternKind(kind), parts, within, slang, lang)
+    unless = tuple(v for v, _ in reader.strings(fields.get("unless"), f"{where} unless"))
+    if "unless" in fields and kind == "regex":
+        reader.error(
+            fields["unless"],
+            f"{where}: 'unless' applies to phrase and near patterns",
+            "write the exclusion into the regex, or use a phrase",
+        )
+    if "unless_within" in fields and "unless" not in fields:
+        reader.error(
+            fields["unless_within"],
+            f"{where}: 'unless_within' needs 'unless'",
+            "add 'unless:' phrases or remove it",
+        )
+    unless_within = reader.integer(fields.get("unless_within"), f"{where} unless_within", 0, 30)
+    return Pattern(
+        PatternKind(kind),
+        parts,
+        within,
+        slang,
+        lang,
+        unless,
+        3 if unless_within is None else unless_within,
+    )
 
 
 def _examples(

@@ -90,7 +90,7 @@ def _check_patterns(
                 if pattern.kind == "regex":
                     check_expert_regex(pattern.parts[0])
                 else:
-                    for part in pattern.parts:
+                    for part in (*pattern.parts, *pattern.unless):
                         compiler.compile(part)
             except PatternSyntaxError as exc:
                 reader.error(

@@ -131,3 +131,42 @@ def test_empty_and_plain_notes_yield_nothing(minimal_matcher) -> None:
 
 def test_hit_inside_a_word_is_ignored(minimal_matcher) -> None:
     assert statuses(minimal_matcher, "The bossanova band held idols") == {}
+
+
+def test_unless_phrases_cancel_a_hit_close_by_but_not_far_away() -> None:
+    from screen.matching.matcher import compile_matcher
+    from screen.rulebook import parse_rulebook
+    from tests.conftest import MINIMAL
+
+    source = MINIMAL.read_text(encoding="utf-8").replace(
+        '      - near: ["@holder", "@keeps", "@documents"]\n        within: 8\n',
+        '      - near: ["@holder", "@keeps", "@documents"]\n        within: 8\n'
+        '        unless: ["her own", "in evidence"]\n        unless_within: 2\n',
+    )
+    matcher = compile_matcher(parse_rulebook(source.encode(), "unless.yaml"))
+
+    def fired(text: str) -> bool:
+        return any(e.indicator == "documents-held" for e in matcher.scan(text).evidence)
+
+    assert fired("mgr has her ppt")
+    assert not fired("mgr has her own ppt")
+    assert not fired("boss has her ppt in evidence")
+    assert fired("boss has her ppt and V says she will buy her own lunch today")
+    assert fired("her own phone is gone. boss has her ppt")
+
+
+def test_unless_is_checked_by_the_validator() -> None:
+    import pytest
+
+    from screen.errors import RulebookError
+    from screen.rulebook import parse_rulebook
+    from tests.conftest import MINIMAL
+
+    source = MINIMAL.read_text(encoding="utf-8").replace(
+        '      - near: ["@holder", "@keeps", "@documents"]\n        within: 8\n',
+        '      - near: ["@holder", "@keeps", "@documents"]\n        within: 8\n'
+        '        unless: ["@nowhere"]\n',
+    )
+    with pytest.raises(RulebookError) as caught:
+        parse_rulebook(source.encode(), "bad.yaml")
+    assert "nowhere" in str(caught.value.problems[0])
