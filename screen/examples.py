@@ -44,3 +44,56 @@ def run_examples(rulebook: Rulebook, matcher: Matcher) -> tuple[list[ExampleFail
                     )
                     failures.append(ExampleFailure(indicator.id, expected, example, fired))
     return failures, total
+
+
+class Paraphrase(NamedTuple):
+    """One way of saying an indicator (``says``) or a look-alike that must not fire it."""
+
+    indicator: str
+    kind: str  # "says" | "lookalike"
+    lang: str
+    text: str
+
+
+class ParaphraseScore(NamedTuple):
+    """How one indicator did on its paraphrases."""
+
+    indicator: str
+    says: int
+    found: int
+    lookalikes: int
+    false_fires: int
+    spanish_says: int
+    spanish_found: int
+
+    @property
+    def recall(self) -> float | None:
+        """Share of the ways of saying it that fire it (None without any)."""
+        return self.found / self.says if self.says else None
+
+    @property
+    def false_fire_rate(self) -> float | None:
+        """Share of the look-alikes that fire it (None without any)."""
+        return self.false_fires / self.lookalikes if self.lookalikes else None
+
+
+def score_paraphrases(matcher: Matcher, paraphrases: list[Paraphrase]) -> list[ParaphraseScore]:
+    """Recall and false fires per indicator, in rulebook order (CheckList-style tests)."""
+    counts: dict[str, list[int]] = {}
+    for item in paraphrases:
+        present = any(
+            e.indicator == item.indicator and e.counts for e in matcher.scan(item.text).evidence
+        )
+        row = counts.setdefault(item.indicator, [0, 0, 0, 0, 0, 0])
+        if item.kind == "says":
+            row[0] += 1
+            row[1] += present
+            if item.lang != "en":
+                row[4] += 1
+                row[5] += present
+        else:
+            row[2] += 1
+            row[3] += present
+    order = [ind.id for ind in matcher.rulebook.indicators]
+    known = [i for i in order if i in counts] + sorted(set(counts) - set(order))
+    return [ParaphraseScore(i, *counts[i]) for i in known]

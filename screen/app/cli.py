@@ -184,15 +184,34 @@ def rules_test(
         typer.Argument(help="Rulebook to test (default: the active rulebook).", show_default=False),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    paraphrases: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--paraphrases",
+            "-p",
+            help="Paraphrase suites (JSONL files or folders): report recall and false fires "
+            "per indicator.",
+            show_default=False,
+        ),
+    ] = None,
+    sealed: Annotated[
+        bool,
+        typer.Option(help="Print only the figures of the paraphrases, never their text."),
+    ] = False,
+    rules: RulesOption = None,
 ) -> None:
-    """Run every indicator's match and no_match examples through the matcher.
+    """Run every indicator's match and no_match examples, and paraphrase suites.
 
-    Example: htscreen rules test
+    Examples: htscreen rules test;
+    htscreen rules test --paraphrases tests/data/paraphrases/tuning
     """
     from screen.app import rules as commands
 
     env = environment.current()
-    failed = commands.test_examples(resolve_rules(path, env), fmt, env)
+    chosen = rules or path
+    failed = commands.test_examples(
+        resolve_rules(chosen, env), fmt, env, tuple(paraphrases or ()), sealed
+    )
     raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 
 

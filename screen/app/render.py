@@ -224,3 +224,44 @@ def _section(title: str, items: list[str]) -> list[Any]:
     if not items:
         return [Text(f"\n{title}: none", style="bold")]
     return [Text(f"\n{title}:", style="bold"), *(Text(f"  • {item}") for item in items)]
+
+
+def paraphrase_table(scores: Sequence[Any]) -> Table:
+    """Recall and false fires per indicator, with totals (figures only, never the text)."""
+    table = Table(
+        box=None,
+        pad_edge=False,
+        header_style="bold",
+        title="Paraphrases: ways of saying it that fire it, look-alikes that do",
+    )
+    table.add_column("indicator", no_wrap=True)
+    for name in ("says", "recall", "Spanish", "look-alikes", "false fires"):
+        table.add_column(name, justify="right", no_wrap=True)
+    totals = [0, 0, 0, 0, 0, 0]
+    for s in scores:
+        table.add_row(
+            s.indicator,
+            str(s.says),
+            _rate(s.found, s.says),
+            _rate(s.spanish_found, s.spanish_says),
+            str(s.lookalikes),
+            _rate(s.false_fires, s.lookalikes),
+        )
+        for i, v in enumerate(
+            (s.says, s.found, s.lookalikes, s.false_fires, s.spanish_says, s.spanish_found)
+        ):
+            totals[i] += v
+    table.add_row(
+        "all",
+        str(totals[0]),
+        _rate(totals[1], totals[0]),
+        _rate(totals[5], totals[4]),
+        str(totals[2]),
+        _rate(totals[3], totals[2]),
+        style="bold",
+    )
+    return table
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part / whole:.2f} ({part}/{whole})" if whole else "-"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -17,6 +18,9 @@ from screen.app.environment import Environment
 from screen.app.rulebooks import compile_checked, load_checked, load_rulebook, store_of
 from screen.errors import UsageError
 from screen.model import CATEGORIES, OFFENCES
+
+if TYPE_CHECKING:
+    from screen.examples import Paraphrase
 
 
 def validate(path: Path, env: Environment) -> None:
@@ -66,21 +70,32 @@ def show_indicator(path: Path, indicator_id: str, env: Environment) -> None:
     render.console(no_color=env.no_color).print(panel)
 
 
-def test_examples(path: Path, fmt: str, env: Environment) -> int:
-    """Run the rulebook's examples; return how many failed."""
-    from screen.examples import run_examples
+def test_examples(
+    path: Path, fmt: str, env: Environment, paraphrases: tuple[Path, ...] = (), sealed: bool = False
+) -> int:
+    """Run the rulebook's examples (and paraphrase suites); return how many examples failed."""
+    from screen.examples import run_examples, score_paraphrases
 
     store = store_of(env)
     rulebook = load_checked(path, store)
-    failures, total = run_examples(rulebook, compile_checked(rulebook, store))
+    matcher = compile_checked(rulebook, store)
+    failures, total = run_examples(rulebook, matcher)
+    scores = score_paraphrases(matcher, read_paraphrases(paraphrases)) if paraphrases else []
     if fmt == "json":
-        typer.echo(
-            json.dumps(
-                {"examples": total, "failures": [f._asdict() for f in failures]},
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        report: dict[str, object] = {
+            "examples": total,
+            "failures": [] if sealed else [f._asdict() for f in failures],
+        }
+        if paraphrases:
+            report["paraphrases"] = [
+                {**s._asdict(), "recall": s.recall, "false_fire_rate": s.false_fire_rate}
+                for s in scores
+            ]
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    elif paraphrases:
+        out = render.console(no_color=env.no_color)
+        out.print(render.paraphrase_table(scores))
+        out.print(f"{total - len(failures)} of {total} built-in examples pass")
     else:
         out = render.console(no_color=env.no_color)
         for failure in failures:
@@ -162,3 +177,39 @@ def to_posix(expression: str) -> str:
 
 SEP_CLASS = r'[\s,"()\-]'
 WORD_CLASS = r'[^\s.,;:!?"()\-]'
+
+
+def read_paraphrases(paths: tuple[Path, ...]) -> list[Paraphrase]:
+    """Read paraphrase suites: JSONL files, or folders of them, one snippet per line."""
+    from screen.errors import InputError
+    from screen.examples import Paraphrase
+
+    files: list[Path] = []
+    for path in paths:
+        files += sorted(path.rglob("*.jsonl")) if path.is_dir() else [path]
+    found = []
+    for file in files:
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(
+                f"cannot read the paraphrase file {file} ({type(exc).__name__})"
+            ) from None
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                found.append(
+                    Paraphrase(
+                        str(row["indicator"]),
+                        str(row["kind"]),
+                        str(row.get("lang", "en")),
+                        str(row["text"]),
+                    )
+                )
+            except (ValueError, KeyError, TypeError):
+                raise InputError(
+                    f"{file}:{number}: not a paraphrase record (needs indicator, kind and text)"
+                ) from None
+    return found
