@@ -284,6 +284,9 @@ class Indicator:
     patterns: tuple[Pattern, ...] = ()
     match_examples: tuple[str, ...] = ()
     no_match_examples: tuple[str, ...] = ()
+    counts_with: tuple[str, ...] = ()
+    """Categories or indicator ids: the sign counts only when one of them is present too
+    (violence is coercion only where someone controls the person's work, sex or movement)."""
 
     def weight_for(self, profile: Profile) -> Weight:
         """Return the weight this indicator carries under ``profile``."""
@@ -400,6 +403,25 @@ class Jurisdiction:
 
 
 @dataclass(frozen=True, slots=True)
+class Screening:
+    """How a note's screening score is made, and the score that refers it (L3)."""
+
+    strong: float = 3.0
+    medium: float = 2.0
+    weak: float = 1.0
+    vulnerability: float = 0.5
+    """Multiplies the points of vulnerability signs."""
+    context: float = 0.5
+    """Multiplies the points of context signs (emergencies score nothing)."""
+    refer_at: float = 5.0
+    """A score this high, with at least one sign of means or exploitation, is L3."""
+
+    def points(self, weight: Weight) -> float:
+        """The points of one sign of ``weight`` before its element's factor."""
+        return {Weight.STRONG: self.strong, Weight.MEDIUM: self.medium}.get(weight, self.weak)
+
+
+@dataclass(frozen=True, slots=True)
 class DecisionSettings:
     """Decision data: the dimension rule, jurisdictions, levels and resources."""
 
@@ -408,6 +430,7 @@ class DecisionSettings:
     jurisdictions: tuple[Jurisdiction, ...]
     levels: tuple[LevelSpec, ...]
     resources: tuple[Resource, ...]
+    screening: Screening = Screening()
 
     def level(self, level_id: Level) -> LevelSpec:
         """Return the level called ``level_id``."""

@@ -157,6 +157,12 @@ class Recommendation:
     also: tuple[str, ...]
     rulebook_version: str
     rulebook_hash: str
+    safety: tuple[str, ...] = ()
+    """Signs of immediate danger or urgent need (a flag, whatever the level)."""
+    score: float = 0.0
+    """The screening score: points of the signs that count, for ranking notes."""
+    held: tuple[str, ...] = ()
+    """Signs found but not counted, such as violence with no sign of control."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +175,8 @@ class Verdict:
     reasons: tuple[str, ...]
     also: tuple[str, ...]
     profile: Profile
+    safety: tuple[str, ...] = ()
+    score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

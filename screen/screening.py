@@ -76,7 +76,16 @@ class Screener:
             evidence = [Evidence(i) for i in present]
             evidence += [Evidence(self._minor, age=age) for age in ages]
             rec = decide(self.rulebook, evidence, jurisdiction=self.jurisdiction)
-            verdict = Verdict(rec.level, rec.title, rec.minor, rec.reasons, rec.also, rec.profile)
+            verdict = Verdict(
+                rec.level,
+                rec.title,
+                rec.minor,
+                rec.reasons,
+                rec.also,
+                rec.profile,
+                rec.safety,
+                rec.score,
+            )
             if len(self._verdicts) >= VERDICT_CACHE:
                 self._verdicts.clear()
             self._verdicts[key] = verdict

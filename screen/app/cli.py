@@ -344,26 +344,35 @@ def interview(
 
 @app.command()
 def evaluate(
-    path: Annotated[
-        str,
+    paths: Annotated[
+        list[str],
         typer.Argument(
-            metavar="LABELLED",
-            help="JSONL or CSV with an expected_level or a refer/no-referral label.",
+            metavar="LABELLED...",
+            help="JSONL or CSV files (or folders of them) with an expected_level or a "
+            "refer/no-referral label.",
         ),
     ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     text_field: Annotated[str | None, typer.Option(help="Field holding the narrative.")] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
+    sealed: Annotated[
+        bool,
+        typer.Option(help="Figures only: no note ids, misses or evidence (for a sealed set)."),
+    ] = False,
     rules: RulesOption = None,
 ) -> None:
     """Measure the rulebook on labelled notes: sensitivity, specificity, PPV, misses.
 
-    Example: htscreen evaluate tests/data/notes/corpus.jsonl
+    Figures overall and per cover offence, language, kind of exploitation and
+    look-alike; at every level cut and screening-score threshold; precision per
+    indicator. Example: htscreen evaluate tests/data/corpus/tuning --sealed
     """
     from screen.app import rules as commands
 
     env = environment.current()
-    commands.evaluate_labelled(resolve_rules(rules, env), path, fmt, text_field, jurisdiction, env)
+    commands.evaluate_labelled(
+        resolve_rules(rules, env), tuple(paths), fmt, text_field, jurisdiction, env, sealed
+    )
 
 
 @rules_app.command("export")

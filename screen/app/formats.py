@@ -64,6 +64,8 @@ class Formatter:
             "level": verdict.level.value,
             "title": verdict.title,
             "minor": verdict.minor.value,
+            "safety": list(verdict.safety),
+            "score": verdict.score,
             "reasons": list(verdict.reasons),
             "also": list(verdict.also),
             "profile": verdict.profile.value,

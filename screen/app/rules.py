@@ -109,11 +109,12 @@ def test_examples(
 
 def evaluate_labelled(
     path: Path,
-    labelled: str,
+    labelled: tuple[str, ...],
     fmt: str,
     text_field: str | None,
     jurisdiction: str | None,
     env: Environment,
+    sealed: bool = False,
 ) -> None:
     """Screen labelled notes and print how the rulebook did."""
     from screen.app.evaluate import render_tables
@@ -127,15 +128,16 @@ def evaluate_labelled(
     rulebook = load_checked(path, store)
     read = ReadOptions(text_field=text_field)
     labelled_notes = (
-        (parse_unit(unit, read), unit_fields(unit)) for unit in iter_units([labelled], read)
+        (parse_unit(unit, read), unit_fields(unit))
+        for unit in iter_units(_labelled_files(labelled), read)
     )
     screener = Screener(compile_checked(rulebook, store), jurisdiction)
     result = evaluate(labelled_notes, screener)
     if fmt == "json":
-        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(result.as_dict(sealed), indent=2, ensure_ascii=False))
         return
     out = render.console(no_color=env.no_color)
-    for table in render_tables(result):
+    for table in render_tables(result, sealed):
         out.print(table)
         out.print()
 
@@ -212,4 +214,20 @@ def read_paraphrases(paths: tuple[Path, ...]) -> list[Paraphrase]:
                 raise InputError(
                     f"{file}:{number}: not a paraphrase record (needs indicator, kind and text)"
                 ) from None
+    return found
+
+
+def _labelled_files(paths: tuple[str, ...]) -> list[str]:
+    """Files of labelled notes: each path, or the JSONL and CSV files in a folder."""
+    found: list[str] = []
+    for name in paths:
+        folder = Path(name)
+        if folder.is_dir():
+            found += [
+                str(p)
+                for p in sorted(folder.rglob("*"))
+                if p.suffix.lower() in (".jsonl", ".csv") and p.is_file()
+            ]
+        else:
+            found.append(name)
     return found

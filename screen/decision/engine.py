@@ -22,6 +22,7 @@ from screen.model import (
     Profile,
     Question,
     Rulebook,
+    Screening,
     Trigger,
     Weight,
     localise,
@@ -48,10 +49,16 @@ Fired = list[tuple[Level, list[str]]]
 @dataclass(frozen=True, slots=True)
 class _Facts:
     present: tuple[Indicator, ...]
+    """The signs that count."""
+    held: tuple[Indicator, ...]
+    """Signs found but not counted: their ``counts_with`` is missing (violence with no
+    sign that anyone controls the person's work, sex or movement)."""
     triggers: frozenset[Trigger]
     minor: Minor
     ages: tuple[int, ...]
     sex: bool
+    safety: tuple[Indicator, ...]
+    """Signs of immediate danger or urgent need: a flag, shown at once."""
 
 
 def decide(
@@ -96,6 +103,9 @@ def decide(
         also=tuple(also),
         rulebook_version=rulebook.version,
         rulebook_hash=rulebook.short_hash,
+        safety=tuple(ind.id for ind in facts.safety),
+        score=score_of(facts, rulebook.decision.screening, chosen),
+        held=tuple(ind.id for ind in facts.held),
     )
 
 
@@ -112,8 +122,11 @@ def _facts(rulebook: Rulebook, evidence: tuple[Evidence, ...]) -> _Facts:
     ids = sorted(
         {e.indicator for e in evidence if e.counts and rulebook.has_indicator(e.indicator)}
     )
-    present = tuple(rulebook.indicator(i) for i in ids)
-    triggers = frozenset(t for ind in present for t in ind.triggers)
+    found = tuple(rulebook.indicator(i) for i in ids)
+    held = tuple(ind for ind in found if ind.counts_with and not _has_company(ind, found))
+    present = tuple(ind for ind in found if ind not in held)
+    triggers = frozenset(t for ind in found for t in ind.triggers)
+    safety = tuple(ind for ind in found if Trigger.EMERGENCY in ind.triggers)
     ages = tuple(sorted(e.age for e in evidence if e.counts and e.age is not None))
     minor = Minor.NO
     if Trigger.MINOR in triggers or (ages and ages[0] < 18):
@@ -123,7 +136,18 @@ def _facts(rulebook: Rulebook, evidence: tuple[Evidence, ...]) -> _Facts:
     sex = Trigger.COMMERCIAL_SEX in triggers or any(
         ind.exploitation is Exploitation.SEX for ind in present
     )
-    return _Facts(present, triggers, minor, ages, sex)
+    return _Facts(present, held, triggers, minor, ages, sex, safety)
+
+
+def _has_company(indicator: Indicator, found: tuple[Indicator, ...]) -> bool:
+    """Whether a sign that ``indicator`` counts with is there (not itself conditional)."""
+    wanted = set(indicator.counts_with)
+    return any(
+        other is not indicator
+        and not other.counts_with
+        and (other.id in wanted or other.category in wanted)
+        for other in found
+    )
 
 
 _PROFILES = {
@@ -153,10 +177,11 @@ def _evaluate(
     rulebook: Rulebook, facts: _Facts, law: Jurisdiction, profile: Profile
 ) -> tuple[Level, list[str], list[str], tuple[DimensionResult, ...]]:
     dims = _dimensions(rulebook, facts, profile)
-    best = _layers(facts, law, dims, profile)
+    settings = rulebook.decision.screening
+    best = _layers(facts, law, dims, profile, settings)
     for other in _lower_profiles(profile):
         if other != profile:
-            alt = _layers(facts, law, _dimensions(rulebook, facts, other), other)
+            alt = _layers(facts, law, _dimensions(rulebook, facts, other), other, settings)
             if alt[0].rank < best[0].rank:
                 best = (alt[0], [*alt[1], f"(reached with the {other} weights)"], alt[2])
     return best[0], best[1], best[2], dims
@@ -188,14 +213,19 @@ def _means_names(law: Jurisdiction) -> tuple[Dimension, ...]:
 
 
 def _layers(
-    facts: _Facts, law: Jurisdiction, dims: tuple[DimensionResult, ...], profile: Profile
+    facts: _Facts,
+    law: Jurisdiction,
+    dims: tuple[DimensionResult, ...],
+    profile: Profile,
+    settings: Screening,
 ) -> tuple[Level, list[str], list[str]]:
     fired: Fired = []
     by_name = {d.name: d for d in dims}
-    _emergency(facts, fired)
     _minor_gate(facts, law, fired)
     _elements(facts, law, by_name, profile, fired)
+    _score_rule(facts, settings, profile, fired)
     _other_harm(facts, fired)
+    _emergency(facts, fired)
     if not fired:
         fired.append((Level.L5, [_nothing_reason(facts)]))
     fired.sort(key=lambda item: item[0].rank)
@@ -209,9 +239,60 @@ def _titles(indicators: Iterable[Indicator]) -> str:
 
 
 def _emergency(facts: _Facts, fired: Fired) -> None:
-    urgent = [ind for ind in facts.present if Trigger.EMERGENCY in ind.triggers]
-    if urgent:
-        fired.append((Level.L0, [f"Immediate danger or urgent need: {_titles(urgent)}."]))
+    """Danger with a sign of trafficking is L0; danger alone is a safety flag only."""
+    if not facts.safety:
+        return
+    referred = any(level.refers for level, _ in fired)
+    signs = [
+        ind
+        for ind in facts.present
+        if ind not in facts.safety and ind.element in (Element.MEANS, Element.PURPOSE, Element.ACT)
+    ]
+    if referred or signs:
+        fired.append(
+            (
+                Level.L0,
+                [
+                    f"Immediate danger or urgent need ({_titles(facts.safety)}) together "
+                    "with signs of trafficking: act now, then refer.",
+                ],
+            )
+        )
+
+
+def score_of(facts: _Facts, settings: Screening, profile: Profile) -> float:
+    """The note's screening score: points of the signs that count, for ranking."""
+    total = 0.0
+    for ind in facts.present:
+        if ind in facts.safety or ind.element is Element.AGE:
+            continue
+        points = settings.points(ind.weight_for(profile))
+        if ind.element is Element.VULNERABILITY:
+            points *= settings.vulnerability
+        elif ind.element is Element.CONTEXT:
+            points *= settings.context
+        total += points
+    return round(total, 1)
+
+
+def _score_rule(facts: _Facts, settings: Screening, profile: Profile, fired: Fired) -> None:
+    """Many signs together refer for assessment even when no single rule does (L3)."""
+    score = score_of(facts, settings, profile)
+    signs = [
+        ind
+        for ind in facts.present
+        if ind not in facts.safety and ind.element in (Element.MEANS, Element.PURPOSE)
+    ]
+    if score >= settings.refer_at and signs:
+        fired.append(
+            (
+                Level.L3,
+                [
+                    f"Several signs together (screening score {score:g}, referral from "
+                    f"{settings.refer_at:g}): {_titles(facts.present)}.",
+                ],
+            )
+        )
 
 
 def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired) -> None:
@@ -233,11 +314,10 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired) -> None:
         )
         return
     exploitation = [ind for ind in facts.present if ind.dimension is PURPOSE]
-    control = [ind for ind in facts.present if ind.element is Element.MEANS]
-    labour = Trigger.LABOUR in facts.triggers or any(
-        ind.exploitation in (Exploitation.LABOUR, Exploitation.CRIMINALITY) for ind in exploitation
-    )
-    if (labour or not law.child_labour_needs_means) and (exploitation or control):
+    control = [
+        ind for ind in facts.present if ind.element is Element.MEANS and ind not in facts.safety
+    ]
+    if exploitation or control:
         signs = _titles([*exploitation, *control])
         note = (
             "Federal law still requires force, fraud or coercion for labour trafficking, so "
@@ -326,14 +406,22 @@ def _dim_list(dims: Iterable[DimensionResult]) -> str:
 
 
 def _other_harm(facts: _Facts, fired: Fired) -> None:
+    """L4: harm that needs another service, named for the kind of harm found."""
     reasons = []
-    labour = [ind for ind in facts.present if ind.dimension is PURPOSE]
+    labour = [
+        ind
+        for ind in facts.present
+        if ind.dimension is PURPOSE
+        and ind.exploitation in (Exploitation.LABOUR, Exploitation.CRIMINALITY)
+    ]
     if labour or Trigger.LABOUR in facts.triggers:
         reasons.append(
             "Exploitation or a labour dispute without enough sign of force, fraud "
             "or coercion: refer to labour standards (wage and hour) and keep the "
             "hotline card with the person."
         )
+    if facts.minor is not Minor.NO:
+        reasons.append("A person who may be under 18: refer to child protection.")
     if Trigger.DOMESTIC_VIOLENCE in facts.triggers:
         reasons.append(
             "Domestic violence without a commercial or labour element: refer to "
@@ -341,12 +429,19 @@ def _other_harm(facts: _Facts, fired: Fired) -> None:
         )
     if Trigger.SEXUAL_ASSAULT in facts.triggers:
         reasons.append("Sexual assault: refer to sexual assault services.")
+    if facts.held and not reasons:
+        reasons.append(
+            f"Violence or threats ({_titles(facts.held)}) with no sign that anyone controls "
+            "the person's work, sex or movement: refer to victim services."
+        )
     if Trigger.COMMERCIAL_SEX in facts.triggers and not reasons:
         reasons.append(
             "Commercial sex by an adult with no sign of third-party control: offer "
             "support services and the hotline card."
         )
-    means = [ind for ind in facts.present if ind.element is Element.MEANS]
+    means = [
+        ind for ind in facts.present if ind.element is Element.MEANS and ind not in facts.safety
+    ]
     if means and not reasons:
         reasons.append(
             f"Some signs of control ({_titles(means)}), below the referral "

@@ -35,7 +35,15 @@ INDICATOR_REQUIRED = (
     "offences",
     "sources",
 )
-INDICATOR_OPTIONAL = ("weights", "exploitation", "triggers", "htcds", "patterns", "examples")
+INDICATOR_OPTIONAL = (
+    "weights",
+    "exploitation",
+    "triggers",
+    "htcds",
+    "patterns",
+    "examples",
+    "counts_with",
+)
 PATTERN_KINDS = ("phrase", "near", "regex")
 PATTERN_OPTIONS = ("within", "lang", "slang", "note", "unless", "unless_within")
 MIN_EXAMPLES = 2
@@ -149,6 +157,7 @@ def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
             fields["sources"], f"{where} names no source", "cite an instrument and section"
         )
     patterns = tuple(_patterns(reader, get("patterns"), where))
+    counts_with = tuple(v for v, _ in reader.strings(get("counts_with"), f"{where} counts_with"))
     matches, no_matches = _examples(reader, item, get("examples"), where, bool(patterns))
     if ident is None or any(v is None for v in values.values()):
         return None
@@ -171,6 +180,7 @@ def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
         patterns=patterns,
         match_examples=matches,
         no_match_examples=no_matches,
+        counts_with=counts_with,
     )
 
 

@@ -15,6 +15,7 @@ from screen.model import (
     Question,
     QuestionType,
     Resource,
+    Screening,
 )
 from screen.rulebook.fields import Reader
 from screen.rulebook.yaml_nodes import Node
@@ -180,7 +181,10 @@ def read_decision(
     if node is None:
         return None
     fields = reader.mapping(
-        node, "decision", ("jurisdiction", "dimension_rule", "jurisdictions", "levels", "resources")
+        node,
+        "decision",
+        ("jurisdiction", "dimension_rule", "jurisdictions", "levels", "resources"),
+        ("screening",),
     )
     if fields is None:
         return None
@@ -189,7 +193,30 @@ def read_decision(
     jurisdictions = _jurisdictions(reader, fields.get("jurisdictions"))
     levels = _levels(reader, fields.get("levels"), languages)
     resources = _resources(reader, fields.get("resources"))
-    return DecisionSettings(jurisdiction, rule, jurisdictions, levels, resources)
+    screening = _screening(reader, fields.get("screening"))
+    return DecisionSettings(jurisdiction, rule, jurisdictions, levels, resources, screening)
+
+
+SCREENING_KEYS = ("strong", "medium", "weak", "vulnerability", "context", "refer_at")
+
+
+def _screening(reader: Reader, node: Node | None) -> Screening:
+    if node is None:
+        return Screening()
+    fields = reader.mapping(node, "decision screening", (), SCREENING_KEYS)
+    if fields is None:
+        return Screening()
+    values: dict[str, float] = {}
+    for key in SCREENING_KEYS:
+        if key in fields:
+            number = reader.number(fields[key], f"decision screening {key}")
+            if number is not None and number < 0:
+                reader.error(
+                    fields[key], f"decision screening {key} cannot be negative", "use 0 or more"
+                )
+            elif number is not None:
+                values[key] = float(number)
+    return Screening(**values)
 
 
 def _rule(reader: Reader, node: Node | None) -> tuple[tuple[tuple[str, int], ...], ...]:

@@ -33,6 +33,24 @@ def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
         fairness.check(reader, top, rulebook)
     if "indicators" in top:
         _check_cost(reader, top["indicators"], rulebook)
+        _check_counts_with(reader, top["indicators"], rulebook)
+
+
+def _check_counts_with(reader: Reader, node: Node, rulebook: Rulebook) -> None:
+    """Every ``counts_with`` entry names a category or an indicator."""
+    from screen.model import CATEGORIES
+
+    nodes = by_id(node)
+    for indicator in rulebook.indicators:
+        for name in indicator.counts_with:
+            if name not in CATEGORIES and not rulebook.has_indicator(name):
+                item = nodes.get(indicator.id)
+                reader.error(
+                    item if item is not None else (1, 1),
+                    f"indicator '{indicator.id}': counts_with names '{name}', which is neither "
+                    "a category nor an indicator",
+                    "name a category (such as movement_control) or an indicator id",
+                )
 
 
 def _check_lexicon(

@@ -96,11 +96,17 @@ def test_choice_by_number_or_value(minimal) -> None:
     assert iv.answers["who-holds-documents"].value == "employer"
 
 
-def test_l0_answer_reports_emergency_at_once(minimal) -> None:
-    iv = start(minimal)
+def test_danger_is_reported_at_once_and_is_l0_only_with_a_sign_of_trafficking(minimal) -> None:
+    iv = start(minimal, "domestic_abuse")
     assert iv.answer("yes") == ("immediate-danger",)
     assert iv.answer("30") == ()  # only newly present emergencies are reported
-    assert iv.recommendation().level == "L0"
+    rec = iv.recommendation()
+    assert rec.safety == ("immediate-danger",)
+    assert rec.level != "L0"  # danger alone is a safety flag, not a trafficking referral
+    assert iv.current().id == "free-to-leave"
+    iv.answer("no")
+    rec = iv.recommendation()
+    assert rec.level == "L0" and rec.safety == ("immediate-danger",)
 
 
 def test_minor_age_feeds_the_minor_gate(minimal) -> None:
