@@ -188,6 +188,9 @@ class ScreenResult:
     evidence: tuple[Evidence, ...] = ()
     ages: tuple[AgeMention, ...] = ()
     error: str = ""
+    age_basis: str = ""
+    """How the youngest age was read: stated, school grade, or a date of birth counted
+    to the report date, a date in the note, or today (no date known)."""
 
     @property
     def level(self) -> Level | None:

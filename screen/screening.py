@@ -42,8 +42,12 @@ def offence_evidence(rulebook: Rulebook, offence: str) -> tuple[Evidence, ...]:
 class Screener:
     """Screens notes with one compiled rulebook; decisions are cached by evidence signature."""
 
-    def __init__(self, matcher: Matcher, jurisdiction: str | None = None) -> None:
+    def __init__(
+        self, matcher: Matcher, jurisdiction: str | None = None, today: date | None = None
+    ) -> None:
         self.matcher = matcher
+        self.today = today
+        """Counts a date of birth when a note has no date (the application passes it)."""
         self.rulebook = matcher.rulebook
         self.jurisdiction = jurisdiction
         self._verdicts: dict[tuple[tuple[str, ...], tuple[int, ...]], Verdict] = {}
@@ -55,11 +59,17 @@ class Screener:
         """Screen one note; an unreadable note gives an error result."""
         if note.error:
             return ScreenResult(note.id, error=note.error)
-        found = self.matcher.scan(note.text, note.id, note.date)
+        found = self.matcher.scan(note.text, note.id, note.date, self.today)
         evidence = found.evidence + offence_evidence(self.rulebook, note.offence)
         present = tuple(sorted({e.indicator for e in evidence if e.counts}))
         ages = tuple(sorted({e.age for e in evidence if e.counts and e.age is not None}))
-        return ScreenResult(note.id, self._verdict(present, ages), found.evidence, found.ages)
+        return ScreenResult(
+            note.id,
+            self._verdict(present, ages),
+            found.evidence,
+            found.ages,
+            age_basis=found.age_basis,
+        )
 
     def screen_many(self, notes: Iterable[Note]) -> list[ScreenResult]:
         """Screen a chunk of notes, in order."""

@@ -17,6 +17,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,7 @@ def prepare(request: BatchRequest, env: Environment) -> tuple[Rulebook, WorkerSp
         request.redact,
         request.jurisdiction,
         str(env.cache) if env.cache else None,
+        date.today(),
     )
     return rulebook, spec
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ class RulebookSpec:
             options.redact,
             options.jurisdiction,
             str(env.cache) if env.cache else None,
+            date.today(),
         )
 
 
@@ -96,7 +98,7 @@ def screen_texts(
 
     store = store_of(environment.current())
     book = rulebook or load_rulebook(store=store)
-    screener = Screener(compile_checked(book, store), jurisdiction)
+    screener = Screener(compile_checked(book, store), jurisdiction, date.today())
     formatter = Formatter("json", book.version, book.short_hash, redact)
     for number, item in enumerate(texts):
         ident, text = item if isinstance(item, tuple) else (str(number), item)

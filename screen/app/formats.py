@@ -71,6 +71,7 @@ class Formatter:
             "profile": verdict.profile.value,
             "indicators": [self._evidence(e) for e in result.evidence],
             "ages": [a.age for a in result.ages],
+            "age_basis": result.age_basis,
             "error": None,
         }
 

@@ -439,7 +439,7 @@ def _has_surrogates(value: str) -> bool:
 
 
 def parse_date(value: Any) -> date | None:
-    """Read a report date in ISO or US form; None when absent or unreadable."""
+    """Read a report date (ISO, US, or written out: "June 1 2021"); None when unreadable."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
@@ -455,7 +455,10 @@ def parse_date(value: Any) -> date | None:
     try:
         return datetime.fromisoformat(text).date()
     except ValueError:
-        return None
+        pass
+    from screen.matching.dates import parse_date as written_date
+
+    return written_date(text.lower())
 
 
 def unit_fields(unit: Unit) -> dict[str, Any]:

@@ -7,6 +7,7 @@ for its exit code; none of them exits.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -131,7 +132,7 @@ def evaluate_labelled(
         (parse_unit(unit, read), unit_fields(unit))
         for unit in iter_units(_labelled_files(labelled), read)
     )
-    screener = Screener(compile_checked(rulebook, store), jurisdiction)
+    screener = Screener(compile_checked(rulebook, store), jurisdiction, date.today())
     result = evaluate(labelled_notes, screener)
     if fmt == "json":
         typer.echo(json.dumps(result.as_dict(sealed), indent=2, ensure_ascii=False))

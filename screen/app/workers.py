@@ -13,6 +13,7 @@ import hashlib
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from screen.app.formats import Formatter
@@ -43,6 +44,8 @@ class WorkerSpec:
     jurisdiction: str | None = None
     cache: str | None = None
     """The cache folder, resolved by the parent (workers read no environment)."""
+    today: date | None = None
+    """The date a date of birth is counted to when a note has none (same for every worker)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ class Worker:
         store = Store(Path(spec.cache), __version__) if spec.cache else None
         rulebook = rulebook_from_bytes(spec.rulebook, spec.source, store)
         self.spec = spec
-        self.screener = Screener(compile_checked(rulebook, store), spec.jurisdiction)
+        self.screener = Screener(compile_checked(rulebook, store), spec.jurisdiction, spec.today)
         self.formatter = Formatter(spec.fmt, rulebook.version, rulebook.short_hash, spec.redact)
 
     def screen(self, units: Iterable[Unit]) -> list[ScreenResult]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from screen.matching.dates import DATE, to_date
 from screen.results import AgeMention
 
 MIN_PLAUSIBLE_AGE = 10
@@ -16,74 +17,133 @@ _RELATIVE = re.compile(
 
 
 _NUMBER = re.compile(r"\d{1,2}")
-_DOB = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2,4})|(\d{4})-(\d{1,2})-(\d{1,2})")
-_GRADE_WORDS = {"freshman": 14, "sophomore": 15}
+NUMBER_WORDS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
+    "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19,
+}  # fmt: skip
+_WORD = re.compile(r"\b(?:" + "|".join(NUMBER_WORDS) + r")\b")
+_GRADE_WORDS = {"freshman": 14, "sophomore": 15, "junior": 16}
+_UK_YEAR = re.compile(r"\byear (\d{1,2})\b")
+
+BASIS_TEXT = {
+    "stated": "stated in the note",
+    "grade": "school grade",
+    "dob:report": "date of birth and the report date",
+    "dob:note": "date of birth and a date written in the note",
+    "dob:today": "date of birth and today (no date known: the age then was at most this)",
+}
+"""How an age was read, in words, for ``age_basis``."""
 
 
-def read_age(norm: str, span: tuple[int, int], kind: str, report_date: date) -> AgeMention | None:
-    """Turn an age hit into an age, or None when it is implausible or about someone else."""
+def read_age(
+    norm: str, span: tuple[int, int], kind: str, reference: date | None, basis: str = "report"
+) -> AgeMention | None:
+    """Turn an age hit into an age, or None when it is implausible or about someone else.
+
+    ``reference`` is the date a date of birth is counted to (None: not counted);
+    ``basis`` says where it came from (report, note or today).
+    """
     start, end = span
     snippet = norm[start:end]
     before = norm[max(0, start - 30) : start]
     after = norm[end : end + 25]
     if _SUSPECT.search(before.split(".")[-1][-20:]) or _RELATIVE.search(before[-20:] + " " + after):
         return None
-    age = _age_value(snippet, kind, report_date)
+    if kind == "dob":
+        if reference is None:
+            return None
+        age = _age_from_dob(snippet, reference)
+        kind = f"dob:{basis}"
+    else:
+        age = _age_value(snippet, kind)
     if age is None or age < MIN_PLAUSIBLE_AGE or age > 99:
         return None
     return AgeMention(age, start, end, kind)
 
 
-def _age_value(snippet: str, kind: str, report_date: date) -> int | None:
-    if kind == "dob":
-        return _age_from_dob(snippet, report_date)
+def _age_value(snippet: str, kind: str) -> int | None:
     if kind == "grade":
         for word, age in _GRADE_WORDS.items():
             if word in snippet:
                 return age
+        year = _UK_YEAR.search(snippet)
+        if year:
+            return int(year.group(1)) + 5
         number = _NUMBER.search(snippet)
         return int(number.group()) + 5 if number else None
     number = _NUMBER.search(snippet)
-    return int(number.group()) if number else None
+    if number:
+        return int(number.group())
+    spelled = _WORD.search(snippet)
+    return NUMBER_WORDS[spelled.group()] if spelled else None
 
 
-def _age_from_dob(snippet: str, report_date: date) -> int | None:
-    match = _DOB.search(snippet)
-    if match is None:
+def _age_from_dob(snippet: str, reference: date) -> int | None:
+    match = DATE.search(snippet)
+    born = to_date(match, reference.year % 100) if match else None
+    if born is None or born > reference:
         return None
-    if match.group(1):
-        month, day, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        if year < 100:
-            year += 2000 if year <= report_date.year % 100 else 1900
-    else:
-        year, month, day = int(match.group(4)), int(match.group(5)), int(match.group(6))
-    try:
-        born = date(year, month, day)
-    except ValueError:
-        return None
-    if born > report_date:
-        return None
-    before_birthday = (report_date.month, report_date.day) < (born.month, born.day)
-    return report_date.year - born.year - int(before_birthday)
+    before_birthday = (reference.month, reference.day) < (born.month, born.day)
+    return reference.year - born.year - int(before_birthday)
 
+
+def age_basis(ages: tuple[AgeMention, ...]) -> str:
+    """How the youngest age was read, in words ("" when no age was read)."""
+    if not ages:
+        return ""
+    youngest = min(ages, key=lambda a: (a.age, a.start))
+    return BASIS_TEXT.get(youngest.basis, youngest.basis)
+
+
+_WORDS = "(?:" + "|".join(NUMBER_WORDS) + ")"
+_PERSON = (
+    r"(?:she|he|v|v1|v2|victim|girl|boy|juv|juvenile|child|minor|teen|the female|the male|"
+    r"ella|el|la menor|el menor|la joven|el joven|la nina|el nino|la victima)"
+)
+_NOT_AN_AGE = r"(?!\s?(?:%|am|pm|a\.m|p\.m|hrs|hours|mins?|minutes|days|weeks|months|dollars|"
+_NOT_AN_AGE += r"bucks|usd|pesos|x|:|/|\.\d|,\d|ft|feet|inches|lbs|kg|miles|times|of))"
 
 AGE_EXPRESSIONS: tuple[tuple[str, str], ...] = (
     (
         "stated",
-        r"\b\d{1,2}\s?-?\s?(?:y/o|y\.o\.?|yo|yoa|yrs?\.? old|years? old|year-old|"
-        r"anos|ano de edad|anos de edad)\b",
+        r"\b\d{1,2}\s?-?\s?(?:y/o|y\.o\.?|yo|yoa|yrs?\.? old|years? old|year-old|years-old|"
+        r"yr-old|yrs-old|anos|ano de edad|anos de edad)\b",
     ),
     ("stated", r"\b(?:age|aged|edad|de edad)[:\s]\s?\d{1,2}\b"),
-    ("stated", r"\b(?:juv|juvenile|minor|female|male|v|v1|v2)\s?\(\d{1,2}\)"),
+    ("stated", r"\b(?:juv|juvenile|minor|female|male|v|v1|v2|girl|boy|teen)\s?\(\d{1,2}\)"),
+    ("stated", r"\b(?:juv|juvenile)\s(?:f|m|female|male)[\s,]\s?\d{1,2}\b"),
+    ("stated", r"(?:\(|\b)(?:f|m)\s?/\s?\d{1,2}\b|\b\d{1,2}\s?/\s?(?:f|m)\b"),
+    ("stated", r"\b(?:girl|boy|juvenile|juv|minor|teen|teenager|female|male),\s\d{1,2},"),
+    (
+        "stated",
+        r"\b" + _PERSON + r"\s(?:is|was|turned|turns|es|era|tiene|tenia|cumplio)\s"
+        r"(?:only\s|just\s|apenas\s|solo\s)?\d{1,2}\b" + _NOT_AN_AGE,
+    ),
+    (
+        "stated",
+        r"\b" + _PERSON + r"\s(?:is|was|turned|turns|es|tiene|tenia)\s"
+        r"(?:only\s|just\s|apenas\s|solo\s)?" + _WORDS + r"\b" + _NOT_AN_AGE,
+    ),
+    ("stated", r"\b(?:aged|age|edad de|de)\s" + _WORDS + r"\b"),
+    ("stated", r"\b" + _WORDS + r"[\s-](?:years?[\s-]old|year-old|y/o|anos)\b"),
     (
         "dob",
-        r"\b(?:dob|d\.o\.b\.|fdn|fecha de nacimiento)[:\s]\s?(?:\d{1,2}/\d{1,2}/\d{2,4}|"
-        r"\d{4}-\d{1,2}-\d{1,2})\b",
+        r"\b(?:dob|d\.o\.b\.?|fdn|fecha de nacimiento|nacid[ao] el|born(?: on)?)[:\s]\s?"
+        r"(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}(?:st|nd|rd|th)?"
+        r"[\s-](?:de\s)?[a-z]{3,10}\.?[\s,-]+(?:de\s|del\s)?\d{2,4}|[a-z]{3,10}\.?\s"
+        r"\d{1,2}(?:st|nd|rd|th)?,?\s\d{4})\b",
     ),
     (
         "grade",
-        r"\b(?:\d{1,2}(?:st|nd|rd|th) grade|grade \d{1,2}|(?:freshman|sophomore) "
-        r"(?:at|in))\b",
+        r"\b(?:\d{1,2}(?:st|nd|rd|th) grade|grade \d{1,2}|(?:freshman|sophomore|junior) "
+        r"(?:at|in)|year (?:[7-9]|1[0-3]) (?:pupil|student)|in year (?:[7-9]|1[0-3]))\b",
     ),
 )
 """Built-in age expressions over normalised text: (basis, expression)."""
+
+
+def probe_form(expression: str) -> str:
+    """The expression without its look-aheads: Hyperscan's looser test that it may match."""
+    return expression.replace(_NOT_AN_AGE, "")

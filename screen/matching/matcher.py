@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from screen import codec
-from screen.matching.ages import read_age
+from screen.matching.ages import age_basis, read_age
 from screen.matching.context import Clauses, CueHit, classify, words_between
+from screen.matching.dates import first_date
 from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
 from screen.matching.scanner import PROBE_FLAGS, Artefacts, Hit, Scanner, ascii_view
 from screen.matching.tokens import TokenGate, any_anchor, token_set
@@ -37,6 +38,8 @@ class ScanResult:
 
     evidence: tuple[Evidence, ...]
     ages: tuple[AgeMention, ...]
+    age_basis: str = ""
+    """How the youngest age was read (see :data:`screen.matching.ages.BASIS_TEXT`)."""
 
 
 class Matcher:
@@ -50,7 +53,7 @@ class Matcher:
         # (some SOM scans of repeats crash it); Python's re then finds the positions,
         # which is safe because check_expert_regex refuses nested repeats.
         self._regexes = Scanner(
-            [widen_spaces(expression, utf8=True) for expression in plan.regexes],
+            [widen_spaces(expression, utf8=True) for expression in plan.probes],
             literal=False,
             artefacts=artefacts,
             flags=[PROBE_FLAGS] * len(plan.regexes),
@@ -74,8 +77,19 @@ class Matcher:
             compiled = self._compiled[source] = re.compile(source)
         return compiled
 
-    def scan(self, text: str, note_id: str = "", report_date: date | None = None) -> ScanResult:
-        """Screen one note; offsets in the result refer to ``text``."""
+    def scan(
+        self,
+        text: str,
+        note_id: str = "",
+        report_date: date | None = None,
+        today: date | None = None,
+    ) -> ScanResult:
+        """Screen one note; offsets in the result refer to ``text``.
+
+        A date of birth is counted to ``report_date``, else to the first date written
+        in the note, else to ``today`` (an upper bound); with none of them it is not
+        counted.
+        """
         norm = normalise(text)
         gated = self.gate.candidates(norm)
         regex_hits = self._regex_spans(norm)
@@ -96,7 +110,9 @@ class Matcher:
         view = norm if norm.isascii() else ascii_view(norm).decode("ascii")
         context = _Context(self, norm, view, clauses)
         evidence = self._evidence(text, note_id, found, context)
-        ages = self._ages(norm, age_hits, context, report_date or date.today())
+        births = tuple(span for kind, span in age_hits if kind == "dob")
+        reference, basis = _reference(norm, report_date, today, births)
+        ages = self._ages(norm, age_hits, context, reference, basis)
         if ages and self._minor and min(a.age for a in ages) < 18:
             youngest = min(ages, key=lambda a: a.age)
             evidence += (
@@ -109,7 +125,7 @@ class Matcher:
                     age=youngest.age,
                 ),
             )
-        return ScanResult(evidence, ages)
+        return ScanResult(evidence, ages, age_basis(ages))
 
     def _regex_spans(self, norm: str) -> list[Hit]:
         """Matches of the expert and age expressions that Hyperscan says are present."""
@@ -205,16 +221,25 @@ class Matcher:
         return tuple(result.values())
 
     def _ages(
-        self, norm: str, age_hits: list[tuple[str, Span]], context: _Context, report_date: date
+        self,
+        norm: str,
+        age_hits: list[tuple[str, Span]],
+        context: _Context,
+        reference: date | None,
+        basis: str,
     ) -> tuple[AgeMention, ...]:
         ages = []
         for kind, span in sorted(age_hits, key=lambda h: h[1]):
             status, _ = context.classify(span)
             if status not in (Status.PRESENT, Status.HISTORICAL):
                 continue
-            mention = read_age(norm, span, kind, report_date)
-            if mention is not None:
-                ages.append(mention)
+            mention = read_age(norm, span, kind, reference, basis)
+            if mention is None or any(
+                a.start < mention.end and mention.start < a.end and a.age == mention.age
+                for a in ages
+            ):
+                continue  # two forms of the same age in the same words count once
+            ages.append(mention)
         return tuple(ages)
 
 
@@ -254,6 +279,18 @@ class _Context:
                 cues += [CueHit(cue.kind, cue.direction, cue.window, s, e) for s, e in spans]
         cues = [c for c in cues if not any(p[0] <= c.start and c.end <= p[1] for p in pseudo)]
         return sorted(cues, key=lambda c: c.start), terminators
+
+
+def _reference(
+    norm: str, report: date | None, today: date | None, births: tuple[Span, ...]
+) -> tuple[date | None, str]:
+    """The date ages from a date of birth are counted to, and where it came from."""
+    if report is not None:
+        return report, "report"
+    written = first_date(norm, births) if births else None
+    if written is not None:
+        return written, "note"
+    return today, "today"
 
 
 def _whole(norm: str, start: int, end: int) -> bool:

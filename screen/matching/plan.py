@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from screen.matching.ages import AGE_EXPRESSIONS
+from screen.matching.ages import AGE_EXPRESSIONS, probe_form
 from screen.matching.codes import TokenCompiler, TokenTable, Vocabulary, vocabulary
 from screen.model import CueDirection, CueKind, PatternKind, Rulebook
 from screen.patterns.anchors import Anchor, AnchorFinder, cost
 from screen.patterns.compile import PhraseCompiler
 from screen.patterns.syntax import parse
 
-PLAN_FORMAT = 19
+PLAN_FORMAT = 20
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 
 Component = frozenset[Anchor]
@@ -67,6 +67,8 @@ class Plan:
     rule_components: dict[int, tuple[int, ...]] = field(default_factory=dict)
     """For each rule that requires words, its components, rarest first; others always run."""
     regexes: list[str] = field(default_factory=list)
+    probes: list[str] = field(default_factory=list)
+    """For each of ``regexes``, the form Hyperscan probes (no look-arounds)."""
     """Expert expressions and the built-in age expressions (probed by Hyperscan)."""
     regex_rules: dict[int, int] = field(default_factory=dict)
     ages: dict[int, str] = field(default_factory=dict)
@@ -88,6 +90,7 @@ def build_plan(rulebook: Rulebook) -> Plan:
                 )
                 plan.regex_rules[len(plan.regexes)] = index
                 plan.regexes.append(pattern.parts[0])
+                plan.probes.append(pattern.parts[0])
                 continue
             parts = tuple(compiler.compile(part) for part in pattern.parts)
             unless = "|".join(compiler.compile(phrase) for phrase in pattern.unless)
@@ -141,4 +144,5 @@ def build_plan(rulebook: Rulebook) -> Plan:
     for kind, expression in AGE_EXPRESSIONS:
         plan.ages[len(plan.regexes)] = kind
         plan.regexes.append(expression)
+        plan.probes.append(probe_form(expression))
     return plan

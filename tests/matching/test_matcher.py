@@ -170,3 +170,47 @@ def test_unless_is_checked_by_the_validator() -> None:
     with pytest.raises(RulebookError) as caught:
         parse_rulebook(source.encode(), "bad.yaml")
     assert "nowhere" in str(caught.value.problems[0])
+
+
+AGES = [
+    ("She is 16 and works at the bar", 16, "stated"),
+    ("V is 14.", 14, "stated"),
+    ("Girl, 15, found at the motel", 15, "stated"),
+    ("Juv F 15 located at the truck stop", 15, "stated"),
+    ("aged fifteen, per her aunt", 15, "stated"),
+    ("a fifteen-year-old girl", 15, "stated"),
+    ("la menor tiene 15 años", 15, "stated"),
+    ("(F/15) with S1 in the car", 15, "stated"),
+    ("she is in year 10 at school", 15, "grade"),
+    ("DOB 06/01/2008 seen on 03/14/2021 at 2100", 12, "dob:note"),
+    ("nacida el 3 de marzo de 2008. El 5 de mayo de 2022 se presentó", 14, "dob:note"),
+]
+
+
+@pytest.mark.parametrize(("text", "age", "basis"), AGES)
+def test_ages_in_the_forms_people_write_them(shipped_matcher, text, age, basis) -> None:
+    found = shipped_matcher.scan(text).ages
+    assert [(a.age, a.basis) for a in found] == [(age, basis)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the fee is 40 dollars",
+        "room is 12",
+        "she is 16 minutes away",
+        "S1 (34) fled the scene",
+        "her son, 5, was asleep",
+    ],
+)
+def test_numbers_that_are_not_the_persons_age(shipped_matcher, text) -> None:
+    assert not [a for a in shipped_matcher.scan(text).ages if a.age < 18]
+
+
+def test_a_date_of_birth_without_any_date_is_counted_to_today_and_says_so(shipped_matcher):
+    from datetime import date
+
+    result = shipped_matcher.scan("DOB 2009-02-02, no other date", today=date(2026, 12, 1))
+    assert [(a.age, a.basis) for a in result.ages] == [(17, "dob:today")]
+    assert "no date known" in result.age_basis
+    assert not shipped_matcher.scan("DOB 2009-02-02, no other date").ages
