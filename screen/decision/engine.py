@@ -489,6 +489,25 @@ def _missing(dims: tuple[DimensionResult, ...], law: Jurisdiction) -> tuple[str,
     return tuple(notes)
 
 
+def rank_questions(
+    rulebook: Rulebook,
+    evidence: Iterable[Evidence],
+    candidates: Sequence[Question],
+    jurisdiction: str | None = None,
+    lang: str = "en",
+) -> tuple[NextQuestion, ...]:
+    """Every candidate whose best answer would reach a more urgent level, most decisive first.
+
+    Ties keep the candidates' order. An empty result means no answer to any of them
+    can change the level (evidence only ever adds, so levels only become more urgent).
+    """
+    evidence = tuple(evidence)
+    facts = _facts(rulebook, evidence)
+    law = rulebook.decision.jurisdiction_named(jurisdiction or rulebook.decision.jurisdiction)
+    level = _evaluate(rulebook, facts, law, _profile(facts))[0]
+    return _next_questions(rulebook, evidence, law, None, candidates, level, lang, limit=None)
+
+
 def _next_questions(
     rulebook: Rulebook,
     evidence: tuple[Evidence, ...],
@@ -497,6 +516,7 @@ def _next_questions(
     candidates: Sequence[Question],
     level: Level,
     lang: str,
+    limit: int | None = 5,
 ) -> tuple[NextQuestion, ...]:
     ranked: list[tuple[int, int, NextQuestion]] = []
     for order, question in enumerate(candidates):
@@ -516,4 +536,4 @@ def _next_questions(
                 )
             )
     ranked.sort(key=lambda item: (item[0], item[1]))
-    return tuple(item[2] for item in ranked[:5])
+    return tuple(item[2] for item in ranked[:limit])

@@ -228,7 +228,7 @@ class Matcher:
         reference: date | None,
         basis: str,
     ) -> tuple[AgeMention, ...]:
-        ages = []
+        ages: list[AgeMention] = []
         for kind, span in sorted(age_hits, key=lambda h: h[1]):
             status, _ = context.classify(span)
             if status not in (Status.PRESENT, Status.HISTORICAL):
