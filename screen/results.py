@@ -46,6 +46,9 @@ class Evidence:
     cue: Cue | None = None
     age: int | None = None
     slang: bool = False
+    source: str = ""
+    """For an interview answer: ``note`` (confirmed from the note), ``officer`` (observed),
+    or ``person`` (answered by the person)."""
 
     @property
     def counts(self) -> bool:
@@ -54,6 +57,10 @@ class Evidence:
 
     def provenance(self) -> str:
         """A short human-readable origin: the question answered or the span in the note."""
+        if self.source == "note":
+            return f"confirmed from the note: «{self.snippet}» ({self.question})"
+        if self.source == "officer":
+            return f"observed by the officer: '{self.answer}' to {self.question}"
         if self.question:
             return f"answer '{self.answer}' to {self.question}"
         if self.start >= 0:

@@ -326,18 +326,42 @@ def interview(
     plain: Annotated[
         bool, typer.Option(help="No colour or box drawing (screen readers, logs).")
     ] = False,
+    note: Annotated[
+        str | None,
+        typer.Option(
+            help="Start from an incident note: a text file, or an export (JSONL, CSV, "
+            "Parquet) with --note-id. Its signs are proposed as answers to confirm, then "
+            "only the questions that could change the level are asked."
+        ),
+    ] = None,
+    note_id: Annotated[
+        str | None, typer.Option(help="The record of the --note export to start from.")
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """Run the screening interview for a person met at a scene or station.
 
     Example: htscreen interview --offence labour_dispute --report case-123.md
+
+    Following up a flagged note: htscreen interview --note export.jsonl --note-id R-1042
     """
     from screen.app import interview as interviewrun
     from screen.app.session import InterviewRequest
 
     env = environment.current()
     request = InterviewRequest(
-        offence, form, lang, jurisdiction, case_ref, answers, save, report, report_format, plain
+        offence,
+        form,
+        lang,
+        jurisdiction,
+        case_ref,
+        answers,
+        save,
+        report,
+        report_format,
+        plain,
+        note,
+        note_id,
     )
     interviewrun.run(request, resolve_rules(rules, env), env)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from screen.app import render, session
 from screen.app.environment import Environment
+from screen.app.notes import NoteStart
 from screen.app.prompter import TerminalPrompter
 from screen.app.report import recommendation_panel
 from screen.app.rulebooks import load_rulebook, store_of
+from screen.model import Rulebook
 
 
 def run(request: session.InterviewRequest, rules_path: Path, env: Environment) -> None:
@@ -16,14 +19,33 @@ def run(request: session.InterviewRequest, rules_path: Path, env: Environment) -
     session.require_terminal(request, env.stdin_tty and env.stdout_tty)
     rulebook = load_rulebook(rules_path, store_of(env))
     session.check(request, rulebook)
+    start = _screen_note(request, rulebook, env)
     out = render.console(plain=request.plain, no_color=env.no_color)
     if request.answers_file is not None:
-        interview, rec = session.replay(rulebook, request)
+        from screen.app.replay import replay
+
+        interview, rec = replay(rulebook, request, start)
     else:
         prompter = TerminalPrompter(out, request.plain)
-        interview, rec, path = session.run_interactive(rulebook, request, prompter, env.data)
+        interview, rec, path = session.run_interactive(rulebook, request, prompter, env.data, start)
         out.print(f"Interview saved to {path}")
     out.print(recommendation_panel(rec, request.plain))
     session.write_report(interview, rec, request)
     if request.report is not None:
         out.print(f"Report written to {request.report}")
+
+
+def _screen_note(
+    request: session.InterviewRequest, rulebook: Rulebook, env: Environment
+) -> NoteStart | None:
+    """Read and screen the note the interview starts from, if there is one."""
+    if request.note is None:
+        return None
+    from screen.app import notes
+    from screen.app.rulebooks import compile_checked
+    from screen.screening import Screener
+
+    screener = Screener(
+        compile_checked(rulebook, store_of(env)), request.jurisdiction, date.today()
+    )
+    return notes.start(request.note, request.note_id, screener)

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from screen.interview.proposals import Proposal
 from screen.interview.protocol import Action
 from screen.model import OffenceFlow, Question, QuestionType, localise
 
@@ -21,6 +22,43 @@ CONTROLS = "u unknown · d declined · s skip · b back · ? help · + note · q
 
 
 _SPECIAL_KEYS = {"u": "unknown", "d": "declined", "s": "skip"}
+
+WORDS = {
+    "en": {
+        "heading": "FROM THE NOTE",
+        "from": "From the note",
+        "keys": "y confirm · n not so · u unknown · ? help · b back · q save & quit",
+        "answer": "proposed answer",
+        "mentions": "The note mentions this",
+        "negated": "but negated",
+        "hypothetical": "only as a possibility",
+        "historical": "only in the past",
+        "other_person": "about someone else",
+        "confirm": "confirmed",
+        "reject": "not so",
+        "unknown": "unknown",
+    },
+    "es": {
+        "heading": "DE LA NOTA",
+        "from": "De la nota",
+        "keys": "y confirmar · n no es así · u se desconoce · ? ayuda · b atrás · q guardar",
+        "answer": "respuesta propuesta",
+        "mentions": "La nota menciona esto",
+        "negated": "pero negado",
+        "hypothetical": "solo como posibilidad",
+        "historical": "solo en el pasado",
+        "other_person": "sobre otra persona",
+        "confirm": "confirmado",
+        "reject": "no es así",
+        "unknown": "se desconoce",
+    },
+}
+"""The words of a note-started interview, in each language the questions are asked in."""
+
+
+def words(lang: str) -> dict[str, str]:
+    """The interface words for ``lang`` (English when the rulebook has a language we lack)."""
+    return WORDS.get(lang, WORDS["en"])
 
 
 class TerminalPrompter:
@@ -70,12 +108,22 @@ class TerminalPrompter:
                 return key == "y"
 
     def ask(
-        self, question: Question, lang: str, position: tuple[int, int], previous: str = ""
+        self,
+        question: Question,
+        lang: str,
+        position: tuple[int, int],
+        previous: str = "",
+        remarks: tuple[tuple[str, str], ...] = (),
     ) -> Action:
         """Ask one question until the officer answers, goes back or quits."""
         note = ""
         while True:
             self._header(question, lang, position, previous, note)
+            for status, snippet in remarks:
+                said = words(lang)
+                self.console.print(
+                    Text(f"{said['mentions']}, {said.get(status, status)}: «{snippet}»", "italic")
+                )
             action = self._read(question)
             if action.kind == "help":
                 self.console.print(Text(localise(question.help, "en"), style="italic"))
@@ -84,6 +132,28 @@ class TerminalPrompter:
                 note = self.text("Note (kept with this answer): ")
                 continue
             return Action(action.kind, action.value, note)
+
+    def propose(
+        self, proposal: Proposal, question: Question, lang: str, position: tuple[int, int]
+    ) -> Action:
+        """Show an answer the note proposes until the officer confirms, rejects or leaves it."""
+        said = words(lang)
+        while True:
+            self.console.print()
+            self.console.print(Text(f"{said['heading']} · {position[0]} of {position[1]}", "dim"))
+            self.console.print(Text(localise(question.text, lang), style="bold"))
+            self.console.print(Text(f"{said['from']}: «{proposal.snippet}»"))
+            self.console.print(Text(f"{said['answer']}: {_shown(question, proposal.value, lang)}"))
+            self.console.print(Text(said["keys"], style="dim"))
+            key = self._key()
+            if key == "?":
+                self.console.print(Text(localise(question.help, lang), style="italic"))
+                continue
+            kind = {"y": "confirm", "n": "reject", "u": "unknown", "b": "back", "q": "quit"}
+            if key in kind:
+                if kind[key] in said:
+                    self.console.print(said[kind[key]])
+                return Action(kind[key])
 
     def _header(
         self, question: Question, lang: str, position: tuple[int, int], previous: str, note: str
@@ -149,6 +219,14 @@ class TerminalPrompter:
                 return Action("quit")
             if line.isdigit() and 1 <= int(line) <= count:
                 return Action("change", line)
+
+
+def _shown(question: Question, value: str, lang: str) -> str:
+    """An answer value as the officer reads it (a choice by its words)."""
+    for choice in question.choices:
+        if choice.value == value:
+            return localise(choice.text, lang)
+    return "sí" if lang == "es" and value == "yes" else value
 
 
 def _control(key: str) -> Action:

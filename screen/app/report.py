@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from rich import box
@@ -102,18 +102,37 @@ def emergency_panel(titles: list[str], action: str, contacts: list[str], plain: 
     )
 
 
+SOURCES = {
+    "note": "confirmed from the note",
+    "person": "answered by the person",
+    "officer": "observed by the officer",
+}
+"""How each answer's origin reads in the review screen and the reports."""
+
+
 def answers_table(interview: Interview) -> Table:
-    """Every asked question with its answer, for the review screen."""
+    """Every asked question with its answer and where it came from, for the review screen."""
     table = Table(box=box.SIMPLE, show_edge=False, header_style="bold", expand=False)
     table.add_column("#", justify="right")
     table.add_column("question", overflow="fold", ratio=3)
-    table.add_column("answer", overflow="fold", ratio=1)
-    for number, (question, answer, note) in enumerate(_asked(interview), start=1):
-        table.add_row(str(number), question, answer + (f" ({note})" if note else ""))
+    table.add_column("answer", overflow="fold", ratio=2)
+    table.add_column("from", overflow="fold", ratio=1)
+    for number, row in enumerate(_asked(interview), start=1):
+        note = f" ({row.note})" if row.note else ""
+        table.add_row(str(number), row.question, row.answer + note, row.source)
     return table
 
 
-def _asked(interview: Interview) -> list[tuple[str, str, str]]:
+@dataclass(frozen=True, slots=True)
+class _Row:
+    question: str
+    answer: str
+    note: str
+    source: str
+    """Where the answer came from, with the note's words for one confirmed from it."""
+
+
+def _asked(interview: Interview) -> list[_Row]:
     rows = []
     for question in interview.full_order:
         answer = interview.answers.get(question.id)
@@ -123,8 +142,31 @@ def _asked(interview: Interview) -> list[tuple[str, str, str]]:
         for choice in question.choices:
             if choice.value == value:
                 value = localise(choice.text, "en")
-        rows.append((localise(question.text, "en"), value, answer.note))
+        source = SOURCES.get(answer.source, answer.source)
+        if answer.source == "note" and answer.snippet:
+            source += f": «{answer.snippet}»"
+        rows.append(_Row(localise(question.text, "en"), value, answer.note, source))
     return rows
+
+
+def _note_lines(interview: Interview) -> list[str]:
+    """What the note proposed and what became of it (Markdown lines; none without a note)."""
+    if not interview.note_ref:
+        return []
+    outcome = {"confirmed": "confirmed", "rejected": "not so", "unknown": "not known"}
+    lines = [
+        "## From the note",
+        "",
+        f"Started from {interview.note_ref} (sha256 {interview.note_sha256[:12]}).",
+        "",
+    ]
+    for proposal in interview.proposals:
+        state = outcome.get(interview.resolved.get(proposal.question, ""), "not reached")
+        lines.append(f"- {proposal.question} = {proposal.value}: {state} — «{proposal.snippet}»")
+    for seen in interview.seen:
+        status = seen.status.value.replace("_", " ")
+        lines.append(f"- {seen.question}: the note mentions it, {status} — «{seen.snippet}»")
+    return [*lines, ""]
 
 
 def report_json(interview: Interview, rec: Recommendation) -> str:
@@ -148,6 +190,7 @@ def report_markdown(interview: Interview, rec: Recommendation) -> str:
         f"- Cover offence: {interview.offence.replace('_', ' ')}",
         f"- Interview started: {interview.started}; report generated: {now()}",
         f"- Form: {interview.form}; language asked in: {interview.lang}",
+        *([f"- Started from the note: {interview.note_ref}"] if interview.note_ref else []),
         f"- Rulebook: {rec.rulebook_version} (sha256 {rec.rulebook_hash}); jurisdiction: "
         f"{rec.jurisdiction}; htscreen {__version__}",
         "",
@@ -186,13 +229,14 @@ def report_markdown(interview: Interview, rec: Recommendation) -> str:
         "",
         interview.officer_notes or "(none)",
         "",
+        *_note_lines(interview),
         "## Questions and answers",
         "",
-        "| # | Question | Answer | Note |",
-        "|---|---|---|---|",
+        "| # | Question | Answer | Note | From |",
+        "|---|---|---|---|---|",
         *[
-            f"| {n} | {_md(q)} | {_md(a)} | {_md(note)} |"
-            for n, (q, a, note) in enumerate(_asked(interview), start=1)
+            f"| {n} | {_md(r.question)} | {_md(r.answer)} | {_md(r.note)} | {_md(r.source)} |"
+            for n, r in enumerate(_asked(interview), start=1)
         ],
         "",
         "This is a screening recommendation, not a finding that a crime occurred. A "
@@ -210,8 +254,15 @@ def report_html(interview: Interview, rec: Recommendation) -> str:
     """The referral report as a self-contained, print-ready HTML page."""
     e = html.escape
     rows = "".join(
-        f"<tr><td>{n}</td><td>{e(q)}</td><td>{e(a)}</td><td>{e(note)}</td></tr>"
-        for n, (q, a, note) in enumerate(_asked(interview), start=1)
+        f"<tr><td>{n}</td><td>{e(r.question)}</td><td>{e(r.answer)}</td><td>{e(r.note)}</td>"
+        f"<td>{e(r.source)}</td></tr>"
+        for n, r in enumerate(_asked(interview), start=1)
+    )
+    from_note = "".join(f"<li>{e(line[2:])}</li>" for line in _note_lines(interview)[4:-1])
+    note_part = (
+        f"<h3>From the note</h3><p>Started from {e(interview.note_ref)}.</p><ul>{from_note}</ul>"
+        if interview.note_ref
+        else ""
     )
 
     def items(values: Any) -> str:
@@ -245,6 +296,7 @@ def report_html(interview: Interview, rec: Recommendation) -> str:
         nextq=items(nextq),
         resources=resources,
         notes=e(interview.officer_notes or "(none)"),
+        note_part=note_part,
         rows=rows,
     )
 
@@ -281,8 +333,10 @@ footer {{ margin-top: 2rem; font-size: .8rem; color: #444; }}
 <h3>Next questions worth asking</h3><ul>{nextq}</ul>
 <h3>Resources</h3><ul>{resources}</ul>
 <h3>Officer's notes</h3><p>{notes}</p>
+{note_part}
 <h3>Questions and answers</h3>
-<table><thead><tr><th>#</th><th>Question</th><th>Answer</th><th>Note</th></tr></thead>
+<table><thead><tr><th>#</th><th>Question</th><th>Answer</th><th>Note</th><th>From</th></tr>
+</thead>
 <tbody>{rows}</tbody></table>
 <footer>A screening recommendation, not a finding that a crime occurred. "No indicators" is
 not a clearance. Generated by htscreen {version}.</footer>

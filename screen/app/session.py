@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from screen.app import storage as store
+from screen.app.notes import NoteStart
 from screen.app.report import answers_table, emergency_panel, render_report
 from screen.errors import InputError, InterviewInterrupted, UsageError
+from screen.interview.proposals import Proposal, propose
 from screen.interview.protocol import Action, Prompter
 from screen.interview.state import AnswerRejected, Interview
 from screen.model import OFFENCES, Level, Rulebook, localise
@@ -31,6 +31,9 @@ class InterviewRequest:
     report: Path | None = None
     report_format: str = "markdown"
     plain: bool = False
+    note: str | None = None
+    """Start from this incident note (a file, '-' for stdin, or an export with note_id)."""
+    note_id: str | None = None
 
 
 def check(request: InterviewRequest, rulebook: Rulebook) -> None:
@@ -46,6 +49,15 @@ def check(request: InterviewRequest, rulebook: Rulebook) -> None:
     names = [j.name for j in rulebook.decision.jurisdictions]
     if request.jurisdiction and request.jurisdiction not in names:
         raise UsageError(f"unknown jurisdiction '{request.jurisdiction}': use {' or '.join(names)}")
+    if request.note_id is not None and request.note is None:
+        raise UsageError(
+            "--note-id picks a record of the export given with --note: add --note FILE"
+        )
+    if request.note == "-" and request.answers_file is None:
+        raise UsageError(
+            "a note on stdin needs --answers (the keyboard is the terminal): "
+            "save the note to a file and pass --note FILE"
+        )
 
 
 def save_path(request: InterviewRequest, data_dir: Path) -> Path:
@@ -57,52 +69,22 @@ def save_path(request: InterviewRequest, data_dir: Path) -> Path:
     return folder / f"interview-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
 
 
-def replay(rulebook: Rulebook, request: InterviewRequest) -> tuple[Interview, Recommendation]:
-    """Run the interview from an answers file, without a terminal."""
-    assert request.answers_file is not None
-    given = load_answers(request.answers_file)
-    interview = _new(rulebook, request, request.offence or str(given.pop("_offence", "other")))
-    while (question := interview.current()) is not None:
-        value, note = given.get(question.id, "skip"), ""
-        if isinstance(value, dict):
-            value, note = value.get("answer", "skip"), str(value.get("note", ""))
-        try:
-            interview.answer(_text(value), note)
-        except AnswerRejected as exc:
-            raise InputError(
-                f"{request.answers_file}: answer to '{question.id}' is not accepted: {exc}"
-            ) from None
-    interview.finished = True
-    return interview, interview.recommendation()
+def offence_of(
+    request: InterviewRequest, start: NoteStart | None, fallback: str | None
+) -> str | None:
+    """The cover offence: the option, else the note's record, else the fallback."""
+    if request.offence:
+        return request.offence
+    if start is not None and start.note.offence in OFFENCES:
+        return start.note.offence
+    return fallback if fallback in OFFENCES else None
 
 
-def _text(value: Any) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return str(value)
-
-
-def load_answers(path: Path) -> dict[str, Any]:
-    """Read an answers file: a YAML or JSON mapping of question id to answer."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the answers file {path}: {exc.strerror}") from None
-    import yaml  # only for --answers: the live interview starts without it
-
-    try:
-        data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
-    except (ValueError, yaml.YAMLError):
-        raise InputError(f"{path} is not valid YAML or JSON") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{path} must map question ids to answers")
-    return {str(k): v for k, v in data.items()}
-
-
-def _new(rulebook: Rulebook, request: InterviewRequest, offence: str) -> Interview:
-    return Interview(
+def new_interview(
+    rulebook: Rulebook, request: InterviewRequest, offence: str, start: NoteStart | None = None
+) -> Interview:
+    """A fresh interview; from a note, with the answers the note proposes, focused."""
+    interview = Interview(
         rulebook,
         offence,
         request.form,
@@ -110,6 +92,14 @@ def _new(rulebook: Rulebook, request: InterviewRequest, offence: str) -> Intervi
         request.jurisdiction or "",
         request.case_ref or "",
     )
+    if start is not None:
+        result = start.result
+        interview.proposals, interview.seen = propose(
+            interview.full_order, result.evidence, result.ages, start.note.text
+        )
+        interview.note_ref, interview.note_sha256 = start.ref, start.sha256
+        interview.focused = True
+    return interview
 
 
 def run_interactive(
@@ -117,6 +107,7 @@ def run_interactive(
     request: InterviewRequest,
     prompter: Prompter,
     data_dir: Path | None = None,
+    start: NoteStart | None = None,
 ) -> tuple[Interview, Recommendation, Path]:
     """Run the interview at a terminal; save after every answer (default folder: the data dir)."""
     if data_dir is None:
@@ -124,7 +115,7 @@ def run_interactive(
 
         data_dir = current().data
     path = save_path(request, data_dir)
-    interview = _start(rulebook, request, prompter, path, data_dir)
+    interview = _start(rulebook, request, prompter, path, data_dir, start)
     try:
         _loop(interview, prompter, path, request.plain)
     except (KeyboardInterrupt, EOFError):
@@ -136,31 +127,83 @@ def run_interactive(
 
 
 def _start(
-    rulebook: Rulebook, request: InterviewRequest, prompter: Prompter, path: Path, data_dir: Path
+    rulebook: Rulebook,
+    request: InterviewRequest,
+    prompter: Prompter,
+    path: Path,
+    data_dir: Path,
+    start: NoteStart | None,
 ) -> Interview:
-    resumable = [path] if path.exists() else ([] if request.save else store.unfinished(data_dir))
-    for candidate in resumable[:1]:
-        data = store.load_json(candidate)
-        if not data.get("finished") and prompter.confirm(
-            f"Resume the unfinished interview saved {data.get('updated', '')} "
-            f"({len(data.get('answers', []))} answers)?"
-        ):
-            try:
-                return Interview.from_dict(rulebook, data)
-            except (KeyError, ValueError):
-                raise InputError(f"the saved interview {candidate} cannot be resumed") from None
-    offence = request.offence or prompter.choose_offence(rulebook.flows)
-    interview = _new(rulebook, request, offence)
+    resumed = _resume(rulebook, request, prompter, path, data_dir, start)
+    if resumed is not None:
+        return resumed
+    offence = offence_of(request, start, None) or prompter.choose_offence(rulebook.flows)
+    interview = new_interview(rulebook, request, offence, start)
     if request.case_ref is None:
         interview.case_ref = prompter.text("Case reference (optional, Enter to skip): ")
     store.save_json(path, interview.to_dict())
     return interview
 
 
+def _resume(
+    rulebook: Rulebook,
+    request: InterviewRequest,
+    prompter: Prompter,
+    path: Path,
+    data_dir: Path,
+    start: NoteStart | None,
+) -> Interview | None:
+    """An unfinished interview to carry on with, if the officer wants it (same note only)."""
+    resumable = [path] if path.exists() else ([] if request.save else store.unfinished(data_dir))
+    for candidate in resumable[:1]:
+        data = store.load_json(candidate)
+        saved_note = data.get("note")
+        ref = saved_note.get("ref") if isinstance(saved_note, dict) else None
+        if start is not None and not request.save and ref != start.ref:
+            return None
+        if data.get("finished") or not prompter.confirm(
+            f"Resume the unfinished interview saved {data.get('updated', '')} "
+            f"({len(data.get('answers', []))} answers)?"
+        ):
+            return None
+        try:
+            interview = Interview.from_dict(rulebook, data)
+        except (KeyError, ValueError):
+            raise InputError(f"the saved interview {candidate} cannot be resumed") from None
+        _warn_changed(interview, start, prompter)
+        return interview
+    return None
+
+
+def _warn_changed(interview: Interview, start: NoteStart | None, prompter: Prompter) -> None:
+    if not interview.note_ref:
+        return
+    if start is None:
+        prompter.show(
+            f"This interview started from the note {interview.note_ref}; pass --note again "
+            "to check the note has not changed since."
+        )
+    elif start.sha256 != interview.note_sha256:
+        prompter.show(
+            f"The note {start.ref} has changed since this interview was saved: the answers "
+            "proposed from it came from the earlier text. Check them against the note."
+        )
+
+
 def _loop(interview: Interview, prompter: Prompter, path: Path, plain: bool) -> None:
+    rest_offered = False
     while True:
+        proposal = interview.pending()
+        if proposal is not None:
+            _proposal(interview, prompter, proposal, plain)
+            store.save_json(path, interview.to_dict())
+            continue
         question = interview.current()
         if question is None:
+            if interview.focused and not rest_offered and interview.remaining():
+                rest_offered = True
+                interview.focused = not prompter.confirm(_rest_prompt(interview))
+                continue
             action = _review(interview, prompter)
             if action.kind == "finish":
                 interview.officer_notes = prompter.text(
@@ -170,7 +213,9 @@ def _loop(interview: Interview, prompter: Prompter, path: Path, plain: bool) -> 
             if action.kind == "quit":
                 raise KeyboardInterrupt
             continue
-        action = prompter.ask(question, interview.lang, interview.progress())
+        action = prompter.ask(
+            question, interview.lang, interview.progress(), remarks=_remarks(interview, question.id)
+        )
         if action.kind == "quit":
             raise KeyboardInterrupt
         if action.kind == "back":
@@ -180,22 +225,55 @@ def _loop(interview: Interview, prompter: Prompter, path: Path, plain: bool) -> 
         store.save_json(path, interview.to_dict())
 
 
+def _rest_prompt(interview: Interview) -> str:
+    level = interview.recommendation().level
+    count = len(interview.remaining())
+    return (
+        f"No question left can make the level more urgent than {level}. "
+        f"Go on to the other {count} question{'s' if count != 1 else ''} of the form?"
+    )
+
+
+def _remarks(interview: Interview, question_id: str) -> tuple[tuple[str, str], ...]:
+    """What the note says about this question without showing it: (status, words)."""
+    return tuple((s.status.value, s.snippet) for s in interview.seen_for(question_id))
+
+
+def _proposal(interview: Interview, prompter: Prompter, proposal: Proposal, plain: bool) -> None:
+    question = next(q for q in interview.full_order if q.id == proposal.question)
+    action = prompter.propose(proposal, question, interview.lang, interview.proposal_progress())
+    if action.kind == "quit":
+        raise KeyboardInterrupt
+    if action.kind == "back":
+        interview.back()
+    elif action.kind == "confirm":
+        _alert(interview, prompter, interview.confirm(proposal), plain)
+    else:
+        interview.reject(proposal, unknown=action.kind == "unknown")
+
+
 def _answer(interview: Interview, prompter: Prompter, action: Action, plain: bool) -> None:
     try:
         urgent = interview.answer(action.value, action.note)
     except AnswerRejected as exc:
         prompter.show(f"Not accepted: {exc}")
         return
-    if urgent:
-        rulebook = interview.rulebook
-        level = rulebook.decision.level(Level.L0)
-        titles = [rulebook.indicator(i).title for i in urgent]
-        contacts = [
-            f"{rulebook.decision.resource(r).name}: {rulebook.decision.resource(r).contact}"
-            for r in level.resources
-        ]
-        prompter.show(emergency_panel(titles, localise(level.action, "en"), contacts, plain))
-        prompter.pause()
+    _alert(interview, prompter, urgent, plain)
+
+
+def _alert(interview: Interview, prompter: Prompter, urgent: tuple[str, ...], plain: bool) -> None:
+    """The emergency panel, the moment an answer shows danger."""
+    if not urgent:
+        return
+    rulebook = interview.rulebook
+    level = rulebook.decision.level(Level.L0)
+    titles = [rulebook.indicator(i).title for i in urgent]
+    contacts = [
+        f"{rulebook.decision.resource(r).name}: {rulebook.decision.resource(r).contact}"
+        for r in level.resources
+    ]
+    prompter.show(emergency_panel(titles, localise(level.action, "en"), contacts, plain))
+    prompter.pause()
 
 
 def _review(interview: Interview, prompter: Prompter) -> Action:

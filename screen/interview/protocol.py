@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from screen.interview.proposals import Proposal
 from screen.model import OffenceFlow, Question
 
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """What the officer did at a question: answer (with a value), back, or quit."""
+    """What the officer did: answer (with a value), confirm, reject, unknown, back or quit."""
 
     kind: str
     value: str = ""
@@ -36,9 +37,19 @@ class Prompter(Protocol):
         """Ask the officer a yes/no question."""
 
     def ask(
-        self, question: Question, lang: str, position: tuple[int, int], previous: str = ""
+        self,
+        question: Question,
+        lang: str,
+        position: tuple[int, int],
+        previous: str = "",
+        remarks: tuple[tuple[str, str], ...] = (),
     ) -> Action:
-        """Ask one interview question."""
+        """Ask one interview question; ``remarks`` are (status, words) the note gave about it."""
+
+    def propose(
+        self, proposal: Proposal, question: Question, lang: str, position: tuple[int, int]
+    ) -> Action:
+        """Show an answer the note proposes; return confirm, reject, unknown, back or quit."""
 
     def review(self, table: Any, count: int) -> Action:
         """Show every answer; return finish, quit or change."""

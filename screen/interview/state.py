@@ -12,8 +12,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from screen import conditions
-from screen.decision.engine import decide
+from screen.decision.engine import decide, rank_questions
 from screen.interview.flow import asking_order
+from screen.interview.proposals import Proposal, Seen
 from screen.model import (
     OFFENCES,
     SPECIAL_ANSWERS,
@@ -40,6 +41,11 @@ class Answer:
     value: str
     note: str = ""
     at: str = ""
+    source: str = "person"
+    """Where the answer came from: ``person`` (answered), ``officer`` (observed by the
+    officer) or ``note`` (proposed from the incident note and confirmed)."""
+    snippet: str = ""
+    """For an answer from the note: the note's own words."""
 
 
 def now() -> str:
@@ -62,6 +68,17 @@ class Interview:
     answers: dict[str, Answer] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)
     finished: bool = False
+    note_ref: str = ""
+    """The incident note the interview started from (a file, or an export and record id)."""
+    note_sha256: str = ""
+    proposals: tuple[Proposal, ...] = ()
+    seen: tuple[Seen, ...] = ()
+    resolved: dict[str, str] = field(default_factory=dict)
+    """Question -> what the officer did with its proposal: confirmed, rejected or unknown."""
+    focused: bool = False
+    """Ask only the questions that could still change the level (a note-started interview)."""
+    reopened: str = ""
+    """A question the officer went back to or reopened: it is asked next."""
 
     def __post_init__(self) -> None:
         self.order = asking_order(self.rulebook, self.offence, self.form)
@@ -69,6 +86,7 @@ class Interview:
         self._trees = {q.id: conditions.parse(q.when) for q in self.full_order if q.when}
         if not self.jurisdiction:
             self.jurisdiction = self.rulebook.decision.jurisdiction
+        self._ranked: tuple[tuple[tuple[str, str], ...], tuple[str, ...]] | None = None
 
     def values(self) -> dict[str, str]:
         """Question id to answer value."""
@@ -80,26 +98,137 @@ class Interview:
         return tree is None or conditions.evaluate(tree, self.values())
 
     def current(self) -> Question | None:
-        """The next question to ask, or None when every relevant question is answered."""
+        """The next question to ask, or None when every relevant question is answered.
+
+        A focused interview asks its opening questions, then only the questions whose
+        answer could still make the level more urgent, the most decisive first.
+        """
+        again = self._by_id(self.reopened) if self.reopened else None
+        if again is not None and again.id not in self.answers and self.relevant(again):
+            return again
+        if self.focused:
+            return self._decisive()
         for question in self.order:
             if question.id not in self.answers and self.relevant(question):
                 return question
         return None
 
+    def pending(self) -> Proposal | None:
+        """The next proposed answer from the note the officer has not dealt with."""
+        for proposal in self.proposals:
+            question = self._by_id(proposal.question)
+            if (
+                proposal.question not in self.resolved
+                and proposal.question not in self.answers
+                and question is not None
+                and self.relevant(question)
+            ):
+                return proposal
+        return None
+
+    def confirm(self, proposal: Proposal) -> tuple[str, ...]:
+        """Take a proposed answer as the answer; return the emergencies it made present."""
+        question = self._by_id(proposal.question)
+        if question is None:
+            raise AnswerRejected("the proposal names a question this interview does not have")
+        value = normalise_answer(question, proposal.value)
+        before = self._emergencies()
+        self.answers[question.id] = Answer(question.id, value, "", now(), "note", proposal.snippet)
+        self.history = [q for q in self.history if q != question.id] + [question.id]
+        self.resolved[question.id] = "confirmed"
+        self._drop_irrelevant()
+        return tuple(sorted(self._emergencies() - before))
+
+    def reject(self, proposal: Proposal, unknown: bool = False) -> None:
+        """Set a proposal aside: not so, or not known.
+
+        "Not so" to a yes/no proposal is the officer's answer the other way; any
+        other proposal set aside leaves its question to be asked as usual.
+        """
+        self.resolved[proposal.question] = "unknown" if unknown else "rejected"
+        question = self._by_id(proposal.question)
+        if unknown or question is None or question.type is not QuestionType.YES_NO:
+            return
+        other = "no" if proposal.value == "yes" else "yes"
+        self.answers[question.id] = Answer(
+            question.id, other, "what the note seemed to say is not so", now(), "officer"
+        )
+        self.history = [q for q in self.history if q != question.id] + [question.id]
+        self._drop_irrelevant()
+
+    def proposal_progress(self) -> tuple[int, int]:
+        """(position of the pending proposal, proposals dealt with or that apply now)."""
+        live = [
+            p
+            for p in self.proposals
+            if p.question in self.resolved
+            or ((q := self._by_id(p.question)) is not None and self.relevant(q))
+        ]
+        done = sum(1 for p in live if p.question in self.resolved)
+        return done + 1, max(len(live), done + 1)
+
+    def seen_for(self, question_id: str) -> tuple[Seen, ...]:
+        """What the note says about a question's signs without showing them present."""
+        return tuple(s for s in self.seen if s.question == question_id)
+
+    def decisive(self) -> tuple[str, ...]:
+        """Open questions whose answer could still make the level more urgent, best first."""
+        key = tuple(sorted((q, a.value) for q, a in self.answers.items()))
+        if self._ranked is None or self._ranked[0] != key:
+            open_questions = [
+                q for q in self.full_order if q.id not in self.answers and self.relevant(q)
+            ]
+            ranked = rank_questions(
+                self.rulebook, self.evidence(), open_questions, self.jurisdiction or None, self.lang
+            )
+            self._ranked = (key, tuple(n.id for n in ranked))
+        return self._ranked[1]
+
+    def _decisive(self) -> Question | None:
+        for question in self.order:
+            if (
+                question.id in self.rulebook.opening
+                and question.id not in self.answers
+                and self.relevant(question)
+            ):
+                return question
+        ranked = self.decisive()
+        return self._by_id(ranked[0]) if ranked else None
+
+    def _by_id(self, question_id: str) -> Question | None:
+        return next((q for q in self.full_order if q.id == question_id), None)
+
+    def remaining(self) -> tuple[Question, ...]:
+        """Questions of the form that apply and are not answered (asked or not)."""
+        return tuple(q for q in self.order if q.id not in self.answers and self.relevant(q))
+
     def progress(self) -> tuple[int, int]:
-        """(position of the current question, number of questions that apply now)."""
+        """(position of the current question, number of questions that apply now).
+
+        In a focused interview the count is what has been answered plus what could
+        still change the level, so it can shrink as answers come in.
+        """
+        if self.focused:
+            answered = len(self.answers)
+            opening = [
+                q
+                for q in self.order
+                if q.id in self.rulebook.opening and q.id not in self.answers and self.relevant(q)
+            ]
+            return answered + 1, answered + max(1, len(opening) + len(self.decisive()))
         applicable = [q for q in self.order if self.relevant(q)]
         answered = sum(1 for q in applicable if q.id in self.answers)
         return min(answered + 1, len(applicable)), len(applicable)
 
-    def answer(self, value: str, note: str = "") -> tuple[str, ...]:
-        """Answer the current question; return ids of emergency indicators it made present."""
-        question = self.current()
+    def answer(self, value: str, note: str = "", question_id: str = "") -> tuple[str, ...]:
+        """Answer the current question (or ``question_id``); return the emergencies it raised."""
+        question = self._by_id(question_id) if question_id else self.current()
         if question is None:
             raise AnswerRejected("the interview has no open question")
         value = normalise_answer(question, value)
         before = self._emergencies()
-        self.answers[question.id] = Answer(question.id, value, note.strip(), now())
+        source = "officer" if question.section == "observation" else "person"
+        self.answers[question.id] = Answer(question.id, value, note.strip(), now(), source)
         self.history = [qid for qid in self.history if qid != question.id] + [question.id]
         self._drop_irrelevant()
         return tuple(sorted(self._emergencies() - before))
@@ -110,6 +239,8 @@ class Interview:
             qid = self.history.pop()
             if qid in self.answers:
                 undone = self.answers.pop(qid)
+                self.resolved.pop(qid, None)
+                self.reopened = qid
                 self._drop_irrelevant()
                 return undone
         return None
@@ -118,6 +249,7 @@ class Interview:
         """Reopen an earlier answer (from the review screen); later answers stay if they apply."""
         undone = self.answers.pop(question_id, None)
         self.history = [qid for qid in self.history if qid != question_id]
+        self.reopened = question_id
         self._drop_irrelevant()
         return undone
 
@@ -147,12 +279,29 @@ class Interview:
             if answer is None:
                 continue
             for indicator in question.indicators_set_by(answer.value):
-                items.append(Evidence(indicator, Status.PRESENT, question.id, answer.value))
+                items.append(
+                    Evidence(
+                        indicator,
+                        Status.PRESENT,
+                        question.id,
+                        answer.value,
+                        snippet=answer.snippet,
+                        source=answer.source,
+                    )
+                )
             if question.records == "age" and _is_number(answer.value):
                 age = int(float(answer.value))
                 if age < 18 and minor:
                     items.append(
-                        Evidence(minor, Status.PRESENT, question.id, answer.value, age=age)
+                        Evidence(
+                            minor,
+                            Status.PRESENT,
+                            question.id,
+                            answer.value,
+                            age=age,
+                            snippet=answer.snippet,
+                            source=answer.source,
+                        )
                     )
         flow = next((f for f in self.rulebook.flows if f.offence == self.offence), None)
         for indicator in flow.context if flow else ():
@@ -194,6 +343,22 @@ class Interview:
             "finished": self.finished,
             "answers": [vars_of(self.answers[qid]) for qid in self.answers],
             "history": list(self.history),
+            "note": {
+                "ref": self.note_ref,
+                "sha256": self.note_sha256,
+                "proposals": [vars_of_proposal(p) for p in self.proposals],
+                "seen": [
+                    {
+                        "question": s.question,
+                        "indicator": s.indicator,
+                        "status": s.status.value,
+                        "snippet": s.snippet,
+                    }
+                    for s in self.seen
+                ],
+                "resolved": dict(self.resolved),
+                "focused": self.focused,
+            },
         }
 
     @classmethod
@@ -243,12 +408,18 @@ class Interview:
                 except AnswerRejected:
                     continue
                 interview.answers[qid] = Answer(
-                    qid, value, str(item.get("note", "")), str(item.get("at", ""))
+                    qid,
+                    value,
+                    str(item.get("note", "")),
+                    str(item.get("at", "")),
+                    str(item.get("source", "person")),
+                    str(item.get("snippet", "")),
                 )
         valid = [qid for qid in history if isinstance(qid, str) and qid in interview.answers]
         # each answered question once, at its latest position (as answer() keeps it)
         interview.history = list(reversed(dict.fromkeys(reversed(valid))))
         interview.finished = bool(data.get("finished", False))
+        _restore_note(interview, data)
         interview._drop_irrelevant()
         return interview
 
@@ -260,7 +431,57 @@ def vars_of(answer: Answer) -> dict[str, str]:
         "value": answer.value,
         "note": answer.note,
         "at": answer.at,
+        "source": answer.source,
+        "snippet": answer.snippet,
     }
+
+
+def vars_of_proposal(proposal: Proposal) -> dict[str, object]:
+    """A proposal as plain data."""
+    return {
+        "question": proposal.question,
+        "value": proposal.value,
+        "indicator": proposal.indicator,
+        "snippet": proposal.snippet,
+        "start": proposal.start,
+        "end": proposal.end,
+    }
+
+
+def _restore_note(interview: Interview, data: dict[str, Any]) -> None:
+    """The note part of a saved interview (ignored when damaged)."""
+    note = data.get("note")
+    if not isinstance(note, dict):
+        return
+    interview.note_ref = str(note.get("ref", ""))
+    interview.note_sha256 = str(note.get("sha256", ""))
+    try:
+        interview.proposals = tuple(
+            Proposal(
+                str(p["question"]),
+                str(p["value"]),
+                str(p.get("indicator", "")),
+                str(p.get("snippet", "")),
+                int(p.get("start", -1)),
+                int(p.get("end", -1)),
+            )
+            for p in note.get("proposals", [])
+        )
+        interview.seen = tuple(
+            Seen(
+                str(s["question"]),
+                str(s["indicator"]),
+                Status(s["status"]),
+                str(s.get("snippet", "")),
+            )
+            for s in note.get("seen", [])
+        )
+    except (KeyError, TypeError, ValueError):
+        interview.proposals, interview.seen = (), ()
+    resolved = note.get("resolved", {})
+    if isinstance(resolved, dict):
+        interview.resolved = {str(k): str(v) for k, v in resolved.items()}
+    interview.focused = bool(note.get("focused", False))
 
 
 def _is_number(value: str) -> bool:

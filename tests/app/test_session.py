@@ -132,7 +132,7 @@ class Scripted:
     def confirm(self, prompt: str) -> bool:
         return self.confirm_answer
 
-    def ask(self, question, lang, position, previous=""):
+    def ask(self, question, lang, position, previous="", remarks=()):
         self.asked.append(question.id)
         if not self.actions:
             raise KeyboardInterrupt

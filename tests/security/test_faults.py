@@ -126,7 +126,7 @@ DRIVER = textwrap.dedent("""
         def text(self, prompt): return ""
         def confirm(self, prompt): return True
         def review(self, table, count): return Action("finish")
-        def ask(self, question, lang, position, previous=""):
+        def ask(self, question, lang, position, previous="", remarks=()):
             if self.asked == stop:
                 print("TYPING", question.id, flush=True)
                 time.sleep(600)  # the officer is typing; the process is killed here
