@@ -184,6 +184,8 @@ class Verdict:
     profile: Profile
     safety: tuple[str, ...] = ()
     score: float = 0.0
+    next_questions: tuple[NextQuestion, ...] = ()
+    """For a note at L3 or L4: the questions that would settle it, most decisive first."""
 
 
 @dataclass(frozen=True, slots=True)

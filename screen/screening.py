@@ -12,12 +12,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from screen.decision.engine import decide
+from screen.interview import focus
+from screen.interview.flow import asking_order
 from screen.matching.matcher import Matcher
-from screen.model import Rulebook, Trigger
-from screen.results import Evidence, ScreenResult, Verdict
+from screen.model import OFFENCES, Level, Rulebook, Trigger
+from screen.results import Evidence, NextQuestion, ScreenResult, Verdict
 
 VERDICT_CACHE = 20000
 """Decisions kept per screener (by evidence signature) before the cache is cleared."""
+
+SETTLE_AT = (Level.L3, Level.L4)
+"""Levels whose records carry the questions that would settle them."""
+
+SETTLE_COUNT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +57,8 @@ class Screener:
         """Counts a date of birth when a note has no date (the application passes it)."""
         self.rulebook = matcher.rulebook
         self.jurisdiction = jurisdiction
-        self._verdicts: dict[tuple[tuple[str, ...], tuple[int, ...]], Verdict] = {}
+        self._verdicts: dict[tuple[tuple[str, ...], tuple[int, ...], str], Verdict] = {}
+        self._forms: dict[str, focus.Form] = {}
         self._minor = next(
             (i.id for i in self.rulebook.indicators if Trigger.MINOR in i.triggers), ""
         )
@@ -65,7 +73,7 @@ class Screener:
         ages = tuple(sorted({e.age for e in evidence if e.counts and e.age is not None}))
         return ScreenResult(
             note.id,
-            self._verdict(present, ages),
+            self._verdict(present, ages, note.offence if note.offence in OFFENCES else "other"),
             found.evidence,
             found.ages,
             age_basis=found.age_basis,
@@ -75,17 +83,21 @@ class Screener:
         """Screen a chunk of notes, in order."""
         return [self.screen(note) for note in notes]
 
-    def _verdict(self, present: tuple[str, ...], ages: tuple[int, ...]) -> Verdict:
+    def _verdict(self, present: tuple[str, ...], ages: tuple[int, ...], offence: str) -> Verdict:
         """The recommendation parts a result carries, shared by notes with the same signature.
 
-        They depend only on which indicators are present and the ages read.
+        They depend only on which indicators are present, the ages read and, for the
+        questions that would settle a note at L3 or L4, the cover offence.
         """
-        key = (present, ages)
+        key = (present, ages, offence)
         verdict = self._verdicts.get(key)
         if verdict is None:
             evidence = [Evidence(i) for i in present]
             evidence += [Evidence(self._minor, age=age) for age in ages]
             rec = decide(self.rulebook, evidence, jurisdiction=self.jurisdiction)
+            settle: tuple[NextQuestion, ...] = ()
+            if rec.level in SETTLE_AT:
+                settle = self._settle(tuple(evidence), offence)
             verdict = Verdict(
                 rec.level,
                 rec.title,
@@ -95,8 +107,23 @@ class Screener:
                 rec.profile,
                 rec.safety,
                 rec.score,
+                settle,
             )
             if len(self._verdicts) >= VERDICT_CACHE:
                 self._verdicts.clear()
             self._verdicts[key] = verdict
         return verdict
+
+    def _settle(self, evidence: tuple[Evidence, ...], offence: str) -> tuple[NextQuestion, ...]:
+        """The questions of the offence's full form that would best settle the note.
+
+        The safety questions are left out: every interview opens with them, so they
+        cannot be what an analyst sends an officer to find out.
+        """
+        form = self._forms.get(offence)
+        if form is None:
+            questions = asking_order(self.rulebook, offence, "full")
+            asked = tuple(q for q in questions if q.section != "safety")
+            form = focus.Form(self.rulebook, asked, self.jurisdiction)
+            self._forms[offence] = form
+        return form.decisive(evidence, {})[:SETTLE_COUNT]

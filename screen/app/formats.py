@@ -14,7 +14,17 @@ from typing import Any
 from screen.model import Status
 from screen.results import Evidence, ScreenResult
 
-CSV_COLUMNS = ("id", "level", "title", "minor", "indicators", "evidence", "reasons", "error")
+CSV_COLUMNS = (
+    "id",
+    "level",
+    "title",
+    "minor",
+    "indicators",
+    "evidence",
+    "reasons",
+    "next_questions",
+    "error",
+)
 FORMATS = ("table", "jsonl", "json", "csv")
 
 
@@ -72,6 +82,10 @@ class Formatter:
             "indicators": [self._evidence(e) for e in result.evidence],
             "ages": [a.age for a in result.ages],
             "age_basis": result.age_basis,
+            "next_questions": [
+                {"id": q.id, "text": q.text, "answer": q.answer, "would_reach": q.would_reach.value}
+                for q in verdict.next_questions
+            ],
             "error": None,
         }
 
@@ -94,7 +108,7 @@ class Formatter:
 
 def _csv_row(data: dict[str, Any]) -> tuple[str, ...]:
     if data.get("error"):
-        return (data["id"], "", "", "", "", "", "", data["error"])
+        return (data["id"], "", "", "", "", "", "", "", data["error"])
     present = sorted({i["id"] for i in data["indicators"] if i["status"] == Status.PRESENT})
     evidence = " | ".join(
         f"{i['id']}[{i['status']}]" + (f": {i['snippet']}" if "snippet" in i else "")
@@ -108,6 +122,7 @@ def _csv_row(data: dict[str, Any]) -> tuple[str, ...]:
         ";".join(present),
         evidence,
         " | ".join(data["reasons"]),
+        " | ".join(f"{q['id']}: {q['text']}" for q in data["next_questions"]),
         "",
     )
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from screen.app import render, session
 from screen.app.environment import Environment
-from screen.app.notes import NoteStart
 from screen.app.prompter import TerminalPrompter
 from screen.app.report import recommendation_panel
 from screen.app.rulebooks import load_rulebook, store_of
 from screen.model import Rulebook
+
+if TYPE_CHECKING:
+    from screen.app.notes import NoteStart
 
 
 def run(request: session.InterviewRequest, rules_path: Path, env: Environment) -> None:

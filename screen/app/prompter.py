@@ -134,13 +134,21 @@ class TerminalPrompter:
             return Action(action.kind, action.value, note)
 
     def propose(
-        self, proposal: Proposal, question: Question, lang: str, position: tuple[int, int]
+        self,
+        proposal: Proposal,
+        question: Question,
+        lang: str,
+        position: tuple[int, int],
+        gate: Question | None = None,
     ) -> Action:
         """Show an answer the note proposes until the officer confirms, rejects or leaves it."""
         said = words(lang)
         while True:
             self.console.print()
             self.console.print(Text(f"{said['heading']} · {position[0]} of {position[1]}", "dim"))
+            if gate is not None and proposal.gate is not None:
+                shown = _shown(gate, proposal.gate[1], lang)
+                self.console.print(Text(f"{localise(gate.text, lang)} → {shown}", "bold"))
             self.console.print(Text(localise(question.text, lang), style="bold"))
             self.console.print(Text(f"{said['from']}: «{proposal.snippet}»"))
             self.console.print(Text(f"{said['answer']}: {_shown(question, proposal.value, lang)}"))

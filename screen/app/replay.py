@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from screen.app.notes import NoteStart
 from screen.app.session import InterviewRequest, new_interview, offence_of
 from screen.errors import InputError
 from screen.interview.proposals import Proposal
 from screen.interview.state import AnswerRejected, Interview, normalise_answer
 from screen.model import Rulebook
 from screen.results import Recommendation
+
+if TYPE_CHECKING:
+    from screen.app.notes import NoteStart
 
 
 def replay(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from screen.app import storage as store
-from screen.app.notes import NoteStart
 from screen.app.report import answers_table, emergency_panel, render_report
 from screen.errors import InputError, InterviewInterrupted, UsageError
 from screen.interview.proposals import Proposal, propose
@@ -15,6 +15,9 @@ from screen.interview.protocol import Action, Prompter
 from screen.interview.state import AnswerRejected, Interview
 from screen.model import OFFENCES, Level, Rulebook, localise
 from screen.results import Recommendation
+
+if TYPE_CHECKING:
+    from screen.app.notes import NoteStart
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +244,12 @@ def _remarks(interview: Interview, question_id: str) -> tuple[tuple[str, str], .
 
 def _proposal(interview: Interview, prompter: Prompter, proposal: Proposal, plain: bool) -> None:
     question = next(q for q in interview.full_order if q.id == proposal.question)
-    action = prompter.propose(proposal, question, interview.lang, interview.proposal_progress())
+    gate = next(
+        (q for q in interview.full_order if proposal.gate and q.id == proposal.gate[0]), None
+    )
+    action = prompter.propose(
+        proposal, question, interview.lang, interview.proposal_progress(), gate
+    )
     if action.kind == "quit":
         raise KeyboardInterrupt
     if action.kind == "back":

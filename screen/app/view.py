@@ -27,11 +27,15 @@ def print_summary(out: Console, totals: Totals, rulebook: Rulebook) -> None:
     if not totals.flagged:
         return
     flagged = Table(title="Notes to review (L0–L3)", box=None, header_style="bold")
-    for name in ("id", "level", "minor", "indicators"):
+    for name in ("id", "level", "minor", "indicators", "to ask"):
         flagged.add_column(name, overflow="fold")
     for summary in totals.flagged[:MAX_ROWS]:
         flagged.add_row(
-            summary.id, str(summary.level), str(summary.minor), ", ".join(summary.indicators)
+            summary.id,
+            str(summary.level),
+            str(summary.minor),
+            ", ".join(summary.indicators),
+            str(summary.to_ask) if summary.to_ask else "",
         )
     out.print()
     out.print(flagged)

@@ -57,6 +57,8 @@ class Summary:
     error: str
     minor: Minor | None
     indicators: tuple[str, ...]
+    to_ask: int = 0
+    """How many questions would settle the note (L3 and L4 records)."""
 
 
 Record = tuple[str, Summary]
@@ -98,6 +100,7 @@ def summarise(result: ScreenResult) -> Summary:
         result.error,
         verdict.minor if verdict else None,
         result.present(),
+        len(verdict.next_questions) if verdict else 0,
     )
 
 

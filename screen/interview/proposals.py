@@ -27,6 +27,9 @@ class Proposal:
     snippet: str
     start: int
     end: int
+    gate: tuple[str, str] | None = None
+    """An earlier question and answer the proposal implies, to open its question
+    ("someone else holds the passport" answers "Do you have your passport?" no)."""
 
 
 @dataclass(frozen=True, slots=True)

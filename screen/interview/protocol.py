@@ -47,9 +47,17 @@ class Prompter(Protocol):
         """Ask one interview question; ``remarks`` are (status, words) the note gave about it."""
 
     def propose(
-        self, proposal: Proposal, question: Question, lang: str, position: tuple[int, int]
+        self,
+        proposal: Proposal,
+        question: Question,
+        lang: str,
+        position: tuple[int, int],
+        gate: Question | None = None,
     ) -> Action:
-        """Show an answer the note proposes; return confirm, reject, unknown, back or quit."""
+        """Show an answer the note proposes; return confirm, reject, unknown, back or quit.
+
+        ``gate`` is the earlier question the proposal also answers (``proposal.gate``).
+        """
 
     def review(self, table: Any, count: int) -> Action:
         """Show every answer; return finish, quit or change."""

@@ -7,12 +7,12 @@ saves and resumes exactly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from screen import conditions
-from screen.decision.engine import decide, rank_questions
+from screen.decision.engine import decide
+from screen.interview import focus
 from screen.interview.flow import asking_order
 from screen.interview.proposals import Proposal, Seen
 from screen.model import (
@@ -83,10 +83,12 @@ class Interview:
     def __post_init__(self) -> None:
         self.order = asking_order(self.rulebook, self.offence, self.form)
         self.full_order = asking_order(self.rulebook, self.offence, "full")
-        self._trees = {q.id: conditions.parse(q.when) for q in self.full_order if q.when}
         if not self.jurisdiction:
             self.jurisdiction = self.rulebook.decision.jurisdiction
         self._ranked: tuple[tuple[tuple[str, str], ...], tuple[str, ...]] | None = None
+        self._form = focus.Form(
+            self.rulebook, self.full_order, self.jurisdiction or None, self.lang
+        )
 
     def values(self) -> dict[str, str]:
         """Question id to answer value."""
@@ -94,8 +96,7 @@ class Interview:
 
     def relevant(self, question: Question) -> bool:
         """Whether ``question`` applies given the answers so far."""
-        tree = self._trees.get(question.id)
-        return tree is None or conditions.evaluate(tree, self.values())
+        return self._form.applies(question, self.values())
 
     def current(self) -> Question | None:
         """The next question to ask, or None when every relevant question is answered.
@@ -103,7 +104,7 @@ class Interview:
         A focused interview asks its opening questions, then only the questions whose
         answer could still make the level more urgent, the most decisive first.
         """
-        again = self._by_id(self.reopened) if self.reopened else None
+        again = self.find(self.reopened) if self.reopened else None
         if again is not None and again.id not in self.answers and self.relevant(again):
             return again
         if self.focused:
@@ -114,30 +115,42 @@ class Interview:
         return None
 
     def pending(self) -> Proposal | None:
-        """The next proposed answer from the note the officer has not dealt with."""
+        """The next proposed answer from the note the officer has not dealt with.
+
+        A proposal whose question does not apply yet comes with the earlier answer it
+        implies (its gate), when one answer would open it.
+        """
+        values = self.values()
         for proposal in self.proposals:
-            question = self._by_id(proposal.question)
-            if (
-                proposal.question not in self.resolved
-                and proposal.question not in self.answers
-                and question is not None
-                and self.relevant(question)
-            ):
-                return proposal
+            question = self.find(proposal.question)
+            if question is None or proposal.question in self.resolved | self.answers.keys():
+                continue
+            if self.relevant(question):
+                return replace(proposal, gate=None)
+            gate = self._form.gate_for(question, values)
+            if gate is not None:
+                return replace(proposal, gate=gate)
         return None
 
     def confirm(self, proposal: Proposal) -> tuple[str, ...]:
-        """Take a proposed answer as the answer; return the emergencies it made present."""
-        question = self._by_id(proposal.question)
+        """Take a proposed answer (and the gate it implies); return the emergencies it raised."""
+        question = self.find(proposal.question)
         if question is None:
             raise AnswerRejected("the proposal names a question this interview does not have")
         value = normalise_answer(question, proposal.value)
         before = self._emergencies()
-        self.answers[question.id] = Answer(question.id, value, "", now(), "note", proposal.snippet)
-        self.history = [q for q in self.history if q != question.id] + [question.id]
+        if proposal.gate is not None:
+            self._record(
+                Answer(proposal.gate[0], proposal.gate[1], "", now(), "note", proposal.snippet)
+            )
+        self._record(Answer(question.id, value, "", now(), "note", proposal.snippet))
         self.resolved[question.id] = "confirmed"
         self._drop_irrelevant()
         return tuple(sorted(self._emergencies() - before))
+
+    def _record(self, answer: Answer) -> None:
+        self.answers[answer.question] = answer
+        self.history = [q for q in self.history if q != answer.question] + [answer.question]
 
     def reject(self, proposal: Proposal, unknown: bool = False) -> None:
         """Set a proposal aside: not so, or not known.
@@ -146,7 +159,7 @@ class Interview:
         other proposal set aside leaves its question to be asked as usual.
         """
         self.resolved[proposal.question] = "unknown" if unknown else "rejected"
-        question = self._by_id(proposal.question)
+        question = self.find(proposal.question)
         if unknown or question is None or question.type is not QuestionType.YES_NO:
             return
         other = "no" if proposal.value == "yes" else "yes"
@@ -158,11 +171,15 @@ class Interview:
 
     def proposal_progress(self) -> tuple[int, int]:
         """(position of the pending proposal, proposals dealt with or that apply now)."""
+        values = self.values()
         live = [
             p
             for p in self.proposals
             if p.question in self.resolved
-            or ((q := self._by_id(p.question)) is not None and self.relevant(q))
+            or (
+                (q := self.find(p.question)) is not None
+                and (self.relevant(q) or self._form.gate_for(q, values) is not None)
+            )
         ]
         done = sum(1 for p in live if p.question in self.resolved)
         return done + 1, max(len(live), done + 1)
@@ -175,13 +192,8 @@ class Interview:
         """Open questions whose answer could still make the level more urgent, best first."""
         key = tuple(sorted((q, a.value) for q, a in self.answers.items()))
         if self._ranked is None or self._ranked[0] != key:
-            open_questions = [
-                q for q in self.full_order if q.id not in self.answers and self.relevant(q)
-            ]
-            ranked = rank_questions(
-                self.rulebook, self.evidence(), open_questions, self.jurisdiction or None, self.lang
-            )
-            self._ranked = (key, tuple(n.id for n in ranked))
+            ranked = self._form.decisive(self.evidence(), self.values())
+            self._ranked = (key, tuple(q.id for q in ranked))
         return self._ranked[1]
 
     def _decisive(self) -> Question | None:
@@ -193,9 +205,10 @@ class Interview:
             ):
                 return question
         ranked = self.decisive()
-        return self._by_id(ranked[0]) if ranked else None
+        return self.find(ranked[0]) if ranked else None
 
-    def _by_id(self, question_id: str) -> Question | None:
+    def find(self, question_id: str) -> Question | None:
+        """The question of this interview's full form with ``question_id``, if any."""
         return next((q for q in self.full_order if q.id == question_id), None)
 
     def remaining(self) -> tuple[Question, ...]:
@@ -222,7 +235,7 @@ class Interview:
 
     def answer(self, value: str, note: str = "", question_id: str = "") -> tuple[str, ...]:
         """Answer the current question (or ``question_id``); return the emergencies it raised."""
-        question = self._by_id(question_id) if question_id else self.current()
+        question = self.find(question_id) if question_id else self.current()
         if question is None:
             raise AnswerRejected("the interview has no open question")
         value = normalise_answer(question, value)

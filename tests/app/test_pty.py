@@ -95,3 +95,65 @@ def test_interview_in_a_terminal(tmp_path: Path) -> None:
     text = report.read_text()
     assert "PTY-1" in text and "| 31 |" in text and "My employer" in text
     assert "seen at the farm gate" in text and "L3" in text
+
+
+def test_a_note_started_interview_in_a_terminal(tmp_path: Path) -> None:
+    """Confirm two proposals, reject one, leave one unknown, answer the rest, read the report."""
+    from tests.conftest import DATA
+
+    save, report = tmp_path / "s.json", tmp_path / "r.md"
+    args = [
+        "interview",
+        "--rules",
+        str(MINIMAL),
+        "--form",
+        "full",
+        "--note",
+        str(DATA / "inputs" / "followup.jsonl"),
+        "--note-id",
+        "F-1",
+        "--save",
+        str(save),
+        "--case-ref",
+        "PTY-2",
+        "--report",
+        str(report),
+        "--plain",
+    ]
+    child = spawn(args, tmp_path)
+    child.expect("FROM THE NOTE · 1 of 4")
+    child.expect("How old are you")
+    child.expect("34 y/o")
+    child.send("y")
+    child.expect("Are you paid")
+    child.expect("never paid")
+    child.send("u")
+    child.expect(r"Do you have your passport or ID with you\? → no")
+    child.expect("Who has them now")
+    child.expect("proposed answer: My employer")
+    child.send("y")
+    child.expect("Can you leave your work")
+    child.send("n")
+    child.expect("Are you in danger right now")
+    child.send("n")
+    # nothing left could change the level; the officer goes on to the rest anyway
+    child.expect(r"Go on to the other 2\s+questions of the form")
+    child.send("y")
+    child.expect("Are you paid")  # set aside as unknown, so asked with the rest
+    child.send("n")
+    child.expect("How many hours a day")
+    child.sendline("14")
+    child.expect("REVIEW")
+    child.sendline("")
+    child.expect("Officer's notes")
+    child.sendline("")
+    child.expect("L3 · REFER FOR SPECIALIST ASSESSMENT")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = report.read_text()
+    assert "Started from the note:" in text
+    assert "| How old are you? | 34 |  | confirmed from the note: «" in text
+    assert "| Are you paid for your work? | no |  | answered by the person |" in text
+    assert "| yes | what the note seemed to say is not so | observed by the officer |" in text
+    assert "- paid = no: not known — «" in text

@@ -142,3 +142,95 @@ def test_next_questions_come_from_the_full_form(minimal) -> None:
     answer_all(iv, documents_with_employer(free_to_leave="no"))
     assert iv.recommendation().level == "L3"
     assert "paid" in {q.id for q in iv.open_questions()}
+
+
+# --- an interview started from a note -----------------------------------------------
+
+from screen.interview.proposals import Proposal  # noqa: E402
+
+
+def from_note(rulebook, *proposals: Proposal, offence: str = "labour_dispute") -> Interview:
+    iv = Interview(rulebook, offence, "short")
+    iv.proposals = proposals
+    iv.note_ref, iv.note_sha256, iv.focused = "notes.jsonl#F-1", "ab" * 32, True
+    return iv
+
+
+DOCS = Proposal("who-holds-documents", "employer", "documents-held", "mgr has her ppt", 10, 25)
+LEAVE = Proposal("free-to-leave", "no", "not-free-to-leave", "not allowed to leave", 30, 50)
+AGE = Proposal("person-age", "34", "", "W1 (34 y/o)", 0, 10)
+
+
+def test_a_follow_up_proposal_comes_with_its_gate_and_confirming_answers_both(minimal) -> None:
+    iv = from_note(minimal, DOCS)
+    pending = iv.pending()
+    assert pending is not None and pending.gate == ("has-documents", "no")
+    iv.confirm(pending)
+    assert iv.answers["has-documents"].value == "no"
+    assert iv.answers["who-holds-documents"].source == "note"
+    assert iv.pending() is None
+    counted = [e for e in iv.evidence() if e.indicator == "documents-held"]
+    assert counted[0].provenance().startswith("confirmed from the note: «mgr has her ppt»")
+
+
+def test_not_so_to_a_yes_no_proposal_is_the_officers_answer_the_other_way(minimal) -> None:
+    iv = from_note(minimal, LEAVE)
+    iv.reject(iv.pending())
+    answer = iv.answers["free-to-leave"]
+    assert (answer.value, answer.source) == ("yes", "officer")
+    assert iv.resolved == {"free-to-leave": "rejected"}
+
+
+def test_unknown_leaves_the_question_to_be_asked(minimal) -> None:
+    iv = from_note(minimal, LEAVE)
+    iv.reject(iv.pending(), unknown=True)
+    assert "free-to-leave" not in iv.answers and iv.pending() is None
+    answer_all(iv, {"safety-now": "no", "person-age": "30"})
+    assert "free-to-leave" in iv.answers  # still decisive, so asked
+
+
+def test_a_focused_interview_asks_the_opening_then_only_what_could_change_the_level(
+    minimal,
+) -> None:
+    iv = from_note(minimal, DOCS, LEAVE, AGE)
+    while (p := iv.pending()) is not None:
+        iv.confirm(p)
+    asked = []
+    while (q := iv.current()) is not None:
+        asked.append(q.id)
+        iv.answer("no")
+    # the note answered the rest; the danger question is always asked
+    assert asked == ["safety-now"]
+    full = Interview(minimal, "labour_dispute", "short")
+    answer_all(full, {})
+    assert len(full.answers) == 4
+    assert iv.remaining() == tuple(q for q in iv.order if q.id not in iv.answers and iv.relevant(q))
+
+
+def test_back_over_a_confirmed_proposal_offers_it_again(minimal) -> None:
+    iv = from_note(minimal, AGE)
+    iv.confirm(iv.pending())
+    assert iv.back() is not None
+    assert iv.pending() == AGE
+
+
+def test_the_note_part_survives_save_and_restore(minimal) -> None:
+    iv = from_note(minimal, DOCS, LEAVE)
+    iv.confirm(iv.pending())
+    iv.reject(iv.pending())
+    again = Interview.from_dict(minimal, iv.to_dict())
+    assert (again.note_ref, again.note_sha256, again.focused) == (
+        iv.note_ref,
+        iv.note_sha256,
+        True,
+    )
+    assert again.proposals == (DOCS, LEAVE) and again.resolved == iv.resolved
+    assert again.answers["who-holds-documents"].snippet == "mgr has her ppt"
+    assert again.pending() is None
+
+
+def test_a_damaged_note_part_is_dropped_not_fatal(minimal) -> None:
+    data = from_note(minimal, DOCS).to_dict()
+    data["note"]["proposals"] = [{"value": "no question"}]
+    again = Interview.from_dict(minimal, data)
+    assert again.proposals == () and again.note_ref == "notes.jsonl#F-1"
