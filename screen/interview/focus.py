@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from screen import conditions
 from screen.conditions import Literal, Node
-from screen.decision.engine import rank_questions
-from screen.model import Question, Rulebook, localise
+from screen.decision.engine import level_of, rank_questions
+from screen.model import Level, Question, Rulebook, Trigger, localise
 from screen.results import Evidence, NextQuestion
 
 
@@ -29,11 +29,14 @@ class Form:
     lang: str = "en"
     _trees: dict[str, Node] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, Question] = field(init=False, repr=False, compare=False)
+    _minor: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         trees = {q.id: conditions.parse(q.when) for q in self.questions if q.when}
         object.__setattr__(self, "_trees", trees)
         object.__setattr__(self, "_by_id", {q.id: q for q in self.questions})
+        minor = next((i.id for i in self.rulebook.indicators if Trigger.MINOR in i.triggers), "")
+        object.__setattr__(self, "_minor", minor)
 
     def applies(self, question: Question, values: Mapping[str, str]) -> bool:
         """Whether ``question`` applies given the answer values."""
@@ -62,18 +65,103 @@ class Form:
     ) -> tuple[NextQuestion, ...]:
         """Open questions whose answer could make the level more urgent, most decisive first.
 
-        A gate comes with the answer that opens its decisive follow-up and the level
-        that follow-up could reach.
+        One answer alone rarely settles a case: two supporting signs together may make
+        a dimension positive when neither does alone. So the questions first in line
+        are a smallest set whose answers together would reach the most urgent level
+        still reachable, ordered by what each could reach alone; after them come the
+        others that could change the level by themselves. Empty when no answers to
+        the open questions could make the level more urgent. A gate comes with the
+        answer that opens its follow-ups.
         """
         open_now = [q for q in self.questions if q.id not in values and self.applies(q, values)]
         order = {q.id: n for n, q in enumerate(self.questions)}
-        found = {q.id: q for q in self._rank(evidence, open_now)}
+        alone = {q.id: q for q in self._rank(evidence, open_now)}
         for gate in open_now:
-            if gate.id not in found:
+            if gate.id not in alone:
                 opened = self._through(evidence, gate, values)
                 if opened is not None:
-                    found[gate.id] = opened
-        return tuple(sorted(found.values(), key=lambda q: (q.would_reach.rank, order[q.id])))
+                    alone[gate.id] = opened
+        offers = {q.id: self._offer(q, values) for q in open_now}
+        together = self._smallest(evidence, {k: v for k, v in offers.items() if v}, alone, order)
+        first = [self._as_next(qid, alone, offers, together[1]) for qid in together[0]]
+        first.sort(key=lambda q: (q.would_reach.rank, order[q.id]))
+        rest = sorted(
+            (q for q in alone.values() if q.id not in together[0]),
+            key=lambda q: (q.would_reach.rank, order[q.id]),
+        )
+        return (*first, *rest)
+
+    def _smallest(
+        self,
+        evidence: tuple[Evidence, ...],
+        offers: dict[str, tuple[Evidence, ...]],
+        alone: dict[str, NextQuestion],
+        order: dict[str, int],
+    ) -> tuple[list[str], Level]:
+        """A smallest set of open questions that together reach the most urgent level."""
+        now = self._level(evidence)
+        everything = evidence + tuple(e for offer in offers.values() for e in offer)
+        top = self._level(everything)
+        if top.rank >= now.rank:
+            return [], now
+        kept = list(offers)
+        # drop the least promising first: nothing alone, then late in the form
+        weakest = sorted(
+            kept,
+            key=lambda q: (alone[q].would_reach.rank if q in alone else 9, order[q]),
+            reverse=True,
+        )
+        for qid in weakest:
+            trial = [k for k in kept if k != qid]
+            if self._level(evidence + tuple(e for k in trial for e in offers[k])).rank <= top.rank:
+                kept = trial
+        return kept, top
+
+    def _offer(
+        self, question: Question, values: Mapping[str, str], depth: int = 3
+    ) -> tuple[Evidence, ...]:
+        """What answers to ``question`` (or the follow-ups it opens) could add, at most."""
+        found = [
+            Evidence(i, question=question.id, answer=value)
+            for value, ids in question.sets
+            for i in ids
+        ]
+        if question.records == "age" and self._minor:
+            found.append(Evidence(self._minor, question=question.id, answer="17", age=17))
+        for value in question.allowed_values() if depth else ():
+            after = {**values, question.id: value}
+            for follow in self._opened(question, values, after):
+                found += self._offer(follow, after, depth - 1)
+        return tuple(found)
+
+    def _opened(
+        self, question: Question, before: Mapping[str, str], after: Mapping[str, str]
+    ) -> list[Question]:
+        """The follow-ups an answer to ``question`` opens."""
+        return [
+            q
+            for q in self.questions
+            if q.id not in before
+            and q.id != question.id
+            and not self.applies(q, before)
+            and self.applies(q, after)
+        ]
+
+    def _as_next(
+        self,
+        qid: str,
+        alone: dict[str, NextQuestion],
+        offers: dict[str, tuple[Evidence, ...]],
+        top: Level,
+    ) -> NextQuestion:
+        if qid in alone:
+            return alone[qid]
+        question = self._by_id[qid]
+        answer = offers[qid][0].answer if offers[qid] else ""
+        return NextQuestion(qid, localise(question.text, self.lang), answer, top)
+
+    def _level(self, evidence: tuple[Evidence, ...]) -> Level:
+        return level_of(self.rulebook, evidence, self.jurisdiction)
 
     def _rank(
         self, evidence: tuple[Evidence, ...], candidates: Sequence[Question]
@@ -87,14 +175,7 @@ class Form:
         best: NextQuestion | None = None
         for value in gate.allowed_values():
             after = {**values, gate.id: value}
-            opened = [
-                q
-                for q in self.questions
-                if q.id not in values
-                and q.id != gate.id
-                and not self.applies(q, values)
-                and self.applies(q, after)
-            ]
+            opened = self._opened(gate, values, after)
             if not opened:
                 continue
             sets = gate.indicators_set_by(value)
