@@ -24,6 +24,7 @@ import json
 import statistics
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from screen.app.notes import NoteStart, fingerprint
 from screen.app.rulebooks import compile_checked, load_rulebook
@@ -121,17 +122,22 @@ def main() -> None:
     report(rows)
 
 
-def report(rows) -> None:
+def report(rows: list[tuple[Any, ...]]) -> None:
     urgent = [r for r in rows if r[0].rank <= 3]
-    mean = lambda k: statistics.mean(r[k] for r in urgent)  # noqa: E731
+
+    def mean(k: int) -> float:
+        return statistics.mean(r[k] for r in urgent)
+
     print(f"annotated notes: {len(rows)}; at L0-L3 with the full form: {len(urgent)}")
-    print(f"questions asked, notes at L0-L3 (mean):")
+    print("questions asked, notes at L0-L3 (mean):")
     print(f"  short form, no note        {mean(1):6.1f}")
     print(f"  full form, no note         {mean(2):6.1f}")
-    print(f"  from the note              {mean(3):6.1f}  (+{mean(4):.1f} proposals confirmed or set aside)")
+    print(f"  from the note              {mean(3):6.1f}", end="")
+    print(f"  (+{mean(4):.1f} proposals confirmed or set aside)")
     print(f"  ratio note / short form    {mean(3) / mean(1):6.2f}")
     same = sum(1 for r in rows if r[5] == r[0])
-    print(f"level from the note equals the full-form level: {same} of {len(rows)} ({same / len(rows):.0%})")
+    share = f"{same} of {len(rows)} ({same / len(rows):.0%})"
+    print(f"level from the note equals the full-form level: {share}")
     urgent_same = sum(1 for r in urgent if r[5] == r[0])
     print(f"  of the L0-L3 notes: {urgent_same} of {len(urgent)} ({urgent_same / len(urgent):.0%})")
     lower = sum(1 for r in rows if r[5].rank > r[0].rank)
