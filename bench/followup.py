@@ -73,8 +73,10 @@ def full_form(rulebook: Rulebook, offence: str, form: str, facts: frozenset[str]
     return asked, interview.recommendation().level
 
 
-def with_note(rulebook: Rulebook, start: NoteStart, offence: str, facts, minor: bool):
-    interview = new_interview(rulebook, InterviewRequest(form="full"), offence, start)
+def with_note(
+    rulebook: Rulebook, start: NoteStart, offence: str, facts, minor: bool, form: str = "full"
+):
+    interview = new_interview(rulebook, InterviewRequest(form=form), offence, start)
     confirmations = 0
     while (proposal := interview.pending()) is not None:
         confirmations += 1
@@ -115,10 +117,14 @@ def main() -> None:
         minor = bool(facts & minor_ids)
         note = Note(record["id"], record["text"], None, offence)
         start = NoteStart(record["id"], fingerprint(note.text), note, screener.screen(note))
-        short_asked, _ = full_form(rulebook, offence, "short", facts, minor)
+        short_asked, short_level = full_form(rulebook, offence, "short", facts, minor)
         full_asked, full_level = full_form(rulebook, offence, "full", facts, minor)
         note_asked, confirmed, note_level = with_note(rulebook, start, offence, facts, minor)
-        rows.append((full_level, short_asked, full_asked, note_asked, confirmed, note_level))
+        note_short = with_note(rulebook, start, offence, facts, minor, "short")
+        rows.append(
+            (full_level, short_asked, full_asked, note_asked, confirmed, note_level)
+            + (short_level, note_short[0], note_short[2])
+        )
     report(rows)
 
 
@@ -142,6 +148,11 @@ def report(rows: list[tuple[Any, ...]]) -> None:
     print(f"  of the L0-L3 notes: {urgent_same} of {len(urgent)} ({urgent_same / len(urgent):.0%})")
     lower = sum(1 for r in rows if r[5].rank > r[0].rank)
     print(f"  note-started level less urgent than the full form: {lower}")
+    print("for comparison, the short form (asked in full, and focused from the note):")
+    for label, k in (("short form, no note", 6), ("short form, from the note", 8)):
+        agree = sum(1 for r in urgent if r[k] == r[0])
+        print(f"  {label:26} L0-L3 level equals the full form: {agree} of {len(urgent)}")
+    print(f"  short form from the note asks {mean(7):.1f} (mean, L0-L3)")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ from screen.model import Level, Question, Rulebook, Trigger, localise
 from screen.results import Evidence, NextQuestion
 
 
+TOGETHER = 2
+"""The most open questions that may count as settling a case together."""
+
+
 @dataclass(frozen=True)
 class Form:
     """The questions one interview can ask, with their conditions, for one jurisdiction."""
@@ -98,24 +102,28 @@ class Form:
         alone: dict[str, NextQuestion],
         order: dict[str, int],
     ) -> tuple[list[str], Level]:
-        """A smallest set of open questions that together reach the most urgent level."""
+        """A smallest set of open questions that together reach the most urgent level.
+
+        Only sets of at most ``TOGETHER`` questions count: a level that needs many more
+        signs than that is not what the next few questions can settle.
+        """
         now = self._level(evidence)
-        everything = evidence + tuple(e for offer in offers.values() for e in offer)
-        top = self._level(everything)
-        if top.rank >= now.rank:
-            return [], now
-        kept = list(offers)
+        top = self._level(evidence + tuple(e for offer in offers.values() for e in offer))
         # drop the least promising first: nothing alone, then late in the form
         weakest = sorted(
-            kept,
+            offers,
             key=lambda q: (alone[q].would_reach.rank if q in alone else 9, order[q]),
             reverse=True,
         )
-        for qid in weakest:
-            trial = [k for k in kept if k != qid]
-            if self._level(evidence + tuple(e for k in trial for e in offers[k])).rank <= top.rank:
-                kept = trial
-        return kept, top
+        for rank in range(top.rank, now.rank):
+            kept = list(offers)
+            for qid in weakest:
+                trial = [k for k in kept if k != qid]
+                if self._level(evidence + tuple(e for k in trial for e in offers[k])).rank <= rank:
+                    kept = trial
+            if len(kept) <= TOGETHER:
+                return kept, self._level(evidence + tuple(e for k in kept for e in offers[k]))
+        return [], now
 
     def _offer(
         self, question: Question, values: Mapping[str, str], depth: int = 3
@@ -127,7 +135,7 @@ class Form:
             for i in ids
         ]
         if question.records == "age" and self._minor:
-            found.append(Evidence(self._minor, question=question.id, answer="17", age=17))
+            found.append(Evidence(self._minor, question=question.id, answer="under 18", age=17))
         for value in question.allowed_values() if depth else ():
             after = {**values, question.id: value}
             for follow in self._opened(question, values, after):

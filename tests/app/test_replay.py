@@ -205,6 +205,7 @@ def test_batch_records_at_l3_and_l4_carry_the_questions_that_would_settle_them()
     assert asked == ["person-age", "has-documents", "free-to-leave"]
     # a minor in unpaid work settles it alone, so the age comes first
     assert record["next_questions"][0]["would_reach"] == "L1"
+    assert record["next_questions"][0]["answer"] == "under 18"
     assert record["next_questions"][1]["text"] == "Do you have your passport or ID with you?"
     table = run_cli("batch", "-f", "csv", "-", *RULES, stdin=notes)
     row = next(csv.DictReader(io.StringIO(table.stdout)))
