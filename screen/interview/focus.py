@@ -17,7 +17,6 @@ from screen.decision.engine import level_of, rank_questions
 from screen.model import Level, Question, Rulebook, Trigger, localise
 from screen.results import Evidence, NextQuestion
 
-
 TOGETHER = 2
 """The most open questions that may count as settling a case together."""
 
