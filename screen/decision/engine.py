@@ -281,7 +281,7 @@ def _score_rule(facts: _Facts, settings: Screening, profile: Profile, fired: Fir
     signs = [
         ind
         for ind in facts.present
-        if ind not in facts.safety and ind.element in (Element.MEANS, Element.PURPOSE)
+        if ind not in facts.safety and ind.element is Element.MEANS
     ]
     if score >= settings.refer_at and signs:
         fired.append(
@@ -313,7 +313,12 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired) -> None:
             )
         )
         return
-    exploitation = [ind for ind in facts.present if ind.dimension is PURPOSE]
+    # the call's own context (a wage dispute) is not itself a sign of exploitation
+    exploitation = [
+        ind
+        for ind in facts.present
+        if ind.dimension is PURPOSE and ind.element is not Element.CONTEXT
+    ]
     control = [
         ind for ind in facts.present if ind.element is Element.MEANS and ind not in facts.safety
     ]
