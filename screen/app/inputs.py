@@ -343,8 +343,24 @@ def _undecodable(options: ReadOptions, exc: UnicodeError) -> str:
 
 
 def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
-    yield from io.StringIO(first, newline="")
-    yield from rest
+    """The sniffed sample, then the rest of the stream, as whole lines.
+
+    The sample usually ends inside a line: that piece is joined to the first line
+    of the rest, or the CSV reader would take it for a record of its own.
+    """
+    lines = io.StringIO(first, newline="").readlines()
+    # a last line ending in a bare \r may be the first half of \r\n: hold it too
+    partial = lines.pop() if lines and not lines[-1].endswith("\n") else ""
+    yield from lines
+    for line in rest:
+        if partial.endswith("\r") and not line.startswith("\n"):
+            yield partial  # an old-style \r line end after all
+        elif partial:
+            line = partial + line
+        partial = ""
+        yield line
+    if partial:
+        yield partial
 
 
 def parse_unit(unit: Unit, options: ReadOptions) -> Note:

@@ -279,9 +279,7 @@ def _score_rule(facts: _Facts, settings: Screening, profile: Profile, fired: Fir
     """Many signs together refer for assessment even when no single rule does (L3)."""
     score = score_of(facts, settings, profile)
     signs = [
-        ind
-        for ind in facts.present
-        if ind not in facts.safety and ind.element is Element.MEANS
+        ind for ind in facts.present if ind not in facts.safety and ind.element is Element.MEANS
     ]
     if score >= settings.refer_at and signs:
         fired.append(

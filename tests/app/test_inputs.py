@@ -23,6 +23,19 @@ def test_csv_with_quotes_and_embedded_newline() -> None:
     assert found[0].date == date(2025, 1, 2) and found[0].offence == "labour_dispute"
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_a_csv_larger_than_the_sniffed_sample_loses_no_record(tmp_path: Path, end: str) -> None:
+    # 2,873 rows put a record across character 65,536, where the sniffed sample ends
+    text = "V said the boss has her ppt and she cannot leave the farm"
+    rows = ["id,offence,text", *(f"N{i},other,{text}" for i in range(2873))]
+    path = tmp_path / "long.csv"
+    path.write_bytes(end.join(rows).encode() + end.encode())
+    found = notes([path])
+    assert len(found) == 2873
+    assert not [n for n in found if n.error or n.text != text]
+    assert found[-1].id == "N2872"
+
+
 def test_jsonl_every_line_yields_one_record() -> None:
     found = notes([INPUTS / "mixed.jsonl"])
     assert len(found) == 6  # the blank line is not a record
