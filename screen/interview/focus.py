@@ -19,6 +19,8 @@ from screen.results import Evidence, NextQuestion
 
 TOGETHER = 2
 """The most open questions that may count as settling a case together."""
+LEVEL_CACHE = 50_000
+"""Levels remembered per form, by the indicators and ages of the evidence."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ class Form:
     _trees: dict[str, Node] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, Question] = field(init=False, repr=False, compare=False)
     _minor: str = field(init=False, repr=False, compare=False)
+    _dependents: dict[str, tuple[Question, ...]] = field(init=False, repr=False, compare=False)
+    _levels: dict[frozenset[tuple[str, int | None]], Level] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         trees = {q.id: conditions.parse(q.when) for q in self.questions if q.when}
@@ -40,6 +46,13 @@ class Form:
         object.__setattr__(self, "_by_id", {q.id: q for q in self.questions})
         minor = next((i.id for i in self.rulebook.indicators if Trigger.MINOR in i.triggers), "")
         object.__setattr__(self, "_minor", minor)
+        dependents: dict[str, list[Question]] = {}
+        for question in self.questions:
+            tree = trees.get(question.id)
+            for name, _ in conditions.references(tree) if tree is not None else ():
+                dependents.setdefault(name, []).append(question)
+        object.__setattr__(self, "_dependents", {k: tuple(v) for k, v in dependents.items()})
+        object.__setattr__(self, "_levels", {})
 
     def applies(self, question: Question, values: Mapping[str, str]) -> bool:
         """Whether ``question`` applies given the answer values."""
@@ -115,6 +128,9 @@ class Form:
             reverse=True,
         )
         for rank in range(top.rank, now.rank):
+            single = [q for q in weakest[::-1] if q in alone and alone[q].would_reach.rank <= rank]
+            if single:  # one question alone can do it: no set is smaller
+                return single[:1], alone[single[0]].would_reach
             kept = list(offers)
             for qid in weakest:
                 trial = [k for k in kept if k != qid]
@@ -147,7 +163,7 @@ class Form:
         """The follow-ups an answer to ``question`` opens."""
         return [
             q
-            for q in self.questions
+            for q in self._dependents.get(question.id, ())
             if q.id not in before
             and q.id != question.id
             and not self.applies(q, before)
@@ -168,7 +184,16 @@ class Form:
         return NextQuestion(qid, localise(question.text, self.lang), answer, top)
 
     def _level(self, evidence: tuple[Evidence, ...]) -> Level:
-        return level_of(self.rulebook, evidence, self.jurisdiction)
+        key = frozenset((e.indicator, e.age) for e in evidence if e.counts)
+        level = self._levels.get(key)
+        if level is None:
+            if len(self._levels) >= LEVEL_CACHE:
+                self._levels.clear()
+            # the level reads only which indicators count and the ages: one of each will do
+            unique = tuple(Evidence(indicator, age=age) for indicator, age in key)
+            level = level_of(self.rulebook, unique, self.jurisdiction)
+            self._levels[key] = level
+        return level
 
     def _rank(
         self, evidence: tuple[Evidence, ...], candidates: Sequence[Question]

@@ -296,6 +296,8 @@ class TokenCompiler:
         self.lexicon = lexicon
         self._lists: dict[str, Node] = {}
         self._active: set[str] = set()
+        self._phrases: dict[Phrase, Node] = {}
+        self._words: dict[Word, Node] = {}
 
     def test(self, phrase: Phrase) -> str:
         """The search expression of a phrase: where in a clause it may match.
@@ -321,7 +323,11 @@ class TokenCompiler:
 
     def phrase(self, phrase: Phrase) -> Node:
         """The code tree of a phrase (units side by side: separators hold no tokens)."""
-        return seq(self._unit_node(unit.item, unit.optional) for unit in phrase.units)
+        node = self._phrases.get(phrase)
+        if node is None:
+            node = seq(self._unit_node(unit.item, unit.optional) for unit in phrase.units)
+            self._phrases[phrase] = node
+        return node
 
     def _unit_node(self, item: Item, optional: bool) -> Node:
         node = self._item(item)
@@ -337,7 +343,11 @@ class TokenCompiler:
         if isinstance(item, ListRef):
             return self._list(item.name)
         assert isinstance(item, Word)
-        return alt(seq(self._slot(w, p) for w, p in variant) for variant in _variants(item))
+        node = self._words.get(item)
+        if node is None:
+            node = alt(seq(self._slot(w, p) for w, p in variant) for variant in _variants(item))
+            self._words[item] = node
+        return node
 
     def _slot(self, word: str, prefix: bool) -> Node:
         if not word:  # the suffix of a prefix word that ends in a mark: any one token or none

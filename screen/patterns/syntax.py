@@ -17,6 +17,8 @@ are offsets in the original.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 
@@ -145,8 +147,13 @@ def split_top(source: str, sep: str) -> list[str]:
     return parts
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse(phrase: str) -> Phrase:
-    """Parse ``phrase``; raise PatternSyntaxError saying what is wrong and how to fix it."""
+    """Parse ``phrase``; raise PatternSyntaxError saying what is wrong and how to fix it.
+
+    Parsed trees are frozen, so one parse serves the validator, the compilers and
+    the anchors alike.
+    """
     text = normalise(phrase).strip()
     if not text:
         raise PatternSyntaxError("the phrase is empty")
