@@ -18,7 +18,6 @@ are offsets in the original.
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass
 
