@@ -104,10 +104,11 @@ class Interview:
         A focused interview asks its opening questions, then only the questions whose
         answer could still make the level more urgent, the most decisive first.
         """
-        again = self.find(self.reopened) if self.reopened else None
-        if again is not None and again.id not in self.answers and self.relevant(again):
-            return again
         if self.focused:
+            # a focused interview has no fixed order: what the officer reopened comes first
+            again = self.find(self.reopened) if self.reopened else None
+            if again is not None and again.id not in self.answers and self.relevant(again):
+                return again
             return self._decisive()
         for question in self.order:
             if question.id not in self.answers and self.relevant(question):
