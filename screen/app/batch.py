@@ -136,6 +136,28 @@ def check(request: BatchRequest) -> None:
         raise UsageError(f"unknown engine '{request.engine}': use local or dask")
     if request.scheduler and request.engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
+    if request.output is not None:
+        _check_output(request, request.output)
+
+
+def _check_output(request: BatchRequest, output: Path) -> None:
+    """Refuse an output that would destroy an input, or a table nobody would see."""
+    if request.fmt == "table" and request.engine == "local":
+        raise UsageError(
+            "--output needs --format jsonl, json or csv: the table is for the terminal"
+        )
+    for name in request.paths:
+        if name == "-":
+            continue
+        try:
+            same = output.exists() and Path(name).is_file() and output.samefile(name)
+        except OSError:
+            continue
+        if same:
+            raise UsageError(
+                f"--output names the input file '{name}': the run would overwrite the notes "
+                "it reads; write the results to another file"
+            )
 
 
 def prepare(request: BatchRequest, env: Environment) -> tuple[Rulebook, WorkerSpec]:

@@ -176,3 +176,19 @@ def test_sigint_leaves_whole_records_and_resume_completes(tmp_path: Path) -> Non
     subprocess.run([*base, "-o", str(out), "--resume"], env=env, check=True)
     subprocess.run([*base, "-o", str(full)], env=env, check=True)
     assert out.read_bytes() == full.read_bytes()
+
+
+def test_output_naming_the_input_is_refused_and_the_input_kept(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text('{"id": "A", "text": "mgr has her ppt"}\n', encoding="utf-8")
+    result = run_cli("batch", str(notes), "-f", "jsonl", "-o", str(notes), *RULES)
+    assert result.code == 2 and "names the input file" in result.stderr
+    assert notes.read_text(encoding="utf-8") == '{"id": "A", "text": "mgr has her ppt"}\n'
+
+
+def test_output_with_the_table_format_is_refused_and_nothing_truncated(tmp_path: Path) -> None:
+    kept = tmp_path / "kept.txt"
+    kept.write_text("earlier results\n", encoding="utf-8")
+    result = run_cli("batch", str(INPUTS / "small.csv"), "-o", str(kept), *RULES)
+    assert result.code == 2 and "--format jsonl, json or csv" in result.stderr
+    assert kept.read_text(encoding="utf-8") == "earlier results\n"
