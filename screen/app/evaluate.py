@@ -77,23 +77,23 @@ def _rates(title: str, rows: list[tuple[str, Tally]]) -> Table:
     return table
 
 
-def _cuts(result: Evaluation) -> Table:
-    table = Table(
-        title="If every level up to the cut were a referral", box=None, header_style="bold"
-    )
-    for name in ("refer at", "sensitivity", "specificity", "PPV"):
+def _rate_table(title: str, first: str) -> Table:
+    """An empty table of sensitivity, specificity and PPV by ``first``."""
+    table = Table(title=title, box=None, header_style="bold")
+    for name in (first, "sensitivity", "specificity", "PPV"):
         table.add_column(name, justify="right")
+    return table
+
+
+def _cuts(result: Evaluation) -> Table:
+    table = _rate_table("If every level up to the cut were a referral", "refer at")
     for row in result.cuts():
         table.add_row(f"L0-{row['refer_at_or_above']}", *(_pct(row[k]) for k in RATES))
     return table
 
 
 def _thresholds(result: Evaluation) -> Table:
-    table = Table(
-        title="If notes were referred by screening score alone", box=None, header_style="bold"
-    )
-    for name in ("score at least", "sensitivity", "specificity", "PPV"):
-        table.add_column(name, justify="right")
+    table = _rate_table("If notes were referred by screening score alone", "score at least")
     rows = result.thresholds()
     step = max(1, len(rows) // 12)
     for row in rows[::step]:
