@@ -73,9 +73,47 @@ class Clauses:
         return start, end
 
 
+_WORD = re.compile(r"\S+")
+
+
+class Words:
+    """Where the words of one text start and end, to count words in a span in log time.
+
+    A word is a run of non-space characters, as ``str.split`` sees it, so
+    ``count(start, end)`` equals ``len(text[start:end].split())`` (a word cut by
+    the span counts once). Counting by bisection keeps proximity and cue scope
+    linear in the length of a long unpunctuated note, where slicing and
+    splitting every gap made them quadratic.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.begins: list[int] = []
+        self.ends: list[int] = []
+        for match in _WORD.finditer(text):
+            self.begins.append(match.start())
+            self.ends.append(match.end())
+
+    def count(self, start: int, end: int) -> int:
+        """The number of words that ``text[start:end]`` holds or cuts."""
+        if end <= start:
+            return 0
+        return bisect.bisect_left(self.begins, end) - bisect.bisect_right(self.ends, start)
+
+
 def words_between(text: str, start: int, end: int) -> int:
     """Count the words in ``text[start:end]``."""
     return len(text[start:end].split()) if end > start else 0
+
+
+def _holds(terminators: list[tuple[int, int]], gap: tuple[int, int]) -> bool:
+    """Whether one of ``terminators`` (sorted by start) lies wholly inside ``gap``."""
+    first = bisect.bisect_left(terminators, (gap[0], -1))
+    for t_start, t_end in terminators[first:]:
+        if t_start > gap[1]:
+            return False
+        if t_end <= gap[1]:
+            return True
+    return False
 
 
 def classify(
@@ -84,8 +122,14 @@ def classify(
     clauses: Clauses,
     cues: list[CueHit],
     terminators: list[tuple[int, int]],
+    words: Words | None = None,
 ) -> tuple[Status, Cue | None]:
-    """Return the status of the hit at ``span`` and the cue that set it."""
+    """Return the status of the hit at ``span`` and the cue that set it.
+
+    ``terminators`` are sorted by start; ``words`` is the text's word index, when
+    the caller keeps one.
+    """
+    count = words.count if words is not None else lambda s, e: words_between(text, s, e)
     start, end = span
     clause_start, clause_end = clauses.bounds(start)
     found: dict[CueKind, CueHit] = {}
@@ -98,11 +142,11 @@ def classify(
             gap = (end, cue.start)
         else:
             continue
-        if words_between(text, *gap) > cue.window:
+        if count(*gap) > cue.window:
             continue
         if cue.end <= start and _SCOPE_BREAK.search(text, *gap):
             continue
-        if any(gap[0] <= t_start and t_end <= gap[1] for t_start, t_end in terminators):
+        if _holds(terminators, gap):
             continue
         found[cue.kind] = cue
     for kind, status in STATUS_ORDER:

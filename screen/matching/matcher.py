@@ -12,13 +12,14 @@ Hyperscan database that says which of them match at all.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from screen import codec
 from screen.matching.ages import age_basis, read_age
-from screen.matching.context import Clauses, CueHit, classify, words_between
+from screen.matching.context import Clauses, CueHit, Words, classify
 from screen.matching.dates import first_date
 from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
 from screen.matching.scanner import PROBE_FLAGS, Artefacts, Hit, Scanner, ascii_view
@@ -138,46 +139,54 @@ class Matcher:
     def _verify(self, norm: str, regions: dict[int, list[Span]]) -> list[tuple[str, Span, bool]]:
         """Check each candidate rule with its exact expressions inside its clauses."""
         found: list[tuple[str, Span, bool]] = []
+        words: Words | None = None
         for index in sorted(regions):
             rule = self.plan.rules[index]
             for start, end in sorted(set(regions[index])):
                 parts = self._part_spans(norm, rule, start, end)
                 if not parts:
                     continue
-                if rule.kind is not PatternKind.NEAR:
+                if rule.kind is not PatternKind.NEAR and not rule.unless:
                     spans = parts[0]
                 else:
-                    spans = near_matches(norm, parts, rule.within)
-                if rule.unless:
-                    spans = self._not_excluded(norm, rule, spans, start, end)
+                    words = words if words is not None else Words(norm)
+                    spans = parts[0]
+                    if rule.kind is PatternKind.NEAR:
+                        spans = near_matches(norm, parts, rule.within, words)
+                    if rule.unless:
+                        spans = self._not_excluded(norm, rule, spans, (start, end), words)
                 found.extend((rule.indicator, span, rule.slang) for span in spans)
         return found
 
     def _not_excluded(
-        self, norm: str, rule: Rule, spans: list[Span], start: int, end: int
+        self, norm: str, rule: Rule, spans: list[Span], clause: Span, words: Words
     ) -> list[Span]:
-        """The hits no ``unless`` phrase cancels (one within ``unless_within`` words)."""
+        """The hits no ``unless`` phrase cancels (one within ``unless_within`` words).
+
+        The exclusions are in text order and do not overlap, so only the one that
+        overlaps a hit, or the nearest on each side, can cancel it.
+        """
         exclusions = [
             m.span()
-            for m in self.regex(rule.unless).finditer(norm, start, end)
+            for m in self.regex(rule.unless).finditer(norm, *clause)
             if _whole(norm, *m.span())
         ]
         if not exclusions:
             return spans
+        ends = [e for _, e in exclusions]
         kept = []
-        for span in spans:
-            near = False
-            for ex in exclusions:
-                gap = (span[1], ex[0]) if ex[0] >= span[1] else (ex[1], span[0])
-                if (
-                    ex[0] < span[1]
-                    and span[0] < ex[1]
-                    or words_between(norm, *gap) <= rule.unless_within
-                ):
-                    near = True
-                    break
-            if not near:
-                kept.append(span)
+        for start, end in spans:
+            after = bisect.bisect_right(ends, start)
+            if after < len(exclusions) and exclusions[after][0] < end:
+                continue  # an exclusion overlaps the hit
+            if after > 0 and words.count(ends[after - 1], start) <= rule.unless_within:
+                continue
+            if (
+                after < len(exclusions)
+                and words.count(end, exclusions[after][0]) <= rule.unless_within
+            ):
+                continue
+            kept.append((start, end))
         return kept
 
     def _part_spans(self, norm: str, rule: Rule, start: int, end: int) -> list[list[Span]]:
@@ -201,12 +210,11 @@ class Matcher:
         self, text: str, note_id: str, found: list[tuple[str, Span, bool]], context: _Context
     ) -> tuple[Evidence, ...]:
         result: dict[tuple[str, int], Evidence] = {}
+        reach: dict[str, int] = {}  # the furthest end of any hit kept so far, per indicator
         for indicator, (start, end), slang in sorted(found, key=lambda f: (f[1][0], -f[1][1])):
-            if any(
-                key[0] == indicator and ev.start <= start and end <= ev.end
-                for key, ev in result.items()
-            ):
-                continue
+            if reach.get(indicator, -1) >= end:
+                continue  # inside an earlier hit of the same indicator (hits come by start)
+            reach[indicator] = end
             status, cue = context.classify((start, end))
             result[(indicator, start)] = Evidence(
                 indicator,
@@ -251,15 +259,27 @@ class _Context:
         self.norm = norm
         self.view = view
         self.clauses = clauses
-        self._cache: dict[Span, tuple[list[CueHit], list[Span]]] = {}
+        self.words = Words(norm)
+        self.reach = max((cue.window for cue in matcher.plan.cues), default=0) + 1
+        self._cache: dict[Span, _ClauseCues] = {}
 
     def classify(self, span: Span) -> tuple[Status, Cue | None]:
         bounds = self.clauses.bounds(span[0])
-        if bounds not in self._cache:
-            self._cache[bounds] = self._cues(bounds)
-        cues, terminators = self._cache[bounds]
-        own = [c for c in cues if c.end <= span[0] or c.start >= span[1]]
-        return classify(self.norm, span, self.clauses, own, terminators)
+        found = self._cache.get(bounds)
+        if found is None:
+            found = self._cache[bounds] = _ClauseCues(*self._cues(bounds))
+        # Only cues within the widest window can reach the hit: bound them by
+        # position, so a long clause costs the hits near each cue, not all of them.
+        begins, ends = self.words.begins, self.words.ends
+        first = bisect.bisect_right(ends, span[0]) - self.reach
+        last = bisect.bisect_left(begins, span[1]) + self.reach
+        low = begins[first] - found.longest if first >= 0 else 0
+        high = ends[last] if last < len(ends) else len(self.norm)
+        window = found.cues[
+            bisect.bisect_left(found.starts, low) : bisect.bisect_right(found.starts, high)
+        ]
+        own = [c for c in window if c.end <= span[0] or c.start >= span[1]]
+        return classify(self.norm, span, self.clauses, own, found.terminators, self.words)
 
     def _cues(self, bounds: Span) -> tuple[list[CueHit], list[Span]]:
         cues: list[CueHit] = []
@@ -281,6 +301,18 @@ class _Context:
         return sorted(cues, key=lambda c: c.start), terminators
 
 
+class _ClauseCues:
+    """The cue hits of one clause in order of start, and its terminators."""
+
+    __slots__ = ("cues", "longest", "starts", "terminators")
+
+    def __init__(self, cues: list[CueHit], terminators: list[Span]) -> None:
+        self.cues = cues
+        self.terminators = sorted(terminators)
+        self.starts = [c.start for c in cues]
+        self.longest = max((c.end - c.start for c in cues), default=0)
+
+
 def _reference(
     norm: str, report: date | None, today: date | None, births: tuple[Span, ...]
 ) -> tuple[date | None, str]:
@@ -299,37 +331,68 @@ def _whole(norm: str, start: int, end: int) -> bool:
     return not (end < len(norm) and norm[end].isalnum() and norm[end - 1].isalnum())
 
 
-def near_matches(norm: str, parts: list[list[Span]], within: int) -> list[Span]:
-    """Spans where a hit of every part lies within ``within`` words of the others."""
+def near_matches(
+    norm: str, parts: list[list[Span]], within: int, words: Words | None = None
+) -> list[Span]:
+    """Spans where a hit of every part lies within ``within`` words of the others.
+
+    Each part's hits are in text order (as ``finditer`` gives them), so the hit
+    nearest an anchor is found by bisection: the work grows with the number of
+    hits, not with its square, in a long clause.
+    """
     if any(not spans for spans in parts):
         return []
+    index = words if words is not None else Words(norm)
+    starts = [[s for s, _ in spans] for spans in parts]
     matches: list[Span] = []
+    match_starts: list[int] = []
+    longest = 0
     for anchor in parts[0]:
         chosen = [anchor]
-        for spans in parts[1:]:
-            pick = _nearest(anchor, spans, chosen)
+        for spans, part_starts in zip(parts[1:], starts[1:], strict=True):
+            pick = _nearest(anchor, spans, part_starts, chosen)
             if pick is None:
                 break
             chosen.append(pick)
         else:
             span = (min(s for s, _ in chosen), max(e for _, e in chosen))
-            own = sum(len(norm[s:e].split()) for s, e in chosen)
-            between = len(norm[span[0] : span[1]].split()) - own
-            if between <= within and not any(m[0] <= span[0] < m[1] for m in matches):
-                matches.append(span)
-    return matches
+            own = sum(index.count(s, e) for s, e in chosen)
+            between = index.count(*span) - own
+            if between <= within and not _inside(span[0], matches, match_starts, longest):
+                at = bisect.bisect_right(match_starts, span[0])
+                match_starts.insert(at, span[0])
+                matches.insert(at, span)
+                longest = max(longest, span[1] - span[0])
+    return sorted(matches, key=lambda m: (m[0], m[1]))
 
 
-def _nearest(anchor: Span, spans: list[Span], chosen: list[Span]) -> Span | None:
-    best: Span | None = None
-    best_distance = 0
-    for span in spans:
-        if any(span[0] < c[1] and c[0] < span[1] for c in chosen):
-            continue
-        distance = abs(span[0] - anchor[0])
-        if best is None or distance < best_distance:
-            best, best_distance = span, distance
-    return best
+def _inside(position: int, matches: list[Span], starts: list[int], longest: int) -> bool:
+    """Whether ``position`` lies in one of ``matches``.
+
+    ``matches`` are sorted by start, and none is longer than ``longest``.
+    """
+    first = bisect.bisect_left(starts, position - longest)
+    last = bisect.bisect_right(starts, position)
+    return any(matches[k][0] <= position < matches[k][1] for k in range(first, last))
+
+
+def _nearest(anchor: Span, spans: list[Span], starts: list[int], chosen: list[Span]) -> Span | None:
+    """The hit whose start is nearest the anchor's and that overlaps none chosen.
+
+    On a tie, the earlier one.
+    """
+    right = bisect.bisect_left(starts, anchor[0])
+    left = right - 1
+    while left >= 0 or right < len(spans):
+        if right >= len(spans) or (
+            left >= 0 and anchor[0] - starts[left] <= starts[right] - anchor[0]
+        ):
+            candidate, left = spans[left], left - 1
+        else:
+            candidate, right = spans[right], right + 1
+        if not any(candidate[0] < c[1] and c[0] < candidate[1] for c in chosen):
+            return candidate
+    return None
 
 
 def compile_matcher(rulebook: Rulebook, artefacts: Artefacts | None = None) -> Matcher:

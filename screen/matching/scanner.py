@@ -94,8 +94,9 @@ def check_expert_regex(expression: str) -> None:
         raise RegexRejected(f"Python cannot read it ({exc})") from None
     if _overlapping_repeats(tree):
         raise RegexRejected(
-            "two open-ended repeats in a row can match the same characters (like a*a*), "
-            "which can make matching slow; merge or bound them"
+            "two repeats of varying length in a row can match the same characters "
+            "(like a*a* or [^0-9]{0,30}[^0-9]{0,30}), which can make matching slow; "
+            "merge them into one repeat"
         )
     if _nested_repeat(tree, inside=False):
         raise RegexRejected(
@@ -152,8 +153,17 @@ def _chars(op: str, value: Any) -> set[int] | None:
 
 
 def _open_simple(op: Any, value: Any) -> set[int] | None:
-    """The characters of an open-ended repeat of one simple item (like a* or a word class)."""
-    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT") or value[1] is not re_parser.MAXREPEAT:
+    r"""The characters of a repeat of one simple item whose length can vary widely.
+
+    Open-ended repeats (``a*``, ``\w+``) and wide bounded ones (``[^0-9]{0,30}``)
+    both count: two of them in a row over the same characters let a backtracking
+    engine try every way of sharing a run between them (polynomial time, with a
+    degree of the number of repeats).
+    """
+    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return None
+    low, high = value[0], value[1]
+    if high is not re_parser.MAXREPEAT and high - low <= SMALL_REPEAT:
         return None
     body = list(value[2])
     return _chars(str(body[0][0]), body[0][1]) if len(body) == 1 else None

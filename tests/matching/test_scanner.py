@@ -32,3 +32,28 @@ def test_widened_expert_expressions_see_every_python_space(space: str) -> None:
     assert re.search(expression, text)
     scanner = Scanner([widen_spaces(expression, utf8=True)], literal=False, flags=[PROBE_FLAGS])
     assert scanner.matched(text) == [0]
+
+
+@pytest.mark.parametrize(
+    "regex",
+    [
+        "[^0-9]{0,30}[^0-9]{0,30}[^0-9]{0,30}[^0-9]{0,30}[0-9]",  # issue 17, item 11
+        r"\w{0,40}\w+x",
+        "a*a*c",
+        r"(?:pay\s+[a-z ]{0,50}[a-z ]{2,60}owed)",
+    ],
+)
+def test_repeats_that_share_characters_side_by_side_are_refused(regex: str) -> None:
+    from screen.matching.scanner import RegexRejected, check_expert_regex
+
+    with pytest.raises(RegexRejected, match="in a row"):
+        check_expert_regex(regex)
+
+
+@pytest.mark.parametrize(
+    "regex", [r"\bage\s{0,3}\d{1,2}\b", r"[a-z]{2,5}[0-9]{0,30}", r"\d{1,2}/\d{1,2}/\d{2,4}"]
+)
+def test_narrow_or_disjoint_repeats_are_accepted(regex: str) -> None:
+    from screen.matching.scanner import check_expert_regex
+
+    check_expert_regex(regex)
