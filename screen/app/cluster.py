@@ -125,8 +125,27 @@ def _text_unit(path: str, label: str) -> Unit:
         return Unit("error", 0, label, f"cannot open the file: {exc.strerror}")
 
 
-def run_part(spec: WorkerSpec, part: Part, job: Job) -> Totals:
+@dataclass(frozen=True, slots=True)
+class PartFailure:
+    """A partition a worker could not screen: its number and the kind of error only.
+
+    Returned, never raised, so that Dask has no exception to log: a worker's
+    exception (and the task arguments Dask logs with it) could hold note text.
+    """
+
+    number: int
+    kind: str
+
+
+def run_part(spec: WorkerSpec, part: Part, job: Job) -> Totals | PartFailure:
     """Screen one partition into ``part-NNNNN.jsonl``; return its counts (runs on a worker)."""
+    try:
+        return _screen_part(spec, part, job)
+    except Exception as exc:  # noqa: BLE001 - reported by kind only, see PartFailure
+        return PartFailure(part.number, type(exc).__name__)
+
+
+def _screen_part(spec: WorkerSpec, part: Part, job: Job) -> Totals:
     worker = worker_for(spec)
     totals = Totals()
     target = Path(job.out_dir) / f"part-{part.number:05d}.jsonl"
@@ -138,6 +157,15 @@ def run_part(spec: WorkerSpec, part: Part, job: Job) -> Totals:
                 writer.write(line)
         writer.close()
     return totals
+
+
+def remove_partial_files(folder: Path) -> None:
+    """Delete the temporary files of partitions that did not finish (they hold note text)."""
+    for stray in folder.glob(".part-*.tmp"):
+        try:
+            stray.unlink()
+        except OSError:
+            continue
 
 
 # --- the client ---
@@ -189,8 +217,11 @@ def run_on_dask(request: BatchRequest, spec: WorkerSpec, env: Environment) -> To
     prepare_output(request.output)
     job = Job(str(request.output.resolve()), request.threshold)
     sources = list(walk(request.paths, request.read))
-    with connect(request.scheduler) as client:
-        return execute(client, spec, sources, job, size, LocalFiles(request.read))
+    try:
+        with connect(request.scheduler) as client:
+            return execute(client, spec, sources, job, size, LocalFiles(request.read))
+    finally:
+        remove_partial_files(request.output)
 
 
 def connect(scheduler: str | None) -> Any:
@@ -266,7 +297,14 @@ def execute(
 
 
 def _settle(state: Any, totals: Totals) -> set[Any]:
-    """Add the counts of finished partitions (raising a worker's error here)."""
+    """Add the counts of finished partitions (raising a worker's failure here)."""
     for future in state.done:
-        totals.merge(future.result())
+        result = future.result()
+        if isinstance(result, PartFailure):
+            raise OutputError(
+                f"partition {result.number} could not be screened ({result.kind}); "
+                "its records are not in the output. Run the same input with the local "
+                "engine to find the record, and report the problem"
+            )
+        totals.merge(result)
     return set(state.not_done)
