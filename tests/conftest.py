@@ -48,6 +48,7 @@ def _stable_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_cac
     monkeypatch.setenv("HTSCREEN_CACHE", str(shared_cache))
     monkeypatch.setenv("HTSCREEN_DATA", str(tmp_path / "interviews"))
     monkeypatch.delenv("HTSCREEN_RULES", raising=False)
+    monkeypatch.delenv("HTSCREEN_CONFIG", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
 
 

@@ -192,7 +192,7 @@ def prepare(request: BatchRequest, env: Environment) -> tuple[Rulebook, WorkerSp
 
 def formatter_for(spec: WorkerSpec, rulebook: Rulebook) -> Formatter:
     """The formatter the workers of ``spec`` use (for headers and footers)."""
-    return Formatter(spec.fmt, rulebook.version, rulebook.short_hash, spec.redact)
+    return Formatter(spec.fmt, rulebook.version, rulebook.short_hash, spec.redact, rulebook.source)
 
 
 def run_local(

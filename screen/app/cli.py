@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from screen.app import environment
+from screen.app import completion, environment
 from screen.errors import (
     InputError,
     InterviewInterrupted,
@@ -27,6 +27,7 @@ from screen.version import __version__
 
 if TYPE_CHECKING:
     from screen.app.batch import Outcome
+    from screen.app.settings import Settings
 
 
 class ExitCode(IntEnum):
@@ -70,8 +71,17 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         "-r",
-        help="Rulebook to use (default: $HTSCREEN_RULES or the shipped indicators.yaml).",
+        help="Rulebook to use (default: $HTSCREEN_RULES, else indicators.yaml in the current "
+        "folder or a parent, else the shipped one; 'htscreen config' shows which).",
         show_default=False,
+    ),
+]
+OffenceOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Cover offence: prostitution, domestic_abuse, assault, labour_dispute, "
+        "immigration, traffic_stop, other.",
+        autocompletion=completion.offences,
     ),
 ]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -117,11 +127,26 @@ def main_callback(
     """Screen for human trafficking hidden behind other offences."""
 
 
-def resolve_rules(rules: Path | None, env: environment.Environment) -> Path:
-    """Return the rulebook path a command should use."""
-    from screen.app.rulebooks import default_rules_path
+def resolve_rules(rules: Path | None, env: environment.Environment, always: bool = True) -> Path:
+    """Return the rulebook path a command should use, and name it on stderr.
 
-    return rules or default_rules_path(env)
+    ``always=False`` names it only when stderr is a terminal (batch and interview,
+    whose outputs carry the rulebook themselves).
+    """
+    from screen.app.rulebooks import choose_rulebook, file_sha256, rulebook_notice
+
+    choice = choose_rulebook(rules, env)
+    if always or env.stderr_tty:
+        typer.echo(rulebook_notice(choice, file_sha256(choice.path)), err=True)
+    return choice.path
+
+
+def local_settings(rules: Path | None, env: environment.Environment) -> Settings:
+    """The settings file for this run (``htscreen.toml``), or empty settings."""
+    from screen.app.rulebooks import choose_rulebook
+    from screen.app.settings import find_settings
+
+    return find_settings(env, choose_rulebook(rules, env))
 
 
 @rules_app.command("validate")
@@ -132,6 +157,7 @@ def rules_validate(
             help="Rulebook to check (default: the active rulebook).", show_default=False
         ),
     ] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Check a rulebook and list every problem as file:line:column.
 
@@ -140,16 +166,35 @@ def rules_validate(
     from screen.app import rules as commands
 
     env = environment.current()
-    commands.validate(resolve_rules(path, env), env)
+    commands.validate(resolve_rules(_one_rulebook(path, rules), env), env)
+
+
+def _one_rulebook(path: Path | None, rules: Path | None) -> Path | None:
+    """The rulebook named by the PATH argument or by --rules (not two different ones)."""
+    if path is not None and rules is not None and path != rules:
+        raise UsageError("name the rulebook once: as PATH or with --rules, not both")
+    return path or rules
 
 
 @rules_app.command("list")
 def rules_list(
     offence: Annotated[
-        str | None, typer.Option(help="Only indicators that matter for this cover offence.")
+        str | None,
+        typer.Option(
+            help="Only indicators that matter for this cover offence.",
+            autocompletion=completion.offences,
+        ),
     ] = None,
     category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or markdown.")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json or markdown.",
+            autocompletion=completion.choices(completion.LIST_FORMATS),
+        ),
+    ] = "table",
     rules: RulesOption = None,
 ) -> None:
     """List the indicators, optionally filtered.
@@ -164,7 +209,10 @@ def rules_list(
 
 @rules_app.command("show")
 def rules_show(
-    indicator_id: Annotated[str, typer.Argument(metavar="ID", help="Indicator id.")],
+    indicator_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="Indicator id.", autocompletion=completion.indicator_ids),
+    ],
     rules: RulesOption = None,
 ) -> None:
     """Show one indicator: weight, dimension, patterns, examples, questions, sources.
@@ -183,7 +231,15 @@ def rules_test(
         Path | None,
         typer.Argument(help="Rulebook to test (default: the active rulebook).", show_default=False),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table or json.",
+            autocompletion=completion.choices(completion.TEST_FORMATS),
+        ),
+    ] = "table",
     paraphrases: Annotated[
         list[Path] | None,
         typer.Option(
@@ -208,7 +264,7 @@ def rules_test(
     from screen.app import rules as commands
 
     env = environment.current()
-    chosen = rules or path
+    chosen = _one_rulebook(path, rules)
     failed = commands.test_examples(
         resolve_rules(chosen, env), fmt, env, tuple(paraphrases or ()), sealed
     )
@@ -234,8 +290,15 @@ def batch(
     ] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the input.")] = "utf-8",
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, jsonl, json or csv.")
-    ] = "table",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, jsonl, json or csv (default: htscreen.toml's format, else table).",
+            autocompletion=completion.choices(completion.BATCH_FORMATS),
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write here instead of stdout (created owner-only)."),
@@ -280,19 +343,23 @@ def batch(
     from screen.app.inputs import ReadOptions
 
     env = environment.current()
+    local = local_settings(rules, env)
+    rules_path = resolve_rules(rules, env, always=False)
+    if jurisdiction is None and local.get("jurisdiction"):
+        _check_settings(local, rules_path, env)
     read = ReadOptions(input_format, id_field, text_field, date_field, offence_field, encoding)
     request = BatchRequest(
         tuple(paths or ["-"]),
-        resolve_rules(rules, env),
+        rules_path,
         read,
-        fmt,
+        fmt or local.get("format") or "table",
         output,
         min_level,
         fail_on,
         jobs,
         redact,
         resume,
-        jurisdiction,
+        jurisdiction or local.get("jurisdiction"),
         engine,
         scheduler,
     )
@@ -301,18 +368,23 @@ def batch(
 
 @app.command()
 def interview(
-    offence: Annotated[
+    offence: OffenceOption = None,
+    form: Annotated[
+        str,
+        typer.Option(
+            help="short (core questions) or full.",
+            autocompletion=completion.choices(("short", "full")),
+        ),
+    ] = "short",
+    lang: Annotated[
         str | None,
         typer.Option(
-            help="Cover offence: prostitution, "
-            "domestic_abuse, assault, labour_dispute, "
-            "immigration, traffic_stop, other."
+            help="Language the questions are asked in: en or es (default: htscreen.toml's "
+            "language, else en).",
+            autocompletion=completion.languages,
+            show_default=False,
         ),
     ] = None,
-    form: Annotated[str, typer.Option(help="short (core questions) or full.")] = "short",
-    lang: Annotated[
-        str, typer.Option(help="Language the questions are asked in: en or es.")
-    ] = "en",
     jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
     case_ref: Annotated[str | None, typer.Option(help="Case reference for the report.")] = None,
     answers: Annotated[
@@ -322,7 +394,14 @@ def interview(
         Path | None, typer.Option(help="Autosave file (default: your data folder).")
     ] = None,
     report: Annotated[Path | None, typer.Option(help="Write the referral report here.")] = None,
-    report_format: Annotated[str, typer.Option(help="markdown, html or json.")] = "markdown",
+    report_format: Annotated[
+        str | None,
+        typer.Option(
+            help="markdown, html or json (default: htscreen.toml's report_format, else markdown).",
+            autocompletion=completion.choices(completion.REPORT_FORMATS),
+            show_default=False,
+        ),
+    ] = None,
     plain: Annotated[
         bool, typer.Option(help="No colour or box drawing (screen readers, logs).")
     ] = False,
@@ -349,21 +428,22 @@ def interview(
     from screen.app.session import InterviewRequest
 
     env = environment.current()
+    local = local_settings(rules, env)
     request = InterviewRequest(
         offence,
         form,
-        lang,
-        jurisdiction,
+        lang or local.get("language") or "en",
+        jurisdiction or local.get("jurisdiction"),
         case_ref,
         answers,
         save,
         report,
-        report_format,
+        report_format or local.get("report_format") or "markdown",
         plain,
         note,
         note_id,
     )
-    interviewrun.run(request, resolve_rules(rules, env), env)
+    interviewrun.run(request, resolve_rules(rules, env, always=False), env, local)
 
 
 @app.command()
@@ -376,7 +456,15 @@ def evaluate(
             "refer/no-referral label.",
         ),
     ],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table or json.",
+            autocompletion=completion.choices(completion.TEST_FORMATS),
+        ),
+    ] = "table",
     text_field: Annotated[str | None, typer.Option(help="Field holding the narrative.")] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
     sealed: Annotated[
@@ -394,9 +482,12 @@ def evaluate(
     from screen.app import rules as commands
 
     env = environment.current()
-    commands.evaluate_labelled(
-        resolve_rules(rules, env), tuple(paths), fmt, text_field, jurisdiction, env, sealed
-    )
+    local = local_settings(rules, env)
+    rules_path = resolve_rules(rules, env)
+    if jurisdiction is None and local.get("jurisdiction"):
+        _check_settings(local, rules_path, env)
+    chosen = jurisdiction or local.get("jurisdiction")
+    commands.evaluate_labelled(rules_path, tuple(paths), fmt, text_field, chosen, env, sealed)
 
 
 @rules_app.command("export")
@@ -404,7 +495,10 @@ def rules_export(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="grep (one POSIX ERE per line, for grep -E -i -f) or json."
+            "--format",
+            "-f",
+            help="grep (one POSIX ERE per line, for grep -E -i -f) or json.",
+            autocompletion=completion.choices(completion.EXPORT_FORMATS),
         ),
     ] = "grep",
     rules: RulesOption = None,
@@ -417,6 +511,38 @@ def rules_export(
 
     env = environment.current()
     commands.export_patterns(resolve_rules(rules, env), fmt, env)
+
+
+@app.command()
+def config(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table or json.",
+            autocompletion=completion.choices(completion.TEST_FORMATS),
+        ),
+    ] = "table",
+    rules: RulesOption = None,
+) -> None:
+    """Show the rulebook and settings file in use, each setting and where it came from.
+
+    Settings come from htscreen.toml: $HTSCREEN_CONFIG, else htscreen.toml in the
+    current folder or a parent, else one next to the rulebook. Example: htscreen config
+    """
+    from screen.app.configview import show_config
+
+    env = environment.current()
+    show_config(rules, fmt, env)
+
+
+def _check_settings(local: Settings, rules_path: Path, env: environment.Environment) -> None:
+    """Check the settings file against the rulebook, so a bad value is named by file:line."""
+    from screen.app.rulebooks import load_rulebook, store_of
+    from screen.app.settings import check_against
+
+    check_against(local, load_rulebook(rules_path, store_of(env)))
 
 
 def main(argv: list[str] | None = None) -> int:

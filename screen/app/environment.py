@@ -30,6 +30,11 @@ class Environment:
     stdin_tty: bool = False
     stdout_tty: bool = False
     stderr_tty: bool = False
+    cwd: Path | None = None
+    """The current folder, where the search for ``indicators.yaml`` and ``htscreen.toml``
+    starts (None: no search, as in tests that build an environment)."""
+    config: Path | None = None
+    """``$HTSCREEN_CONFIG``: the settings file to use instead of searching for one."""
 
     @classmethod
     def of(
@@ -37,6 +42,7 @@ class Environment:
         variables: Mapping[str, str],
         home: Path,
         ttys: tuple[bool, bool, bool] = (False, False, False),
+        cwd: Path | None = None,
     ) -> Environment:
         """Build the environment from ``variables`` (like ``os.environ``) and a home folder."""
         get = variables.get
@@ -51,6 +57,7 @@ class Environment:
             xdg = get("XDG_DATA_HOME")
             data_dir = (Path(xdg) if xdg else home / ".local" / "share") / "htscreen" / "interviews"
         rules = get("HTSCREEN_RULES")
+        config = get("HTSCREEN_CONFIG")
         return cls(
             rules=Path(rules) if rules else None,
             cache=cache,
@@ -61,14 +68,26 @@ class Environment:
             stdin_tty=ttys[0],
             stdout_tty=ttys[1],
             stderr_tty=ttys[2],
+            cwd=cwd,
+            config=Path(config) if config else None,
         )
 
 
 def current() -> Environment:
     """The environment of this process, read now."""
     return Environment.of(
-        os.environ, Path.home(), (_tty(sys.stdin), _tty(sys.stdout), _tty(sys.stderr))
+        os.environ,
+        Path.home(),
+        (_tty(sys.stdin), _tty(sys.stdout), _tty(sys.stderr)),
+        _cwd(),
     )
+
+
+def _cwd() -> Path | None:
+    try:
+        return Path.cwd()
+    except OSError:  # the current folder was removed
+        return None
 
 
 def _tty(stream: object) -> bool:

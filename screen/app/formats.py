@@ -36,13 +36,21 @@ class Formatter:
     rulebook_version: str = ""
     rulebook_hash: str = ""
     redact: bool = False
+    rulebook_path: str = ""
 
     def header(self) -> str:
         """Text written before the first record."""
         if self.fmt == "csv":
             return _csv_line(CSV_COLUMNS)
         if self.fmt == "json":
-            meta = json.dumps({"version": self.rulebook_version, "sha256": self.rulebook_hash})
+            meta = json.dumps(
+                {
+                    "path": self.rulebook_path,
+                    "version": self.rulebook_version,
+                    "sha256": self.rulebook_hash,
+                },
+                ensure_ascii=False,
+            )
             return f'{{"rulebook": {meta},\n "results": [\n'
         return ""
 

@@ -15,12 +15,27 @@ from screen.model import Rulebook
 
 if TYPE_CHECKING:
     from screen.app.notes import NoteStart
+    from screen.app.settings import Settings
 
 
-def run(request: session.InterviewRequest, rules_path: Path, env: Environment) -> None:
-    """Run one interview to its recommendation and report."""
+def run(
+    request: session.InterviewRequest,
+    rules_path: Path,
+    env: Environment,
+    local: Settings | None = None,
+) -> None:
+    """Run one interview to its recommendation and report.
+
+    ``local`` settings (``htscreen.toml``) are checked against the rulebook, and
+    their resources laid over the rulebook's.
+    """
     session.require_terminal(request, env.stdin_tty and env.stdout_tty)
     rulebook = load_rulebook(rules_path, store_of(env))
+    if local is not None and local.path is not None:
+        from screen.app.settings import check_against, with_local_resources
+
+        check_against(local, rulebook)
+        rulebook = with_local_resources(rulebook, local)
     session.check(request, rulebook)
     start = _screen_note(request, rulebook, env)
     out = render.console(plain=request.plain, no_color=env.no_color)

@@ -70,13 +70,25 @@ def validation_summary(rulebook: Rulebook) -> str:
 
 
 def indicators_table(indicators: Sequence[Indicator]) -> Table:
-    """A table of indicators: id, category, dimension, weight, title."""
+    """A table of indicators: id, category, dimension, weight, title.
+
+    Only titles wrap (between words): ids and the other names are never broken,
+    so they can be copied (print it at :func:`needed_width` at least).
+    """
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for name in ("id", "category", "dimension", "weight", "title"):
-        table.add_column(name, overflow="fold")
+    for name in ("id", "category", "dimension", "weight"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("title", overflow="fold", min_width=20)
     for ind in indicators:
         table.add_row(ind.id, ind.category, _dimension(ind.dimension), ind.weight, ind.title)
     return table
+
+
+def needed_width(out: Console, table: Table) -> int:
+    """The narrowest width at which ``table`` shows its unwrappable columns whole."""
+    from rich.measure import Measurement
+
+    return Measurement.get(out, out.options.update_width(10_000), table).minimum
 
 
 def _dimension(name: str) -> str:
@@ -87,12 +99,17 @@ def indicators_json(rulebook: Rulebook, indicators: Sequence[Indicator]) -> str:
     """The indicators as a JSON document."""
     return json.dumps(
         {
-            "rulebook": {"version": rulebook.version, "sha256": rulebook.sha256},
+            "rulebook": rulebook_meta(rulebook),
             "indicators": [indicator_dict(ind, rulebook) for ind in indicators],
         },
         indent=2,
         ensure_ascii=False,
     )
+
+
+def rulebook_meta(rulebook: Rulebook) -> dict[str, str]:
+    """The rulebook a JSON output came from: its path, version and content hash."""
+    return {"path": rulebook.source, "version": rulebook.version, "sha256": rulebook.sha256}
 
 
 def indicator_dict(ind: Indicator, rulebook: Rulebook) -> dict[str, Any]:

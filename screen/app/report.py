@@ -175,6 +175,11 @@ def report_json(interview: Interview, rec: Recommendation) -> str:
         "report": "htscreen referral screening",
         "tool_version": __version__,
         "generated": now(),
+        "rulebook": {
+            "path": interview.rulebook.source,
+            "version": rec.rulebook_version,
+            "sha256": interview.rulebook.sha256,
+        },
         "interview": interview.to_dict(),
         "recommendation": recommendation_dict(rec),
     }

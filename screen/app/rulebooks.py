@@ -1,13 +1,15 @@
 """Finding, reading and caching rulebooks, and compiling them for a run.
 
 The core validates bytes (:func:`screen.rulebook.parse_rulebook`); this module
-decides which file, reads it within the size limit, and keeps the validated
-result in the owner-only cache so later runs skip the validator.
+decides which file (:func:`choose_rulebook`, the way linters find their
+configuration), reads it within the size limit, and keeps the validated result
+in the owner-only cache so later runs skip the validator.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,9 +36,71 @@ def shipped_rules_path() -> Path:
     return Path(__file__).resolve().parents[2] / "indicators.yaml"
 
 
+RULEBOOK_NAME = "indicators.yaml"
+"""The file name looked for in the current folder and its parents."""
+
+ORIGINS = {
+    "--rules": "given on the command line",
+    "HTSCREEN_RULES": "from $HTSCREEN_RULES",
+    "found": "found in the current folder or a parent",
+    "shipped": "the rulebook shipped with htscreen",
+}
+"""How a rulebook came to be chosen, as said to the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class RulebookChoice:
+    """The rulebook a command uses, and how it was chosen (a key of :data:`ORIGINS`)."""
+
+    path: Path
+    origin: str
+
+    @property
+    def why(self) -> str:
+        """How the rulebook was chosen, in words."""
+        return ORIGINS[self.origin]
+
+
+def find_upwards(start: Path, name: str) -> Path | None:
+    """The file ``name`` in ``start`` or the nearest parent holding one, or None.
+
+    The search stops at the top of a repository (a folder holding ``.git``, which
+    is searched) or at the filesystem root, as ruff and yamllint do.
+    """
+    for folder in (start, *start.parents):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def choose_rulebook(given: Path | None, env: Environment) -> RulebookChoice:
+    """The rulebook to use: ``--rules``, else $HTSCREEN_RULES, else one found, else shipped."""
+    if given is not None:
+        return RulebookChoice(given, "--rules")
+    if env.rules is not None:
+        return RulebookChoice(env.rules, "HTSCREEN_RULES")
+    found = find_upwards(env.cwd, RULEBOOK_NAME) if env.cwd is not None else None
+    if found is not None:
+        return RulebookChoice(found, "found")
+    return RulebookChoice(shipped_rules_path(), "shipped")
+
+
 def default_rules_path(env: Environment) -> Path:
-    """The rulebook to use when none is named: $HTSCREEN_RULES, else the shipped one."""
-    return env.rules or shipped_rules_path()
+    """The rulebook to use when none is named (see :func:`choose_rulebook`)."""
+    return choose_rulebook(None, env).path
+
+
+def rulebook_notice(choice: RulebookChoice, sha256: str) -> str:
+    """One line naming the rulebook in use, for stderr."""
+    return f"htscreen: rulebook {choice.path} ({choice.why}; sha256 {sha256[:12]})"
+
+
+def file_sha256(path: Path) -> str:
+    """The content hash of the rulebook at ``path`` (read within the size limit)."""
+    return hashlib.sha256(read_rulebook_bytes(path)).hexdigest()
 
 
 def store_of(env: Environment) -> Store | None:
@@ -51,8 +115,8 @@ def read_rulebook_bytes(path: Path) -> bytes:
             data = handle.read(MAX_RULEBOOK_BYTES + 1)
     except FileNotFoundError:
         raise InputError(
-            f"no rulebook at {path}: check the path, or unset HTSCREEN_RULES "
-            "to use the shipped rulebook"
+            f"no rulebook at {path}: check the path given with --rules or "
+            "$HTSCREEN_RULES ('htscreen config' shows which rulebook is chosen and why)"
         ) from None
     except OSError as exc:
         raise InputError(f"cannot read the rulebook {path}: {exc.strerror}") from None

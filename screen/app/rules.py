@@ -21,7 +21,7 @@ from screen.errors import UsageError
 from screen.model import CATEGORIES, OFFENCES
 
 if TYPE_CHECKING:
-    from screen.examples import Paraphrase
+    from screen.examples import ExampleFailure, Paraphrase
 
 
 def validate(path: Path, env: Environment) -> None:
@@ -30,7 +30,8 @@ def validate(path: Path, env: Environment) -> None:
     err = render.console(stderr=True, no_color=env.no_color)
     for warning in rulebook.warnings:
         err.print(escape(warning), style="yellow")
-    render.console(no_color=env.no_color).print(escape(render.validation_summary(rulebook)))
+    out = render.console(no_color=env.no_color)
+    out.print(escape(render.validation_summary(rulebook)), soft_wrap=True)
 
 
 def list_indicators(
@@ -55,7 +56,9 @@ def list_indicators(
     elif fmt == "markdown":
         typer.echo(render.indicators_markdown(rulebook, chosen), nl=False)
     else:
-        out.print(render.indicators_table(chosen))
+        table = render.indicators_table(chosen)
+        out.width = max(out.width, render.needed_width(out, table))
+        out.print(table)
         out.print(f"{len(chosen)} of {len(rulebook.indicators)} indicators")
 
 
@@ -63,12 +66,29 @@ def show_indicator(path: Path, indicator_id: str, env: Environment) -> None:
     """Print everything about one indicator."""
     rulebook = load_rulebook(path, store_of(env))
     if not rulebook.has_indicator(indicator_id):
-        from screen.rulebook.yaml_nodes import suggest
-
-        hint = suggest(indicator_id, [ind.id for ind in rulebook.indicators])
+        hint = suggest_ids(indicator_id, [ind.id for ind in rulebook.indicators])
         raise UsageError(f"no indicator '{indicator_id}' in the rulebook — {hint}")
     panel = render.indicator_panel(rulebook.indicator(indicator_id), rulebook)
-    render.console(no_color=env.no_color).print(panel)
+    render.console(no_color=env.no_color).print(panel, soft_wrap=True)
+
+
+def suggest_ids(word: str, ids: list[str], most: int = 5) -> str:
+    """A hint for an unknown id: ids that start with it, then contain it, then look like it."""
+    import difflib
+
+    starting = [i for i in ids if i.startswith(word)]
+    containing = [i for i in ids if word in i and i not in starting]
+    close = [
+        i
+        for i in difflib.get_close_matches(word, ids, n=most, cutoff=0.6)
+        if i not in starting and i not in containing
+    ]
+    found = (starting + containing + close)[:most]
+    if not found:
+        return "see 'htscreen rules list' for the ids"
+    named = [f"'{i}'" for i in found]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+    return f"did you mean {listed}?"
 
 
 def test_examples(
@@ -81,11 +101,15 @@ def test_examples(
     rulebook = load_checked(path, store)
     matcher = compile_checked(rulebook, store)
     failures, total = run_examples(rulebook, matcher)
+    lines = example_lines(path, rulebook.source) if failures else {}
     scores = score_paraphrases(matcher, read_paraphrases(paraphrases)) if paraphrases else []
     if fmt == "json":
         report: dict[str, object] = {
+            "rulebook": render.rulebook_meta(rulebook),
             "examples": total,
-            "failures": [] if sealed else [f._asdict() for f in failures],
+            "failures": []
+            if sealed
+            else [{**f._asdict(), "line": lines.get(_key(f))} for f in failures],
         }
         if paraphrases:
             report["paraphrases"] = [
@@ -100,12 +124,43 @@ def test_examples(
     else:
         out = render.console(no_color=env.no_color)
         for failure in failures:
-            out.print(escape(failure.describe()))
+            where = f"{rulebook.source}:{lines[_key(failure)]}: " if _key(failure) in lines else ""
+            out.print(escape(where + failure.describe()), soft_wrap=True)
         out.print(
             f"{total - len(failures)} passed, {len(failures)} failed "
             f"({total} examples in {len(rulebook.indicators)} indicators)"
         )
     return len(failures)
+
+
+def example_lines(path: Path, source: str) -> dict[tuple[str, str, str], int]:
+    """The line of every example in the rulebook at ``path``, by (indicator, kind, text).
+
+    Read again only when an example fails (the validated rulebook keeps no lines).
+    """
+    from screen.app.rulebooks import read_rulebook_bytes
+    from screen.rulebook.yaml_nodes import YamlReadError, read_yaml
+
+    try:
+        root = read_yaml(read_rulebook_bytes(path), source)
+    except YamlReadError:
+        return {}
+    found: dict[tuple[str, str, str], int] = {}
+    indicators = root.value.get("indicators") if isinstance(root.value, dict) else None
+    for entry in indicators.value if indicators and isinstance(indicators.value, list) else []:
+        fields = entry.value if isinstance(entry.value, dict) else {}
+        ident, examples = fields.get("id"), fields.get("examples")
+        if ident is None or examples is None or not isinstance(examples.value, dict):
+            continue
+        for kind in ("match", "no_match"):
+            listed = examples.value.get(kind)
+            for item in listed.value if listed and isinstance(listed.value, list) else []:
+                found.setdefault((str(ident.value), kind, str(item.value)), item.line)
+    return found
+
+
+def _key(failure: ExampleFailure) -> tuple[str, str, str]:
+    return (failure.indicator, failure.expected, failure.example)
 
 
 def evaluate_labelled(
@@ -135,7 +190,8 @@ def evaluate_labelled(
     screener = Screener(compile_checked(rulebook, store), jurisdiction, date.today())
     result = evaluate(labelled_notes, screener)
     if fmt == "json":
-        typer.echo(json.dumps(result.as_dict(sealed), indent=2, ensure_ascii=False))
+        data = {"rulebook": render.rulebook_meta(rulebook), **result.as_dict(sealed)}
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     out = render.console(no_color=env.no_color)
     for table in render_tables(result, sealed):

@@ -9,6 +9,7 @@ problems can be reported as ``file:line:column``.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,6 +81,18 @@ def read_yaml(data: bytes, source: str) -> Node:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
+        opened = _unclosed_quote(text, line)
+        if opened is not None:
+            raise YamlReadError(
+                Problem(
+                    source,
+                    opened[0],
+                    opened[1],
+                    f"YAML syntax: this quote is not closed on its line, so the quoted text "
+                    f"runs on to line {line}, where the YAML stops making sense ({what})",
+                    "close the quote on this line",
+                )
+            ) from None
         if "anchors and aliases" in what:
             raise YamlReadError(
                 Problem(
@@ -98,6 +111,37 @@ def read_yaml(data: bytes, source: str) -> Node:
     if root is None:
         raise YamlReadError(Problem(source, 1, 1, "the file is empty", "write a rulebook"))
     return _convert(root, 0, source)
+
+
+_STRUCTURE = re.compile(r"^\s*(- |-$|[A-Za-z_][\w-]*:(\s|$))")
+"""A line that looks like YAML structure (a list item or a key), not like prose."""
+
+
+def _unclosed_quote(text: str, error_line: int) -> tuple[int, int] | None:
+    """Where a quote opens that swallowed YAML structure before ``error_line``, if one did.
+
+    An unclosed quote runs on to the next quote character, often hundreds of lines
+    later, and the YAML reader complains only there. A quoted value that spans
+    lines, at least one of which reads like a key or a list item, is that quote.
+    """
+    suspect: tuple[int, int] | None = None
+    try:
+        for token in yaml.scan(text, Loader=_LOADER):
+            start = token.start_mark
+            if start.line + 1 > error_line:
+                break
+            if not isinstance(token, yaml.ScalarToken) or token.style not in ("'", '"'):
+                continue
+            end = token.end_mark
+            if end.line > start.line:
+                body = text[start.index : end.index].splitlines()[1:]
+                if any(_STRUCTURE.match(line) for line in body):
+                    suspect = (start.line + 1, start.column + 1)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "context_mark", None)
+        if "quoted scalar" in str(getattr(exc, "context", "")) and mark is not None:
+            return (mark.line + 1, mark.column + 1)
+    return suspect
 
 
 def _convert(node: yaml.Node, depth: int, source: str) -> Node:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from hashlib import sha256
 
 from screen.version import __version__
 from tests.conftest import DATA, MINIMAL, run_cli
@@ -30,7 +31,11 @@ def test_no_arguments_is_a_usage_error() -> None:
 
 def test_validate_exit_codes_and_streams() -> None:
     good = run_cli("rules", "validate", str(MINIMAL))
-    assert good.code == 0 and "valid" in good.stdout and good.stderr == ""
+    assert good.code == 0 and "valid" in good.stdout
+    assert good.stderr == (
+        f"htscreen: rulebook {MINIMAL} (given on the command line; sha256 "
+        f"{sha256(MINIMAL.read_bytes()).hexdigest()[:12]})\n"
+    )
     bad = run_cli("rules", "validate", str(DATA / "rulebooks" / "broken" / "five_defects.yaml"))
     assert bad.code == 3 and bad.stdout == ""
     assert len([line for line in bad.stderr.splitlines() if "five_defects.yaml:" in line]) == 5
@@ -72,3 +77,83 @@ def test_rules_test_reports_failures(tmp_path) -> None:
 def test_rules_export_for_grep() -> None:
     result = run_cli("rules", "export", *RULES)
     assert result.code == 0 and "(?:" not in result.stdout and "[[:space:]" in result.stdout
+
+
+def edited_project(tmp_path, monkeypatch):
+    """A trainer's project with an edited rulebook, worked on from a subfolder."""
+    root = tmp_path / "project"
+    (root / "notes").mkdir(parents=True)
+    (root / ".git").mkdir()
+    rulebook = root / "indicators.yaml"
+    rulebook.write_text(MINIMAL.read_text().replace('version: "test-1"', 'version: "edited-2"'))
+    monkeypatch.chdir(root / "notes")
+    return rulebook
+
+
+def test_rules_commands_use_the_rulebook_found_upwards(tmp_path, monkeypatch) -> None:
+    rulebook = edited_project(tmp_path, monkeypatch)
+    result = run_cli("rules", "validate")
+    assert result.code == 0 and f"{rulebook}: valid — rulebook edited-2" in result.stdout
+    assert f"rulebook {rulebook} (found in the current folder or a parent" in result.stderr
+    listed = json.loads(run_cli("rules", "list", "--format", "json").stdout)
+    assert listed["rulebook"]["path"] == str(rulebook)
+    rulebook.write_text(rulebook.read_text().replace("weight: strong", "weigth: strong", 1))
+    broken = run_cli("rules", "validate")
+    assert broken.code == 3 and f"{rulebook}:" in broken.stderr and "weigth" in broken.stderr
+
+
+def test_every_rules_subcommand_takes_rules() -> None:
+    for command in (
+        ("validate",),
+        ("test",),
+        ("list",),
+        ("show", "documents-held"),
+        ("export",),
+    ):
+        result = run_cli("rules", *command, *RULES)
+        assert result.code == 0, (command, result.stderr)
+        assert f"htscreen: rulebook {MINIMAL} (given on the command line" in result.stderr
+
+
+def test_rulebook_named_twice_differently_is_a_usage_error(tmp_path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_bytes(MINIMAL.read_bytes())
+    assert run_cli("rules", "validate", str(other), *RULES).code == 2
+    assert run_cli("rules", "test", str(MINIMAL), *RULES).code == 0
+
+
+def test_json_outputs_name_the_rulebook_path() -> None:
+    tested = json.loads(run_cli("rules", "test", "--format", "json", *RULES).stdout)
+    assert tested["rulebook"]["path"] == str(MINIMAL)
+    assert tested["rulebook"]["sha256"] == sha256(MINIMAL.read_bytes()).hexdigest()
+
+
+def test_rules_test_failure_gives_file_and_line(tmp_path) -> None:
+    broken = tmp_path / "r.yaml"
+    text = MINIMAL.read_text().replace('"works 8 hours a day"', '"works 14 hrs a day"')
+    broken.write_text(text)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if 'no_match: ["works 14' in t)
+    result = run_cli("rules", "test", str(broken))
+    assert f"{broken}:{line}: FAIL excessive-hours should not fire" in result.stdout
+    data = json.loads(run_cli("rules", "test", str(broken), "--format", "json").stdout)
+    assert data["failures"][0]["line"] == line
+
+
+def test_rules_list_and_show_never_break_ids_or_patterns(monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    listed = run_cli("rules", "list", *RULES).stdout.splitlines()
+    for ident in ("commercial-sex-act", "not-free-to-leave", "coercion_at_destination"):
+        assert any(ident in line for line in listed), ident
+    shown = run_cli("rules", "show", "documents-held", *RULES).stdout
+    assert "  • near @holder + @keeps + @documents within 8 words\n" in shown
+
+
+def test_unknown_id_suggests_ids_starting_with_it_first(shipped) -> None:
+    from screen.app.rules import suggest_ids
+
+    ids = [ind.id for ind in shipped.indicators]
+    assert suggest_ids("documents-held", ids).startswith("did you mean 'documents-held-by-other'")
+    assert suggest_ids("held-by", ids) == "did you mean 'documents-held-by-other'?"
+    assert suggest_ids("zzzz", ids) == "see 'htscreen rules list' for the ids"
+    result = run_cli("rules", "show", "documents-held")
+    assert result.code == 2 and "did you mean 'documents-held-by-other'" in result.stderr

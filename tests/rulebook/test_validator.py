@@ -108,3 +108,34 @@ def test_a_cached_rulebook_loads_without_the_validator(tmp_path: Path) -> None:
         [sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True
     )
     assert warm.stdout.strip() == "[]"
+
+
+def test_unclosed_quote_is_reported_where_it_opens() -> None:
+    text = MINIMAL.read_text().replace('title: "Minimal test rulebook"', 'title: "Minimal test')
+    with pytest.raises(RulebookError) as caught:
+        parse_rulebook(text.encode(), "r.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (3, 8)
+    assert "not closed on its line" in problem.message and problem.hint
+
+
+def test_unclosed_quote_in_a_long_rulebook_points_at_its_line(shipped_text: str) -> None:
+    lines = shipped_text.splitlines(keepends=True)
+    at = next(
+        n
+        for n, line in enumerate(lines)
+        if lines[n - 1].strip() == "no_match:" and line.startswith("    - ") and '"' not in line
+    )
+    lines[at] = lines[at].replace("    - ", '    - "', 1)
+    with pytest.raises(RulebookError) as caught:
+        parse_rulebook("".join(lines).encode(), "indicators.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == at + 1, str(problem)
+    assert "not closed on its line" in problem.message
+
+
+@pytest.fixture(scope="module")
+def shipped_text() -> str:
+    from tests.conftest import SHIPPED
+
+    return SHIPPED.read_text(encoding="utf-8")
