@@ -12,6 +12,7 @@ Hyperscan database that says which of them match at all.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +41,42 @@ class ScanResult:
     ages: tuple[AgeMention, ...]
     age_basis: str = ""
     """How the youngest age was read (see :data:`screen.matching.ages.BASIS_TEXT`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A rule's exact hit, before its context is read."""
+
+    rule: Rule
+    span: Span
+
+
+AGE_PATTERN = "age"
+"""The pattern part of an id for evidence read from an age (``age-under-18#age``)."""
+
+
+def _with_age(
+    evidence: tuple[Evidence, ...], minor: str, youngest: AgeMention, text: str, note_id: str
+) -> tuple[Evidence, ...]:
+    """``evidence`` with the youngest age as evidence of ``minor``: on the pattern hit of
+    the same span when there is one (so the span is listed once), else as its own item."""
+    for number, item in enumerate(evidence):
+        if item.indicator == minor and (item.start, item.end) == (youngest.start, youngest.end):
+            if item.counts:
+                merged = dataclasses.replace(item, age=youngest.age)
+                return evidence[:number] + (merged,) + evidence[number + 1 :]
+    return (
+        *evidence,
+        Evidence(
+            minor,
+            note_id=note_id,
+            start=youngest.start,
+            end=youngest.end,
+            snippet=text[youngest.start : youngest.end],
+            age=youngest.age,
+            pattern=f"{minor}#{AGE_PATTERN}",
+        ),
+    )
 
 
 class Matcher:
@@ -103,8 +140,7 @@ class Matcher:
             if ident in self.plan.ages:
                 age_hits.append((self.plan.ages[ident], (start, end)))
             elif _whole(norm, start, end):
-                expert = self.plan.rules[self.plan.regex_rules[ident]]
-                found.append((expert.indicator, (start, end), expert.slang))
+                found.append(Found(self.plan.rules[self.plan.regex_rules[ident]], (start, end)))
         if not found and not age_hits:
             return ScanResult((), ())
         view = norm if norm.isascii() else ascii_view(norm).decode("ascii")
@@ -114,17 +150,7 @@ class Matcher:
         reference, basis = _reference(norm, report_date, today, births)
         ages = self._ages(norm, age_hits, context, reference, basis)
         if ages and self._minor and min(a.age for a in ages) < 18:
-            youngest = min(ages, key=lambda a: a.age)
-            evidence += (
-                Evidence(
-                    self._minor,
-                    note_id=note_id,
-                    start=youngest.start,
-                    end=youngest.end,
-                    snippet=text[youngest.start : youngest.end],
-                    age=youngest.age,
-                ),
-            )
+            evidence = _with_age(evidence, self._minor, min(ages, key=lambda a: a.age), text, note_id)
         return ScanResult(evidence, ages, age_basis(ages))
 
     def _regex_spans(self, norm: str) -> list[Hit]:
@@ -135,9 +161,9 @@ class Matcher:
             spans += [(ident, *m.span()) for m in pattern.finditer(norm) if m.end() > m.start()]
         return spans
 
-    def _verify(self, norm: str, regions: dict[int, list[Span]]) -> list[tuple[str, Span, bool]]:
+    def _verify(self, norm: str, regions: dict[int, list[Span]]) -> list[Found]:
         """Check each candidate rule with its exact expressions inside its clauses."""
-        found: list[tuple[str, Span, bool]] = []
+        found: list[Found] = []
         for index in sorted(regions):
             rule = self.plan.rules[index]
             for start, end in sorted(set(regions[index])):
@@ -150,7 +176,7 @@ class Matcher:
                     spans = near_matches(norm, parts, rule.within)
                 if rule.unless:
                     spans = self._not_excluded(norm, rule, spans, start, end)
-                found.extend((rule.indicator, span, rule.slang) for span in spans)
+                found.extend(Found(rule, span) for span in spans)
         return found
 
     def _not_excluded(
@@ -198,10 +224,14 @@ class Matcher:
         return found
 
     def _evidence(
-        self, text: str, note_id: str, found: list[tuple[str, Span, bool]], context: _Context
+        self, text: str, note_id: str, found: list[Found], context: _Context
     ) -> tuple[Evidence, ...]:
+        """One evidence per indicator and span: a hit inside another of its indicator's is
+        dropped, and of two patterns with the same span the first in the rulebook is named."""
         result: dict[tuple[str, int], Evidence] = {}
-        for indicator, (start, end), slang in sorted(found, key=lambda f: (f[1][0], -f[1][1])):
+        ordered = sorted(found, key=lambda f: (f.span[0], -f.span[1], f.rule.number))
+        for hit in ordered:
+            indicator, (start, end) = hit.rule.indicator, hit.span
             if any(
                 key[0] == indicator and ev.start <= start and end <= ev.end
                 for key, ev in result.items()
@@ -216,7 +246,8 @@ class Matcher:
                 end=end,
                 snippet=text[start:end],
                 cue=cue,
-                slang=slang,
+                slang=hit.rule.slang,
+                pattern=hit.rule.pattern_id,
             )
         return tuple(result.values())
 

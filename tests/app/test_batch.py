@@ -192,3 +192,31 @@ def test_output_with_the_table_format_is_refused_and_nothing_truncated(tmp_path:
     result = run_cli("batch", str(INPUTS / "small.csv"), "-o", str(kept), *RULES)
     assert result.code == 2 and "--format jsonl, json or csv" in result.stderr
     assert kept.read_text(encoding="utf-8") == "earlier results\n"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    notes = tmp_path / "n.jsonl"
+    rows = [
+        {"id": "=HYPERLINK(1)", "text": "mgr has her ppt"},
+        {"id": "+1", "text": "quiet"},
+        {"id": "-2", "text": "quiet"},
+        {"id": "@SUM(A1)", "text": "quiet"},
+        {"id": "\tx", "text": "quiet"},
+        {"id": "r6", "text": "=cmd| mgr has her ppt"},
+    ]
+    notes.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = run_cli("batch", str(notes), "-f", "csv", *RULES)
+    import csv as csvlib
+    import io
+
+    cells = [c for row in csvlib.reader(io.StringIO(result.stdout)) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    ids = [row[0] for row in csvlib.reader(io.StringIO(result.stdout))][1:]
+    assert ids == ["'=HYPERLINK(1)", "'+1", "'-2", "'@SUM(A1)", "'\tx", "r6"]
+
+
+def test_records_name_the_pattern_of_each_span(tmp_path: Path) -> None:
+    (tmp_path / "n.jsonl").write_text('{"id": "a", "text": "mgr has her ppt"}\n')
+    result = run_cli("batch", str(tmp_path / "n.jsonl"), "-f", "jsonl", *RULES)
+    [item] = json.loads(result.stdout)["indicators"]
+    assert item["pattern"] == "documents-held#1"
