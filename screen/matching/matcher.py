@@ -58,13 +58,16 @@ AGE_PATTERN = "age"
 def _with_age(
     evidence: tuple[Evidence, ...], minor: str, youngest: AgeMention, text: str, note_id: str
 ) -> tuple[Evidence, ...]:
-    """``evidence`` with the youngest age as evidence of ``minor``: on the pattern hit of
-    the same span when there is one (so the span is listed once), else as its own item."""
+    """``evidence`` with the youngest age as evidence of ``minor``.
+
+    The age goes on the pattern hit of the same span when there is one (so the span is
+    listed once), else it is an item of its own.
+    """
+    span = (youngest.start, youngest.end)
     for number, item in enumerate(evidence):
-        if item.indicator == minor and (item.start, item.end) == (youngest.start, youngest.end):
-            if item.counts:
-                merged = dataclasses.replace(item, age=youngest.age)
-                return evidence[:number] + (merged,) + evidence[number + 1 :]
+        if item.indicator == minor and (item.start, item.end) == span and item.counts:
+            merged = dataclasses.replace(item, age=youngest.age)
+            return evidence[:number] + (merged,) + evidence[number + 1 :]
     return (
         *evidence,
         Evidence(
@@ -120,6 +123,7 @@ class Matcher:
         note_id: str = "",
         report_date: date | None = None,
         today: date | None = None,
+        today_basis: str = "today",
     ) -> ScanResult:
         """Screen one note; offsets in the result refer to ``text``.
 
@@ -147,10 +151,12 @@ class Matcher:
         context = _Context(self, norm, view, clauses)
         evidence = self._evidence(text, note_id, found, context)
         births = tuple(span for kind, span in age_hits if kind == "dob")
-        reference, basis = _reference(norm, report_date, today, births)
+        reference, basis = _reference(norm, report_date, today, births, today_basis)
         ages = self._ages(norm, age_hits, context, reference, basis)
         if ages and self._minor and min(a.age for a in ages) < 18:
-            evidence = _with_age(evidence, self._minor, min(ages, key=lambda a: a.age), text, note_id)
+            evidence = _with_age(
+                evidence, self._minor, min(ages, key=lambda a: a.age), text, note_id
+            )
         return ScanResult(evidence, ages, age_basis(ages))
 
     def _regex_spans(self, norm: str) -> list[Hit]:
@@ -226,8 +232,11 @@ class Matcher:
     def _evidence(
         self, text: str, note_id: str, found: list[Found], context: _Context
     ) -> tuple[Evidence, ...]:
-        """One evidence per indicator and span: a hit inside another of its indicator's is
-        dropped, and of two patterns with the same span the first in the rulebook is named."""
+        """One evidence per indicator and span.
+
+        A hit inside another of its indicator's is dropped; of two patterns with the same
+        span, the first in the rulebook is named.
+        """
         result: dict[tuple[str, int], Evidence] = {}
         ordered = sorted(found, key=lambda f: (f.span[0], -f.span[1], f.rule.number))
         for hit in ordered:
@@ -313,7 +322,7 @@ class _Context:
 
 
 def _reference(
-    norm: str, report: date | None, today: date | None, births: tuple[Span, ...]
+    norm: str, report: date | None, today: date | None, births: tuple[Span, ...], today_basis: str
 ) -> tuple[date | None, str]:
     """The date ages from a date of birth are counted to, and where it came from."""
     if report is not None:
@@ -321,7 +330,7 @@ def _reference(
     written = first_date(norm, births) if births else None
     if written is not None:
         return written, "note"
-    return today, "today"
+    return today, today_basis
 
 
 def _whole(norm: str, start: int, end: int) -> bool:
