@@ -369,6 +369,42 @@ def _iso_date(option: str, value: str | None) -> date | None:
 
 
 @app.command()
+def explain(
+    text: Annotated[
+        str,
+        typer.Argument(metavar="TEXT|-", help="The note's text, or - to read it from stdin."),
+    ],
+    offence: Annotated[
+        str | None,
+        typer.Option(help="Cover offence, as in an export (e.g. labour_dispute, DV)."),
+    ] = None,
+    when: Annotated[
+        str | None,
+        typer.Option("--date", help="The note's date (YYYY-MM-DD), for ages from a date of birth."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Show why one note gets its level: each pattern that fired or nearly fired.
+
+    For each: the pattern, the span, the cue that set its status and how far the cue
+    reaches, or why it did not fire (a part missing, too far apart, cancelled by an
+    unless phrase, inside a longer hit); then the ILO dimensions and the rule that
+    gave the level. Trainers use it with --rules to debug a rule.
+
+    Example: htscreen explain "V said mgr has her ppt and she cannot leave" --offence DV
+    """
+    from screen.app import explain as command
+
+    env = environment.current()
+    request = command.ExplainRequest(
+        text, resolve_rules(rules, env), offence, _iso_date("--date", when), fmt, jurisdiction
+    )
+    command.run(request, env)
+
+
+@app.command()
 def interview(
     offence: Annotated[
         str | None,

@@ -28,7 +28,16 @@ from screen.model import CueKind, PatternKind, Rulebook, Status, Trigger
 from screen.patterns.compile import normalise, widen_spaces
 from screen.results import AgeMention, Cue, Evidence
 
-__all__ = ["Matcher", "Plan", "Rule", "ScanResult", "build_plan", "compile_matcher"]
+__all__ = [
+    "Attempt",
+    "Matcher",
+    "Plan",
+    "Rule",
+    "ScanResult",
+    "build_plan",
+    "compile_matcher",
+    "trace",
+]
 
 Span = tuple[int, int]
 
@@ -319,6 +328,94 @@ class _Context:
                 cues += [CueHit(cue.kind, cue.direction, cue.window, s, e) for s, e in spans]
         cues = [c for c in cues if not any(p[0] <= c.start and c.end <= p[1] for p in pseudo)]
         return sorted(cues, key=lambda c: c.start), terminators
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """How one pattern fared on a note, for ``htscreen explain``.
+
+    ``outcome`` is ``matched`` (``spans`` are its hits; context is read later; hits
+    an ``unless`` phrase at ``exclusions`` cancelled are in ``cancelled``),
+    ``excluded`` (every hit was cancelled: ``cancelled``), ``apart`` (every part is
+    in one clause, not within ``within`` words), or ``incomplete`` (``found`` and
+    ``missing`` say which parts, by number): either
+    every word it needs is in one clause but the exact pattern is not (``gated``), or
+    its rarest word is in the note and all its parts but one are.
+    """
+
+    rule: Rule
+    outcome: str
+    spans: tuple[Span, ...] = ()
+    exclusions: tuple[Span, ...] = ()
+    found: tuple[int, ...] = ()
+    missing: tuple[int, ...] = ()
+    cancelled: tuple[Span, ...] = ()
+    gated: bool = True
+    """Whether every word the pattern needs is in one clause of the note."""
+
+
+def trace(matcher: Matcher, text: str) -> tuple[Attempt, ...]:
+    """Every pattern that matched or nearly matched ``text``, in rulebook order (pure).
+
+    The same checks as :meth:`Matcher.scan`, kept per pattern instead of merged.
+    """
+    norm = normalise(text)
+    _, _, triggered = matcher.gate.read(norm)
+    gated = matcher.gate.candidates(norm)
+    clauses = Clauses(norm)
+    attempts: dict[int, Attempt] = {}
+    for index, numbers in gated.items():
+        rule = matcher.plan.rules[index]
+        attempts[index] = _attempt(matcher, norm, rule, [clauses.span(k) for k in numbers])
+    for index in triggered - set(gated):
+        attempt = _partial(matcher, norm, matcher.plan.rules[index], gated=False)
+        if attempt.found and len(attempt.missing) <= 1:  # nearly: all parts but one
+            attempts[index] = attempt
+    for ident, start, end in matcher._regex_spans(norm):
+        if ident in matcher.plan.regex_rules and _whole(norm, start, end):
+            index = matcher.plan.regex_rules[ident]
+            earlier = attempts.get(index)
+            spans = (earlier.spans if earlier else ()) + ((start, end),)
+            attempts[index] = Attempt(matcher.plan.rules[index], "matched", spans)
+    return tuple(attempts[index] for index in sorted(attempts))
+
+
+def _attempt(matcher: Matcher, norm: str, rule: Rule, regions: list[Span]) -> Attempt:
+    matched: list[Span] = []
+    cancelled: list[Span] = []
+    exclusions: list[Span] = []
+    apart = False
+    for start, end in sorted(set(regions)):
+        parts = matcher._part_spans(norm, rule, start, end)
+        if not parts:
+            continue
+        spans = (
+            parts[0]
+            if rule.kind is not PatternKind.NEAR
+            else near_matches(norm, parts, rule.within)
+        )
+        apart = apart or not spans
+        kept = matcher._not_excluded(norm, rule, spans, start, end) if rule.unless else spans
+        matched += kept
+        cancelled += [span for span in spans if span not in kept]
+        if len(kept) < len(spans):
+            exclusions += [m.span() for m in matcher.regex(rule.unless).finditer(norm, start, end)]
+    if matched or cancelled:
+        outcome = "matched" if matched else "excluded"
+        return Attempt(rule, outcome, tuple(matched), tuple(exclusions), cancelled=tuple(cancelled))
+    return _partial(matcher, norm, rule, "apart" if apart else "incomplete")
+
+
+def _partial(
+    matcher: Matcher, norm: str, rule: Rule, outcome: str = "incomplete", gated: bool = True
+) -> Attempt:
+    found = tuple(
+        number
+        for number, part in enumerate(rule.parts)
+        if any(_whole(norm, *m.span()) for m in matcher.regex(part).finditer(norm))
+    )
+    missing = tuple(n for n in range(len(rule.parts)) if n not in found)
+    return Attempt(rule, outcome, found=found, missing=missing, gated=gated)
 
 
 def _reference(
