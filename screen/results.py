@@ -49,6 +49,9 @@ class Evidence:
     source: str = ""
     """For an interview answer: ``note`` (confirmed from the note), ``officer`` (observed),
     or ``person`` (answered by the person)."""
+    pattern: str = ""
+    """For a note: the pattern that found the span, ``indicator#n`` (n counts the
+    indicator's patterns from 1), or ``indicator#age`` for an age read from the note."""
 
     @property
     def counts(self) -> bool:

@@ -50,11 +50,17 @@ class Screener:
     """Screens notes with one compiled rulebook; decisions are cached by evidence signature."""
 
     def __init__(
-        self, matcher: Matcher, jurisdiction: str | None = None, today: date | None = None
+        self,
+        matcher: Matcher,
+        jurisdiction: str | None = None,
+        today: date | None = None,
+        reference: bool = False,
     ) -> None:
         self.matcher = matcher
         self.today = today
         """Counts a date of birth when a note has no date (the application passes it)."""
+        self.today_basis = "reference" if reference else "today"
+        """Whether ``today`` is the date of the run or a reference date the user chose."""
         self.rulebook = matcher.rulebook
         self.jurisdiction = jurisdiction
         self._verdicts: dict[tuple[tuple[str, ...], tuple[int, ...], str], Verdict] = {}
@@ -67,7 +73,7 @@ class Screener:
         """Screen one note; an unreadable note gives an error result."""
         if note.error:
             return ScreenResult(note.id, error=note.error)
-        found = self.matcher.scan(note.text, note.id, note.date, self.today)
+        found = self.matcher.scan(note.text, note.id, note.date, self.today, self.today_basis)
         evidence = found.evidence + offence_evidence(self.rulebook, note.offence)
         present = tuple(sorted({e.indicator for e in evidence if e.counts}))
         ages = tuple(sorted({e.age for e in evidence if e.counts and e.age is not None}))

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("screen.decision",),
     ("screen.interview",),
     ("screen.rulebook",),
-    ("screen.screening", "screen.evaluation", "screen.examples"),
+    ("screen.screening", "screen.evaluation", "screen.examples", "screen.explaining"),
     ("screen.app",),
 )
 """Lowest first. A module may import its own layer and the layers below it.

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from screen.app.environment import Environment
+from screen.app.fields import fold
 from screen.app.formats import FORMATS, Formatter
 from screen.app.inputs import ReadOptions, Unit, iter_units
 from screen.app.rulebooks import load_checked, read_rulebook_bytes, store_of
@@ -37,6 +38,11 @@ SMALL_INPUT = 8
 """Chunks below which the default (all cores) screens in this process alone."""
 MAX_ROWS = 200
 """Flagged notes kept for the table view (the rest are only counted)."""
+MAX_ERRORS = 50
+"""Failed records kept with their reason for the summary (the rest are only counted)."""
+MAX_OFFENCES = 20
+"""Distinct unrecognised offence values counted by name (the rest together)."""
+OTHER_VALUES = "(other values)"
 MAX_JOBS = 64
 
 
@@ -49,7 +55,8 @@ class BatchRequest:
     read: ReadOptions
     fmt: str = "table"
     output: Path | None = None
-    min_level: str = "L5"
+    min_level: str | None = None
+    """None: every record is written, and the table lists L0-L3."""
     fail_on: str | None = None
     jobs: int | None = None
     """Worker processes; None: as many as there are cores (and none for a small input)."""
@@ -58,11 +65,22 @@ class BatchRequest:
     jurisdiction: str | None = None
     engine: str = "local"
     scheduler: str | None = None
+    reference_date: date | None = None
+    """The date a date of birth is counted to when a record has no date (default: today)."""
+    summary: bool = False
+    """Print the run's summary on stderr even when it is not a terminal."""
+    quiet: bool = False
+    """Print no summary, not even at a terminal."""
 
     @property
     def threshold(self) -> Level:
         """The least urgent level written out."""
-        return Level(self.min_level)
+        return Level(self.min_level or "L5")
+
+    @property
+    def listed(self) -> Level:
+        """The least urgent level the table lists (--min-level, else L3)."""
+        return Level(self.min_level) if self.min_level else Level.L3
 
 
 @dataclass(slots=True)
@@ -73,20 +91,37 @@ class Totals:
     errors: int = 0
     levels: dict[Level, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
     flagged: list[Summary] = field(default_factory=list)
-    """The first MAX_ROWS notes at L0-L3, for the table view (memory stays flat)."""
+    """The first MAX_ROWS notes at ``listed`` or above, for the table (memory stays flat)."""
     flagged_count: int = 0
+    listed: Level = Level.L3
+    """The least urgent level of the notes the table lists."""
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    """The first MAX_ERRORS failed records: (record id, reason; never note text)."""
+    offences: dict[str, int] = field(default_factory=dict)
+    """Records per unrecognised offence value (screened as other)."""
+    undated_ages: int = 0
+    """Records whose age was counted from a date of birth to today or --reference-date."""
 
     def add(self, summary: Summary) -> None:
         """Count one record."""
         self.records += 1
+        if summary.offence:
+            self._offence(fold(summary.offence) or summary.offence, 1)
         if summary.level is None:
             self.errors += 1
+            if len(self.failures) < MAX_ERRORS:
+                self.failures.append((summary.id, summary.error))
             return
         self.levels[summary.level] += 1
-        if summary.level.refers:
+        self.undated_ages += summary.undated_age
+        if summary.level.at_least(self.listed):
             self.flagged_count += 1
             if len(self.flagged) < MAX_ROWS:
                 self.flagged.append(summary)
+
+    def _offence(self, value: str, count: int) -> None:
+        key = value if value in self.offences or len(self.offences) < MAX_OFFENCES else OTHER_VALUES
+        self.offences[key] = self.offences.get(key, 0) + count
 
     def merge(self, other: Totals) -> None:
         """Add the counts of another part of the run."""
@@ -97,6 +132,10 @@ class Totals:
         self.flagged_count += other.flagged_count
         room = MAX_ROWS - len(self.flagged)
         self.flagged.extend(other.flagged[: max(0, room)])
+        self.failures.extend(other.failures[: max(0, MAX_ERRORS - len(self.failures))])
+        for value, count in other.offences.items():
+            self._offence(value, count)
+        self.undated_ages += other.undated_ages
 
     @property
     def worst(self) -> Level:
@@ -112,6 +151,10 @@ class Outcome:
     rulebook: Rulebook
     failed_on: bool
     """Whether ``--fail-on`` was given and a record reached that level."""
+    today: date | None = None
+    """The date ages from a date of birth were counted to when a record had no date."""
+    reference: bool = False
+    """Whether ``today`` was given with ``--reference-date``."""
 
 
 def check(request: BatchRequest) -> None:
@@ -125,7 +168,7 @@ def check(request: BatchRequest) -> None:
         raise UsageError(f"--jobs takes a number from 1 to {MAX_JOBS}")
     if request.resume and (request.output is None or request.fmt not in ("jsonl", "csv")):
         raise UsageError("--resume needs --output FILE with --format jsonl or csv")
-    if request.resume and request.min_level != "L5":
+    if request.resume and request.min_level not in (None, "L5"):
         raise UsageError("--resume needs every record in the output: drop --min-level")
     if request.engine not in ("local", "dask"):
         if request.engine == "spark":
@@ -185,7 +228,8 @@ def prepare(request: BatchRequest, env: Environment) -> tuple[Rulebook, WorkerSp
         request.redact,
         request.jurisdiction,
         str(env.cache) if env.cache else None,
-        date.today(),
+        request.reference_date or date.today(),
+        request.reference_date is not None,
     )
     return rulebook, spec
 
@@ -205,7 +249,7 @@ def run_local(
     units: Iterator[Unit] = iter_units(request.paths, request.read)
     done = resume_point(request.output, request.fmt) if request.resume and request.output else 0
     units = islice(units, done, None)
-    totals = Totals()
+    totals = Totals(listed=request.listed)
     threshold = request.threshold
     with Sink(request.output, append=done > 0) as sink:
         writer = Writer(sink, formatter_for(spec, rulebook), first=done == 0)

@@ -8,13 +8,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from screen.app import completion, environment
+from screen.app import completion, environment, fields
 from screen.errors import (
     InputError,
     InterviewInterrupted,
@@ -271,17 +272,39 @@ def rules_test(
     raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 
 
-@app.command()
+BATCH_HELP = f"""Screen incident notes in bulk: one result per note, with evidence.
+
+Example: htscreen batch examples/incident-notes.csv --format jsonl -o results.jsonl
+
+{fields.help_text()}
+
+A summary (counts per level, failed records with the reason, warnings, the
+output and the time taken) goes to stderr at a terminal or with --summary;
+without it failed records and warnings still do; --quiet prints none of it.
+"""
+
+
+@app.command(help=BATCH_HELP)
 def batch(
+    ctx: typer.Context,
     paths: Annotated[
         list[str] | None,
         typer.Argument(
             metavar="[PATH ...|-]",
-            help="Files, folders (recursive) or - for stdin.",
+            help="Files, folders (recursive; see --glob) or - for stdin.",
             show_default=False,
         ),
     ] = None,
     input_format: Annotated[str, typer.Option(help="auto, text, jsonl or csv.")] = "auto",
+    glob: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--glob",
+            help="Files of a folder to read, by name (repeatable; default: *.txt, one note "
+            "per file). E.g. --glob '*.jsonl' --glob '*.csv' reads exports by their suffix.",
+            show_default=False,
+        ),
+    ] = None,
     id_field: Annotated[str | None, typer.Option(help="Field holding the note id.")] = None,
     text_field: Annotated[str | None, typer.Option(help="Field holding the narrative.")] = None,
     date_field: Annotated[str | None, typer.Option(help="Field holding the report date.")] = None,
@@ -304,8 +327,13 @@ def batch(
         typer.Option("--output", "-o", help="Write here instead of stdout (created owner-only)."),
     ] = None,
     min_level: Annotated[
-        str, typer.Option(help="Only output records at this level or more urgent (L0 most urgent).")
-    ] = "L5",
+        str | None,
+        typer.Option(
+            help="Only output and list records at this level or more urgent (L0 most urgent; "
+            "default: every record, and the table lists L0-L3).",
+            show_default=False,
+        ),
+    ] = None,
     fail_on: Annotated[
         str | None, typer.Option(help="Exit 1 if any note reaches this level or a more urgent one.")
     ] = None,
@@ -333,21 +361,49 @@ def batch(
             help="Dask scheduler address, e.g. tcp://host:8786 (default: two local workers)."
         ),
     ] = None,
+    reference_date: Annotated[
+        str | None,
+        typer.Option(
+            help="Count a date of birth to this date (YYYY-MM-DD) when a record has no date "
+            "(default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Print the summary on stderr even when piped.")
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No summary and no warnings on stderr (errors only)."),
+    ] = False,
 ) -> None:
-    """Screen incident notes in bulk: one result per note, with evidence.
-
-    Example: htscreen batch examples/incident-notes.csv --format jsonl -o results.jsonl
-    """
+    """Screen incident notes in bulk (the help text is :data:`BATCH_HELP`)."""
     from screen.app import batchrun
     from screen.app.batch import BatchRequest
-    from screen.app.inputs import ReadOptions
+    from screen.app.inputs import FOLDER_GLOBS, ReadOptions
 
     env = environment.current()
+    if not paths and env.stdin_tty:
+        typer.echo(ctx.get_usage(), err=True)
+        typer.echo(
+            "htscreen: batch needs notes to read: give files or folders, or - to read "
+            "stdin (see htscreen batch --help)",
+            err=True,
+        )
+        raise typer.Exit(ExitCode.USAGE)
     local = local_settings(rules, env)
     rules_path = resolve_rules(rules, env, always=False)
     if jurisdiction is None and local.get("jurisdiction"):
         _check_settings(local, rules_path, env)
-    read = ReadOptions(input_format, id_field, text_field, date_field, offence_field, encoding)
+    read = ReadOptions(
+        input_format,
+        id_field,
+        text_field,
+        date_field,
+        offence_field,
+        encoding,
+        tuple(glob) if glob else FOLDER_GLOBS,
+    )
     request = BatchRequest(
         tuple(paths or ["-"]),
         rules_path,
@@ -362,8 +418,57 @@ def batch(
         jurisdiction or local.get("jurisdiction"),
         engine,
         scheduler,
+        _iso_date("--reference-date", reference_date),
+        summary,
+        quiet,
     )
     raise typer.Exit(batch_exit(batchrun.run(request, env)))
+
+
+def _iso_date(option: str, value: str | None) -> date | None:
+    """``value`` as a date, or a usage error that says the form."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} takes a date as YYYY-MM-DD, not '{value}'") from None
+
+
+@app.command()
+def explain(
+    text: Annotated[
+        str,
+        typer.Argument(metavar="TEXT|-", help="The note's text, or - to read it from stdin."),
+    ],
+    offence: Annotated[
+        str | None,
+        typer.Option(help="Cover offence, as in an export (e.g. labour_dispute, DV)."),
+    ] = None,
+    when: Annotated[
+        str | None,
+        typer.Option("--date", help="The note's date (YYYY-MM-DD), for ages from a date of birth."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    jurisdiction: Annotated[str | None, typer.Option(help="us-federal or palermo.")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Show why one note gets its level: each pattern that fired or nearly fired.
+
+    For each: the pattern, the span, the cue that set its status and how far the cue
+    reaches, or why it did not fire (a part missing, too far apart, cancelled by an
+    unless phrase, inside a longer hit); then the ILO dimensions and the rule that
+    gave the level. Trainers use it with --rules to debug a rule.
+
+    Example: htscreen explain "V said mgr has her ppt and she cannot leave" --offence DV
+    """
+    from screen.app import explain as command
+
+    env = environment.current()
+    request = command.ExplainRequest(
+        text, resolve_rules(rules, env), offence, _iso_date("--date", when), fmt, jurisdiction
+    )
+    command.run(request, env)
 
 
 @app.command()

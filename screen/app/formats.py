@@ -100,6 +100,7 @@ class Formatter:
     def _evidence(self, evidence: Evidence) -> dict[str, Any]:
         item: dict[str, Any] = {
             "id": evidence.indicator,
+            "pattern": evidence.pattern,
             "status": evidence.status.value,
             "start": evidence.start,
             "end": evidence.end,
@@ -135,7 +136,16 @@ def _csv_row(data: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is read as a formula by spreadsheets."""
+
+
+def formula_safe(cell: str) -> str:
+    """``cell`` with a leading apostrophe when a spreadsheet would run it as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def _csv_line(cells: tuple[str, ...]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    csv.writer(buffer, lineterminator="\n").writerow([formula_safe(str(c)) for c in cells])
     return buffer.getvalue()

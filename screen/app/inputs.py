@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import fnmatch
 import io
 import json
 import sys
@@ -20,13 +21,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from screen.app.fields import TEXT_FIELDS, fold, known_field, normalise_offence, pick
 from screen.errors import InputError, UsageError
 from screen.screening import Note
 
-TEXT_FIELDS = ("text", "narrative", "note", "notes", "description", "body", "report")
-ID_FIELDS = ("id", "note_id", "incident_id", "case_id", "report_id")
-DATE_FIELDS = ("date", "report_date", "reported", "incident_date")
-OFFENCE_FIELDS = ("offence", "offense", "call_type", "incident_type")
 MAX_FIELD = 256 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 SUFFIXES = {
@@ -38,6 +36,9 @@ SUFFIXES = {
     ".pq": "parquet",
 }
 """The one table from file name suffixes to input formats."""
+FOLDER_GLOBS = ("*.txt",)
+"""The files of a folder read by default: plain-text notes only, so a README.md or an
+export lying in the folder is not screened as a note by accident."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,8 @@ class ReadOptions:
     date_field: str | None = None
     offence_field: str | None = None
     encoding: str = "utf-8"
+    globs: tuple[str, ...] = FOLDER_GLOBS
+    """Which files of a folder are read (``--glob``): name patterns, any case."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +93,9 @@ class Source:
 def walk(paths: Sequence[str], options: ReadOptions) -> Iterator[Source]:
     """Every input of ``paths`` in reading order: the one walk of files and folders.
 
-    A folder is read recursively in name order, hidden entries skipped, each file as
-    one text note unless ``--input-format`` says otherwise.
+    A folder is read recursively in name order, hidden entries skipped, only the files
+    whose names match one of ``options.globs``; each is read by its suffix (a ``.txt``
+    file is one text note) unless ``--input-format`` says otherwise.
     """
     for name in paths or ["-"]:
         if name == "-":
@@ -99,13 +103,18 @@ def walk(paths: Sequence[str], options: ReadOptions) -> Iterator[Source]:
             continue
         path = Path(name)
         if path.is_dir():
-            fmt = "text" if options.input_format == "auto" else options.input_format
             for child in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
-                yield Source(str(child), fmt)
+                if _chosen(child, options.globs):
+                    yield Source(str(child), _format_of(child, options.input_format))
         elif path.exists():
             yield Source(name, _format_of(path, options.input_format))
         else:
             raise InputError(f"no such file or folder: {name}")
+
+
+def _chosen(path: Path, globs: Sequence[str]) -> bool:
+    name = path.name.lower()
+    return any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in globs)
 
 
 def _format_of(path: Path, fmt: str) -> str:
@@ -210,7 +219,9 @@ def _stream_units(handle: BinaryIO, source: str, options: ReadOptions, fmt: str)
     elif fmt == "csv":
         yield from _csv_units(handle, source, options)
     else:
-        yield Unit("text", 0, source, handle.read())
+        data = handle.read()
+        if data.removeprefix(b"\xef\xbb\xbf").strip():  # an empty input holds no note
+            yield Unit("text", 0, source, data)
 
 
 class _Prefixed(io.RawIOBase):
@@ -243,7 +254,7 @@ def _sniff_format(handle: BinaryIO) -> tuple[str, BinaryIO]:
         return "jsonl", stream
     first = text.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
     cells = first.replace(";", ",").replace("\t", ",").split(",")
-    if any(cell.strip().strip('"') in TEXT_FIELDS for cell in cells):
+    if any(fold(cell.strip().strip('"')) in TEXT_FIELDS for cell in cells):
         return "csv", stream
     return "text", stream
 
@@ -303,21 +314,15 @@ def _delimiter(sample: str, options: ReadOptions) -> str:
     the other candidates (``1;"a;b"``), which can fool a statistical sniffer. Only
     without a recognisable header is the sniffer asked, and ',' is the last resort.
     """
-    known = {
-        *TEXT_FIELDS,
-        *ID_FIELDS,
-        *DATE_FIELDS,
-        *OFFENCE_FIELDS,
-        *(
-            name
-            for name in (
-                options.id_field,
-                options.text_field,
-                options.date_field,
-                options.offence_field,
-            )
-            if name
-        ),
+    chosen = {
+        fold(name)
+        for name in (
+            options.id_field,
+            options.text_field,
+            options.date_field,
+            options.offence_field,
+        )
+        if name
     }
     best, best_hits = "", 0
     for candidate in DELIMITERS:
@@ -325,7 +330,7 @@ def _delimiter(sample: str, options: ReadOptions) -> str:
             header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=candidate), [])
         except csv.Error:
             continue
-        hits = sum(1 for name in header if name.strip().lstrip("\ufeff") in known)
+        hits = sum(1 for name in header if known_field(name) or fold(name) in chosen)
         if len(header) > 1 and hits > best_hits:
             best, best_hits = candidate, hits
     if best:
@@ -380,7 +385,7 @@ def parse_unit(unit: Unit, options: ReadOptions) -> Note:
         )
     fields = dict(zip(header, row))
     if any(_has_surrogates(value) for value in row):
-        ident = _pick(fields, options.id_field, ID_FIELDS) or unit.source
+        ident = pick(fields, options.id_field, "id") or unit.source
         return Note(id=str(ident), error=f"invalid {options.encoding} text: pass --encoding")
     return _note_from_fields(fields, unit.source, options)
 
@@ -420,9 +425,9 @@ def _json_note(unit: Unit, options: ReadOptions) -> Note:
 
 
 def _note_from_fields(fields: dict[str, Any], source: str, options: ReadOptions) -> Note:
-    ident = _pick(fields, options.id_field, ID_FIELDS)
+    ident = pick(fields, options.id_field, "id")
     ident_text = source if ident is None or ident == "" else str(ident)
-    text = _pick(fields, options.text_field, TEXT_FIELDS)
+    text = pick(fields, options.text_field, "text")
     if text is None:
         wanted = options.text_field or "/".join(TEXT_FIELDS[:3])
         return Note(
@@ -430,20 +435,9 @@ def _note_from_fields(fields: dict[str, Any], source: str, options: ReadOptions)
         )
     if not isinstance(text, str):
         return Note(id=ident_text, error="the text field is not a string")
-    when = _pick(fields, options.date_field, DATE_FIELDS)
-    offence = _pick(fields, options.offence_field, OFFENCE_FIELDS)
-    return Note(
-        id=ident_text, text=text, date=parse_date(when), offence=str(offence) if offence else ""
-    )
-
-
-def _pick(fields: dict[str, Any], chosen: str | None, defaults: tuple[str, ...]) -> Any:
-    if chosen:
-        return fields.get(chosen)
-    for name in defaults:
-        if name in fields:
-            return fields[name]
-    return None
+    when = pick(fields, options.date_field, "date")
+    offence = pick(fields, options.offence_field, "offence")
+    return Note(id=ident_text, text=text, date=parse_date(when), offence=normalise_offence(offence))
 
 
 def _has_surrogates(value: str) -> bool:

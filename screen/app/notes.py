@@ -48,7 +48,7 @@ def read_note(name: str, note_id: str | None, options: ReadOptions | None = None
             break
     if not found:
         if note_id is None:
-            raise InputError(f"{_label(name)} holds no note")
+            raise InputError(f"{_label(name)} holds no note: it is empty")
         raise InputError(f"{_label(name)} has no record with id '{note_id}'")
     note = found[0]
     if note.error:

@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from screen.app.fields import recognised
 from screen.app.formats import Formatter
 from screen.app.inputs import ReadOptions, Unit, parse_unit
 from screen.app.rulebooks import compile_checked, rulebook_from_bytes
 from screen.app.storage import Store
 from screen.errors import ScreenError
+from screen.matching.ages import BASIS_TEXT
 from screen.model import Level, Minor
 from screen.results import ScreenResult
-from screen.screening import Screener
+from screen.screening import Note, Screener
 from screen.version import __version__
 
 
@@ -46,6 +48,8 @@ class WorkerSpec:
     """The cache folder, resolved by the parent (workers read no environment)."""
     today: date | None = None
     """The date a date of birth is counted to when a note has none (same for every worker)."""
+    reference: bool = False
+    """Whether ``today`` is a ``--reference-date`` rather than the date of the run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +63,14 @@ class Summary:
     indicators: tuple[str, ...]
     to_ask: int = 0
     """How many questions would settle the note (L3 and L4 records)."""
+    offence: str = ""
+    """The record's offence value when it names no cover offence (it was screened as other)."""
+    undated_age: bool = False
+    """Whether an age was counted from a date of birth with no date for the record."""
 
+
+UNDATED = frozenset({BASIS_TEXT["dob:today"], BASIS_TEXT["dob:reference"]})
+"""Age bases that count a date of birth to a date that is not the record's own."""
 
 Record = tuple[str, Summary]
 """A formatted output record and its summary."""
@@ -77,7 +88,9 @@ class Worker:
         store = Store(Path(spec.cache), __version__) if spec.cache else None
         rulebook = rulebook_from_bytes(spec.rulebook, spec.source, store)
         self.spec = spec
-        self.screener = Screener(compile_checked(rulebook, store), spec.jurisdiction, spec.today)
+        self.screener = Screener(
+            compile_checked(rulebook, store), spec.jurisdiction, spec.today, spec.reference
+        )
         self.formatter = Formatter(spec.fmt, rulebook.version, rulebook.short_hash, spec.redact)
 
     def screen(self, units: Iterable[Unit]) -> list[ScreenResult]:
@@ -88,12 +101,17 @@ class Worker:
     def records(self, units: Iterable[Unit]) -> list[Record]:
         """Screen and format raw units, in order."""
         record = self.formatter.record
-        return [(record(result), summarise(result)) for result in self.screen(units)]
+        notes = [parse_unit(unit, self.spec.read) for unit in units]
+        return [
+            (record(result), summarise(result, note))
+            for note, result in zip(notes, self.screener.screen_many(notes), strict=True)
+        ]
 
 
-def summarise(result: ScreenResult) -> Summary:
-    """The summary of one result."""
+def summarise(result: ScreenResult, note: Note | None = None) -> Summary:
+    """The summary of one result (``note``: the note it came from, for the warnings)."""
     verdict = result.verdict
+    offence = note.offence if note is not None and not recognised(note.offence) else ""
     return Summary(
         result.id,
         verdict.level if verdict else None,
@@ -101,6 +119,8 @@ def summarise(result: ScreenResult) -> Summary:
         verdict.minor if verdict else None,
         result.present(),
         len(verdict.next_questions) if verdict else 0,
+        offence,
+        result.age_basis in UNDATED,
     )
 
 

@@ -33,6 +33,7 @@ BASIS_TEXT = {
     "dob:report": "date of birth and the report date",
     "dob:note": "date of birth and a date written in the note",
     "dob:today": "date of birth and today (no date known: the age then was at most this)",
+    "dob:reference": "date of birth and the reference date (no date in the record or the note)",
 }
 """How an age was read, in words, for ``age_basis``."""
 

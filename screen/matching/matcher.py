@@ -13,6 +13,7 @@ Hyperscan database that says which of them match at all.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +29,16 @@ from screen.model import CueKind, PatternKind, Rulebook, Status, Trigger
 from screen.patterns.compile import normalise, widen_spaces
 from screen.results import AgeMention, Cue, Evidence
 
-__all__ = ["Matcher", "Plan", "Rule", "ScanResult", "build_plan", "compile_matcher"]
+__all__ = [
+    "Attempt",
+    "Matcher",
+    "Plan",
+    "Rule",
+    "ScanResult",
+    "build_plan",
+    "compile_matcher",
+    "trace",
+]
 
 Span = tuple[int, int]
 
@@ -41,6 +51,45 @@ class ScanResult:
     ages: tuple[AgeMention, ...]
     age_basis: str = ""
     """How the youngest age was read (see :data:`screen.matching.ages.BASIS_TEXT`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A rule's exact hit, before its context is read."""
+
+    rule: Rule
+    span: Span
+
+
+AGE_PATTERN = "age"
+"""The pattern part of an id for evidence read from an age (``age-under-18#age``)."""
+
+
+def _with_age(
+    evidence: tuple[Evidence, ...], minor: str, youngest: AgeMention, text: str, note_id: str
+) -> tuple[Evidence, ...]:
+    """``evidence`` with the youngest age as evidence of ``minor``.
+
+    The age goes on the pattern hit of the same span when there is one (so the span is
+    listed once), else it is an item of its own.
+    """
+    span = (youngest.start, youngest.end)
+    for number, item in enumerate(evidence):
+        if item.indicator == minor and (item.start, item.end) == span and item.counts:
+            merged = dataclasses.replace(item, age=youngest.age)
+            return evidence[:number] + (merged,) + evidence[number + 1 :]
+    return (
+        *evidence,
+        Evidence(
+            minor,
+            note_id=note_id,
+            start=youngest.start,
+            end=youngest.end,
+            snippet=text[youngest.start : youngest.end],
+            age=youngest.age,
+            pattern=f"{minor}#{AGE_PATTERN}",
+        ),
+    )
 
 
 class Matcher:
@@ -84,6 +133,7 @@ class Matcher:
         note_id: str = "",
         report_date: date | None = None,
         today: date | None = None,
+        today_basis: str = "today",
     ) -> ScanResult:
         """Screen one note; offsets in the result refer to ``text``.
 
@@ -104,27 +154,18 @@ class Matcher:
             if ident in self.plan.ages:
                 age_hits.append((self.plan.ages[ident], (start, end)))
             elif _whole(norm, start, end):
-                expert = self.plan.rules[self.plan.regex_rules[ident]]
-                found.append((expert.indicator, (start, end), expert.slang))
+                found.append(Found(self.plan.rules[self.plan.regex_rules[ident]], (start, end)))
         if not found and not age_hits:
             return ScanResult((), ())
         view = norm if norm.isascii() else ascii_view(norm).decode("ascii")
         context = _Context(self, norm, view, clauses)
         evidence = self._evidence(text, note_id, found, context)
         births = tuple(span for kind, span in age_hits if kind == "dob")
-        reference, basis = _reference(norm, report_date, today, births)
+        reference, basis = _reference(norm, report_date, today, births, today_basis)
         ages = self._ages(norm, age_hits, context, reference, basis)
         if ages and self._minor and min(a.age for a in ages) < 18:
-            youngest = min(ages, key=lambda a: a.age)
-            evidence += (
-                Evidence(
-                    self._minor,
-                    note_id=note_id,
-                    start=youngest.start,
-                    end=youngest.end,
-                    snippet=text[youngest.start : youngest.end],
-                    age=youngest.age,
-                ),
+            evidence = _with_age(
+                evidence, self._minor, min(ages, key=lambda a: a.age), text, note_id
             )
         return ScanResult(evidence, ages, age_basis(ages))
 
@@ -136,9 +177,9 @@ class Matcher:
             spans += [(ident, *m.span()) for m in pattern.finditer(norm) if m.end() > m.start()]
         return spans
 
-    def _verify(self, norm: str, regions: dict[int, list[Span]]) -> list[tuple[str, Span, bool]]:
+    def _verify(self, norm: str, regions: dict[int, list[Span]]) -> list[Found]:
         """Check each candidate rule with its exact expressions inside its clauses."""
-        found: list[tuple[str, Span, bool]] = []
+        found: list[Found] = []
         words: Words | None = None
         for index in sorted(regions):
             rule = self.plan.rules[index]
@@ -155,7 +196,7 @@ class Matcher:
                         spans = near_matches(norm, parts, rule.within, words)
                     if rule.unless:
                         spans = self._not_excluded(norm, rule, spans, (start, end), words)
-                found.extend((rule.indicator, span, rule.slang) for span in spans)
+                found.extend(Found(rule, span) for span in spans)
         return found
 
     def _not_excluded(
@@ -207,11 +248,18 @@ class Matcher:
         return found
 
     def _evidence(
-        self, text: str, note_id: str, found: list[tuple[str, Span, bool]], context: _Context
+        self, text: str, note_id: str, found: list[Found], context: _Context
     ) -> tuple[Evidence, ...]:
+        """One evidence per indicator and span.
+
+        A hit inside another of its indicator's is dropped; of two patterns with the same
+        span, the first in the rulebook is named.
+        """
         result: dict[tuple[str, int], Evidence] = {}
         reach: dict[str, int] = {}  # the furthest end of any hit kept so far, per indicator
-        for indicator, (start, end), slang in sorted(found, key=lambda f: (f[1][0], -f[1][1])):
+        ordered = sorted(found, key=lambda f: (f.span[0], -f.span[1], f.rule.number))
+        for hit in ordered:
+            indicator, (start, end) = hit.rule.indicator, hit.span
             if reach.get(indicator, -1) >= end:
                 continue  # inside an earlier hit of the same indicator (hits come by start)
             reach[indicator] = end
@@ -224,7 +272,8 @@ class Matcher:
                 end=end,
                 snippet=text[start:end],
                 cue=cue,
-                slang=slang,
+                slang=hit.rule.slang,
+                pattern=hit.rule.pattern_id,
             )
         return tuple(result.values())
 
@@ -313,8 +362,100 @@ class _ClauseCues:
         self.longest = max((c.end - c.start for c in cues), default=0)
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """How one pattern fared on a note, for ``htscreen explain``.
+
+    ``outcome`` is ``matched`` (``spans`` are its hits; context is read later; hits
+    an ``unless`` phrase at ``exclusions`` cancelled are in ``cancelled``),
+    ``excluded`` (every hit was cancelled: ``cancelled``), ``apart`` (every part is
+    in one clause, not within ``within`` words), or ``incomplete`` (``found`` and
+    ``missing`` say which parts, by number): either
+    every word it needs is in one clause but the exact pattern is not (``gated``), or
+    its rarest word is in the note and all its parts but one are.
+    """
+
+    rule: Rule
+    outcome: str
+    spans: tuple[Span, ...] = ()
+    exclusions: tuple[Span, ...] = ()
+    found: tuple[int, ...] = ()
+    missing: tuple[int, ...] = ()
+    cancelled: tuple[Span, ...] = ()
+    gated: bool = True
+    """Whether every word the pattern needs is in one clause of the note."""
+
+
+def trace(matcher: Matcher, text: str) -> tuple[Attempt, ...]:
+    """Every pattern that matched or nearly matched ``text``, in rulebook order (pure).
+
+    The same checks as :meth:`Matcher.scan`, kept per pattern instead of merged.
+    """
+    norm = normalise(text)
+    _, _, triggered = matcher.gate.read(norm)
+    gated = matcher.gate.candidates(norm)
+    clauses = Clauses(norm)
+    attempts: dict[int, Attempt] = {}
+    for index, numbers in gated.items():
+        rule = matcher.plan.rules[index]
+        attempts[index] = _attempt(matcher, norm, rule, [clauses.span(k) for k in numbers])
+    for index in triggered - set(gated):
+        attempt = _partial(matcher, norm, matcher.plan.rules[index], gated=False)
+        if attempt.found and len(attempt.missing) <= 1:  # nearly: all parts but one
+            attempts[index] = attempt
+    for ident, start, end in matcher._regex_spans(norm):
+        if ident in matcher.plan.regex_rules and _whole(norm, start, end):
+            index = matcher.plan.regex_rules[ident]
+            earlier = attempts.get(index)
+            spans = (earlier.spans if earlier else ()) + ((start, end),)
+            attempts[index] = Attempt(matcher.plan.rules[index], "matched", spans)
+    return tuple(attempts[index] for index in sorted(attempts))
+
+
+def _attempt(matcher: Matcher, norm: str, rule: Rule, regions: list[Span]) -> Attempt:
+    matched: list[Span] = []
+    cancelled: list[Span] = []
+    exclusions: list[Span] = []
+    apart = False
+    for start, end in sorted(set(regions)):
+        parts = matcher._part_spans(norm, rule, start, end)
+        if not parts:
+            continue
+        spans = (
+            parts[0]
+            if rule.kind is not PatternKind.NEAR
+            else near_matches(norm, parts, rule.within)
+        )
+        apart = apart or not spans
+        kept = (
+            matcher._not_excluded(norm, rule, spans, (start, end), Words(norm))
+            if rule.unless
+            else spans
+        )
+        matched += kept
+        cancelled += [span for span in spans if span not in kept]
+        if len(kept) < len(spans):
+            exclusions += [m.span() for m in matcher.regex(rule.unless).finditer(norm, start, end)]
+    if matched or cancelled:
+        outcome = "matched" if matched else "excluded"
+        return Attempt(rule, outcome, tuple(matched), tuple(exclusions), cancelled=tuple(cancelled))
+    return _partial(matcher, norm, rule, "apart" if apart else "incomplete")
+
+
+def _partial(
+    matcher: Matcher, norm: str, rule: Rule, outcome: str = "incomplete", gated: bool = True
+) -> Attempt:
+    found = tuple(
+        number
+        for number, part in enumerate(rule.parts)
+        if any(_whole(norm, *m.span()) for m in matcher.regex(part).finditer(norm))
+    )
+    missing = tuple(n for n in range(len(rule.parts)) if n not in found)
+    return Attempt(rule, outcome, found=found, missing=missing, gated=gated)
+
+
 def _reference(
-    norm: str, report: date | None, today: date | None, births: tuple[Span, ...]
+    norm: str, report: date | None, today: date | None, births: tuple[Span, ...], today_basis: str
 ) -> tuple[date | None, str]:
     """The date ages from a date of birth are counted to, and where it came from."""
     if report is not None:
@@ -322,7 +463,7 @@ def _reference(
     written = first_date(norm, births) if births else None
     if written is not None:
         return written, "note"
-    return today, "today"
+    return today, today_basis
 
 
 def _whole(norm: str, start: int, end: int) -> bool:

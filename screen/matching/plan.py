@@ -21,7 +21,7 @@ from screen.patterns.anchors import Anchor, AnchorFinder, cost
 from screen.patterns.compile import PhraseCompiler
 from screen.patterns.syntax import parse
 
-PLAN_FORMAT = 20
+PLAN_FORMAT = 21
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 
 Component = frozenset[Anchor]
@@ -39,6 +39,13 @@ class Rule:
     unless: str = ""
     """One expression of the rule's exclusions (empty: none)."""
     unless_within: int = 3
+    number: int = 0
+    """The pattern's place in its indicator's ``patterns`` list, from 1 (``indicator#number``)."""
+
+    @property
+    def pattern_id(self) -> str:
+        """The pattern's id in outputs, e.g. ``documents-held-by-other#2``."""
+        return f"{self.indicator}#{self.number}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +89,17 @@ def build_plan(rulebook: Rulebook) -> Plan:
     plan = Plan()
     text_rules = []
     for indicator in rulebook.indicators:
-        for pattern in indicator.patterns:
+        for number, pattern in enumerate(indicator.patterns, start=1):
             index = len(plan.rules)
             if pattern.kind is PatternKind.REGEX:
                 plan.rules.append(
-                    Rule(indicator.id, PatternKind.REGEX, pattern.parts, slang=pattern.slang)
+                    Rule(
+                        indicator.id,
+                        PatternKind.REGEX,
+                        pattern.parts,
+                        slang=pattern.slang,
+                        number=number,
+                    )
                 )
                 plan.regex_rules[len(plan.regexes)] = index
                 plan.regexes.append(pattern.parts[0])
@@ -103,6 +116,7 @@ def build_plan(rulebook: Rulebook) -> Plan:
                     pattern.slang,
                     unless,
                     pattern.unless_within,
+                    number,
                 )
             )
             text_rules.append((index, pattern.kind, tuple(parse(p) for p in pattern.parts)))

@@ -35,7 +35,11 @@ def test_every_record_in_yields_one_record_out() -> None:
     assert len(rows) == 6
     assert [r["level"] is None for r in rows] == [False, False, True, True, True, False]
     assert all(r["error"] for r in rows if r["level"] is None)
-    assert result.stderr == ""
+    # piped: no summary, but each failed record is named on stderr with its reason
+    assert result.stderr.splitlines() == [
+        "errors (3 records could not be screened):",
+        *(f"  {r['id']}: {r['error']}" for r in rows if r["level"] is None),
+    ]
 
 
 def test_evidence_spans_point_into_the_note() -> None:
@@ -192,3 +196,137 @@ def test_output_with_the_table_format_is_refused_and_nothing_truncated(tmp_path:
     result = run_cli("batch", str(INPUTS / "small.csv"), "-o", str(kept), *RULES)
     assert result.code == 2 and "--format jsonl, json or csv" in result.stderr
     assert kept.read_text(encoding="utf-8") == "earlier results\n"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    notes = tmp_path / "n.jsonl"
+    rows = [
+        {"id": "=HYPERLINK(1)", "text": "mgr has her ppt"},
+        {"id": "+1", "text": "quiet"},
+        {"id": "-2", "text": "quiet"},
+        {"id": "@SUM(A1)", "text": "quiet"},
+        {"id": "\tx", "text": "quiet"},
+        {"id": "r6", "text": "=cmd| mgr has her ppt"},
+    ]
+    notes.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = run_cli("batch", str(notes), "-f", "csv", *RULES)
+    import csv as csvlib
+    import io
+
+    cells = [c for row in csvlib.reader(io.StringIO(result.stdout)) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    ids = [row[0] for row in csvlib.reader(io.StringIO(result.stdout))][1:]
+    assert ids == ["'=HYPERLINK(1)", "'+1", "'-2", "'@SUM(A1)", "'\tx", "r6"]
+
+
+def test_records_name_the_pattern_of_each_span(tmp_path: Path) -> None:
+    (tmp_path / "n.jsonl").write_text('{"id": "a", "text": "mgr has her ppt"}\n')
+    result = run_cli("batch", str(tmp_path / "n.jsonl"), "-f", "jsonl", *RULES)
+    [item] = json.loads(result.stdout)["indicators"]
+    assert item["pattern"] == "documents-held#1"
+
+
+SUMMARY_INPUT = INPUTS / "summary.jsonl"
+
+
+def _masked(text: str) -> str:
+    import re
+
+    return re.sub(r" in \d+\.\d s$", " in N s", text.replace(str(DATA), "DATA"), flags=re.M)
+
+
+def test_summary_golden(tmp_path: Path, golden) -> None:
+    out = tmp_path / "out.jsonl"
+    result = run_cli(
+        "batch",
+        str(SUMMARY_INPUT),
+        *("-f", "jsonl", "-o", str(out), "--summary", "--reference-date", "2025-06-01"),
+        *RULES,
+    )
+    assert result.code == 4
+    golden.check("batch/summary.txt", _masked(result.stderr.replace(str(out), "OUT")))
+
+
+def test_summary_at_a_terminal_without_asking_and_quiet_turns_it_off(monkeypatch) -> None:
+    from screen.app import environment
+
+    monkeypatch.setattr(
+        environment,
+        "current",
+        lambda: environment.Environment.of(os.environ, Path.home(), (False, False, True)),
+    )
+    args = ("batch", str(INPUTS / "small.csv"), "-f", "jsonl", *RULES)
+    shown = run_cli(*args).stderr
+    assert "htscreen batch: 2 records screened in" in shown and "output: stdout" in shown
+    assert "  L3     1  REFER FOR SPECIALIST ASSESSMENT" in shown
+    assert run_cli(*args, "--quiet").stderr == ""
+
+
+def test_unrecognised_offences_warn_once_with_counts_and_no_note_text() -> None:
+    result = run_cli("batch", str(SUMMARY_INPUT), "-f", "jsonl", *RULES)
+    warnings = [line for line in result.stderr.splitlines() if "cover offence" in line]
+    assert len(warnings) == 1
+    assert "3 records" in warnings[0] and "'burglary' (2), 'welfare_check' (1)" in warnings[0]
+    assert "ppt" not in result.stderr and "quiet" not in result.stderr
+    assert "DV" not in result.stderr  # a recognised value is no warning
+
+
+def test_reference_date_counts_ages_and_the_record_says_how() -> None:
+    args = ("batch", str(SUMMARY_INPUT), "-f", "jsonl", *RULES)
+    result = run_cli(*args, "--reference-date", "2025-06-01")
+    s3 = next(json.loads(line) for line in result.stdout.splitlines() if '"S3"' in line)
+    assert s3["ages"] == [16] and "reference date" in s3["age_basis"]
+    assert "to --reference-date 2025-06-01" in result.stderr
+    later = run_cli(*args, "--reference-date", "2030-06-01").stdout
+    assert json.loads(later.splitlines()[2])["ages"] == [21]
+    bad = run_cli(*args, "--reference-date", "June 1")
+    assert bad.code == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_min_level_filters_the_table_too(tmp_path: Path) -> None:
+    (tmp_path / "n.jsonl").write_text(
+        '{"id": "a", "text": "mgr has her ppt"}\n{"id": "b", "text": "V is 14yo"}\n'
+    )
+    table = run_cli("batch", str(tmp_path / "n.jsonl"), *RULES).stdout
+    assert "Notes to review (L0–L3)" in table and "\n a " in table
+    narrowed = run_cli("batch", str(tmp_path / "n.jsonl"), "--min-level", "L2", *RULES).stdout
+    assert "Notes to review" not in narrowed and "\n a " not in narrowed
+    wider = run_cli("batch", str(tmp_path / "n.jsonl"), "--min-level", "L4", *RULES).stdout
+    assert "Notes to review (L0–L4)" in wider and "\n b " in wider
+
+
+def test_empty_input_gives_no_record() -> None:
+    for stdin in (b"", b"\n  \n"):
+        result = run_cli("batch", "-", "-f", "jsonl", *RULES, stdin=stdin)
+        assert (result.code, result.stdout) == (0, "")
+    table = run_cli("batch", "-", *RULES, stdin=b"").stdout
+    assert "0 notes screened" in table
+
+
+def test_bare_batch_at_a_terminal_prints_usage_and_exits_2(monkeypatch) -> None:
+    from screen.app import environment
+
+    monkeypatch.setattr(
+        environment,
+        "current",
+        lambda: environment.Environment.of(os.environ, Path.home(), (True, True, True)),
+    )
+    result = run_cli("batch", *RULES)
+    assert result.code == 2
+    assert "Usage: htscreen batch" in result.stderr and "- to read stdin" in result.stderr
+
+
+def test_folders_read_only_the_chosen_files(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.txt").write_text("mgr has her ppt")
+    (folder / "B.TXT").write_text("all quiet")
+    (folder / "README.md").write_text("# how to export: mgr has her ppt")
+    (folder / "x.jsonl").write_text('{"id": "x1", "text": "docs held by boss"}\n')
+    ids = [
+        json.loads(line)["id"].replace(str(folder), "F")
+        for line in run_cli("batch", str(folder), "-f", "jsonl", *RULES).stdout.splitlines()
+    ]
+    assert ids == ["F/B.TXT", "F/a.txt"]
+    chosen = run_cli("batch", str(folder), "-f", "jsonl", "--glob", "*.jsonl", *RULES)
+    assert [json.loads(line)["id"] for line in chosen.stdout.splitlines()] == ["x1"]

@@ -214,3 +214,22 @@ def test_a_date_of_birth_without_any_date_is_counted_to_today_and_says_so(shippe
     assert [(a.age, a.basis) for a in result.ages] == [(17, "dob:today")]
     assert "no date known" in result.age_basis
     assert not shipped_matcher.scan("DOB 2009-02-02, no other date").ages
+
+
+def test_each_indicator_is_listed_once_per_span(shipped_matcher) -> None:
+    """An age that a pattern of the minor indicator also found is one item, not two."""
+    text = "Juv (15 y/o) located at the motel with an older male. Juv reported missing."
+    evidence = shipped_matcher.scan(text, "n", date(2025, 6, 1)).evidence
+    spans = [(e.indicator, e.start, e.end) for e in evidence]
+    assert len(spans) == len(set(spans))
+    aged = [e for e in evidence if e.age is not None]
+    assert [(e.snippet, e.age) for e in aged] == [("15 y/o", 15)]
+
+
+def test_evidence_names_the_pattern_that_found_it(minimal_matcher, minimal) -> None:
+    [hit] = minimal_matcher.scan("mgr has her ppt", "n").evidence
+    indicator = minimal.indicator(hit.indicator)
+    name, _, number = hit.pattern.partition("#")
+    assert name == hit.indicator and 1 <= int(number) <= len(indicator.patterns)
+    [aged] = minimal_matcher.scan("V is 14yo", "n").evidence
+    assert aged.pattern == "age-under-18#age"
