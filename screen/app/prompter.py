@@ -11,9 +11,9 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
+from screen.app.render import as_text
 from screen.interview.proposals import Proposal
 from screen.interview.protocol import Action
 from screen.model import OffenceFlow, Question, QuestionType, localise
@@ -75,8 +75,8 @@ class TerminalPrompter:
         return self.console.input(prompt)
 
     def show(self, renderable: Any) -> None:
-        """Print anything renderable."""
-        self.console.print(renderable)
+        """Print anything renderable; a string is printed as text, never as markup."""
+        self.console.print(as_text(renderable) if isinstance(renderable, str) else renderable)
 
     def pause(self) -> None:
         """Wait for any key."""
@@ -86,7 +86,7 @@ class TerminalPrompter:
         """Menu of cover offences; return the chosen one."""
         self.console.print("\n[bold]What brought you to this person?[/bold]")
         for number, flow in enumerate(flows, start=1):
-            self.console.print(f"  {number}  {escape(localise(flow.title, 'en'))}")
+            self.console.print(as_text(f"  {number}  {localise(flow.title, 'en')}"))
         while True:
             self.console.print(f"Press 1-{len(flows)}: ", end="")
             key = self._key()
@@ -100,7 +100,7 @@ class TerminalPrompter:
 
     def confirm(self, prompt: str) -> bool:
         """Ask a yes/no question of the officer."""
-        self.console.print(f"{prompt} [y/n] ", end="")
+        self.console.print(as_text(f"{prompt} [y/n] "), end="")
         while True:
             key = self._key()
             if key in ("y", "n"):
@@ -122,11 +122,13 @@ class TerminalPrompter:
             for status, snippet in remarks:
                 said = words(lang)
                 self.console.print(
-                    Text(f"{said['mentions']}, {said.get(status, status)}: «{snippet}»", "italic")
+                    as_text(
+                        f"{said['mentions']}, {said.get(status, status)}: «{snippet}»", "italic"
+                    )
                 )
             action = self._read(question)
             if action.kind == "help":
-                self.console.print(Text(localise(question.help, "en"), style="italic"))
+                self.console.print(as_text(localise(question.help, "en"), "italic", lines=True))
                 continue
             if action.kind == "note":
                 note = self.text("Note (kept with this answer): ")
@@ -148,14 +150,16 @@ class TerminalPrompter:
             self.console.print(Text(f"{said['heading']} · {position[0]} of {position[1]}", "dim"))
             if gate is not None and proposal.gate is not None:
                 shown = _shown(gate, proposal.gate[1], lang)
-                self.console.print(Text(f"{localise(gate.text, lang)} → {shown}", "bold"))
-            self.console.print(Text(localise(question.text, lang), style="bold"))
-            self.console.print(Text(f"{said['from']}: «{proposal.snippet}»"))
-            self.console.print(Text(f"{said['answer']}: {_shown(question, proposal.value, lang)}"))
+                self.console.print(as_text(f"{localise(gate.text, lang)} → {shown}", "bold"))
+            self.console.print(as_text(localise(question.text, lang), "bold"))
+            self.console.print(as_text(f"{said['from']}: «{proposal.snippet}»"))
+            self.console.print(
+                as_text(f"{said['answer']}: {_shown(question, proposal.value, lang)}")
+            )
             self.console.print(Text(said["keys"], style="dim"))
             key = self._key()
             if key == "?":
-                self.console.print(Text(localise(question.help, lang), style="italic"))
+                self.console.print(as_text(localise(question.help, lang), "italic", lines=True))
                 continue
             kind = {"y": "confirm", "n": "reject", "u": "unknown", "b": "back", "q": "quit"}
             if key in kind:
@@ -169,13 +173,13 @@ class TerminalPrompter:
         section = question.section.replace("_", " ").upper()
         self.console.print()
         self.console.print(Text(f"{section} · {position[0]} of {position[1]}", style="dim"))
-        self.console.print(Text(localise(question.text, lang), style="bold"))
+        self.console.print(as_text(localise(question.text, lang), "bold"))
         for number, choice in enumerate(question.choices, start=1):
-            self.console.print(f"  {number}  {escape(localise(choice.text, lang))}")
+            self.console.print(as_text(f"  {number}  {localise(choice.text, lang)}"))
         if previous:
-            self.console.print(Text(f"(previous answer: {previous})", style="dim"))
+            self.console.print(as_text(f"(previous answer: {previous})", "dim"))
         if note:
-            self.console.print(Text(f"(note: {note})", style="dim"))
+            self.console.print(as_text(f"(note: {note})", "dim"))
         keys = {"yes_no": "y yes · n no · ", "choice": f"1-{len(question.choices)} choose · "}
         self.console.print(
             Text(keys.get(question.type, "type and press Enter · ") + CONTROLS, style="dim")
@@ -207,7 +211,7 @@ class TerminalPrompter:
                 and key.isdigit()
                 and 1 <= int(key) <= len(question.choices)
             ):
-                self.console.print(localise(question.choices[int(key) - 1].text, "en"))
+                self.console.print(as_text(localise(question.choices[int(key) - 1].text, "en")))
                 return Action("answer", key)
 
     def review(self, table: Any, count: int) -> Action:

@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from screen.app.render import as_text
 from screen.interview.state import Interview, now
 from screen.model import localise
 from screen.results import Recommendation
@@ -38,7 +39,7 @@ def recommendation_dict(rec: Recommendation) -> dict[str, Any]:
 
 def recommendation_panel(rec: Recommendation, plain: bool = False) -> Panel:
     """The result as a Rich panel: level, reasons, missing, next questions, resources."""
-    parts: list[Any] = [Text(rec.action)]
+    parts: list[Any] = [as_text(rec.action)]
     parts.append(_bullets("Why", rec.reasons))
     counted = [
         f"{c.title} [{c.weight}, {c.dimension.replace('_', ' ')}] — {c.provenance[0]}"
@@ -66,7 +67,7 @@ def recommendation_panel(rec: Recommendation, plain: bool = False) -> Panel:
             style="dim",
         )
     )
-    title = f"{rec.level} · {rec.title}"
+    title = as_text(f"{rec.level} · {rec.title}")
     return Panel(
         Group(*parts),
         title=title,
@@ -81,7 +82,7 @@ def _bullets(heading: str, items: Any) -> Group:
     grid.add_column(width=3, justify="right")
     grid.add_column(overflow="fold")
     for item in items:
-        grid.add_row("-", Text(str(item)))
+        grid.add_row("-", as_text(str(item)))
     return Group(Text(f"\n{heading}:", style="bold"), grid)
 
 
@@ -89,9 +90,9 @@ def emergency_panel(titles: list[str], action: str, contacts: list[str], plain: 
     """The unmissable emergency panel shown the moment an answer signals danger."""
     body = Group(
         Text("EMERGENCY — ACT NOW", style="bold"),
-        Text(action),
-        Text("Signs: " + "; ".join(titles)),
-        *[Text(f"  {c}") for c in contacts],
+        as_text(action),
+        as_text("Signs: " + "; ".join(titles)),
+        *[as_text(f"  {c}") for c in contacts],
         Text("Press any key to continue the interview once the person is safe.", style="dim"),
     )
     return Panel(
@@ -119,7 +120,9 @@ def answers_table(interview: Interview) -> Table:
     table.add_column("from", overflow="fold", ratio=1)
     for number, row in enumerate(_asked(interview), start=1):
         note = f" ({row.note})" if row.note else ""
-        table.add_row(str(number), row.question, row.answer + note, row.source)
+        table.add_row(
+            str(number), as_text(row.question), as_text(row.answer + note), as_text(row.source)
+        )
     return table
 
 

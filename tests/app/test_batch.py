@@ -192,3 +192,16 @@ def test_output_with_the_table_format_is_refused_and_nothing_truncated(tmp_path:
     result = run_cli("batch", str(INPUTS / "small.csv"), "-o", str(kept), *RULES)
     assert result.code == 2 and "--format jsonl, json or csv" in result.stderr
     assert kept.read_text(encoding="utf-8") == "earlier results\n"
+
+
+def test_markup_and_escapes_in_ids_and_file_names_are_shown_as_text(tmp_path: Path) -> None:
+    hostile = "[/x] \x1b[2J\x1b]0;owned\x07"
+    notes = tmp_path / "n.jsonl"
+    notes.write_text(json.dumps({"id": hostile, "text": "mgr has her ppt"}) + "\n")
+    result = run_cli("batch", str(notes), *RULES)
+    assert result.code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "[/x] \\x1b[2J\\x1b]0;owned\\x07" in result.stdout
+    missing = run_cli("batch", str(tmp_path / f"{hostile}.csv"), *RULES)
+    assert missing.code == 4 and "no such file" in missing.stderr
+    assert "\x1b" not in missing.stderr and "[/x] \\x1b[2J" in missing.stderr
