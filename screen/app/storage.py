@@ -46,11 +46,12 @@ def _owned_private(info: os.stat_result) -> bool:
 # --- writing files ---
 
 
-def write_private(path: Path, data: bytes | str) -> None:
+def write_private(path: Path, data: bytes | str, sync: bool = True) -> None:
     """Write ``data`` to ``path`` atomically (temp file, fsync, rename), mode 0600.
 
     Refuses (OutputError) a target that is a symlink, a device, a folder or anything
     but a regular file, so a report can never turn ``/dev/full`` into a file.
+    Without ``sync`` the file is not forced to disk (a record rewritten often).
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent
@@ -71,7 +72,8 @@ def write_private(path: Path, data: bytes | str) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except OSError as exc:
         _remove(temp)
@@ -100,6 +102,22 @@ def _refuse_special(path: Path) -> None:
 def _remove(temp: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(temp)
+
+
+def read_private(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is an owner-only regular file under ``limit`` bytes.
+
+    Never follows a symlink; None when the file is absent, foreign, special or too big.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or not _owned_private(info) or info.st_size > limit:
+            return None
+        return handle.read(limit + 1)[:limit]
 
 
 # --- saved interviews ---

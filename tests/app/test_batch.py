@@ -110,7 +110,7 @@ def test_output_into_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert result.code == 4 and "folder exists" in result.stderr
 
 
-def test_resume_after_partial_output_equals_one_run(tmp_path: Path) -> None:
+def test_resume_after_partial_output_equals_one_run(tmp_path: Path, monkeypatch) -> None:
     source = tmp_path / "n.jsonl"
     source.write_text(
         "".join(
@@ -124,11 +124,32 @@ def test_resume_after_partial_output_equals_one_run(tmp_path: Path) -> None:
     full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
     assert run_cli("batch", str(source), "-f", "jsonl", "-o", str(full), *RULES).code == 0
     lines = full.read_bytes().splitlines(keepends=True)
-    part.write_bytes(b"".join(lines[:17]) + lines[17][:25])  # a killed run: one half record
+    assert interrupted_run(monkeypatch, source, part, "jsonl", after=17).code == 130
+    with part.open("ab") as handle:  # a killed run: one half record after the last chunk
+        handle.write(lines[17][:25])
     assert (
         run_cli("batch", str(source), "-f", "jsonl", "-o", str(part), "--resume", *RULES).code == 0
     )
     assert part.read_bytes() == full.read_bytes()
+
+
+def interrupted_run(monkeypatch, source: Path, out: Path, fmt: str, after: int):
+    """A run writing every record at once (chunk of one byte), stopped after ``after`` records."""
+    from screen.app import batch
+    from screen.app.sink import Sink
+
+    real = batch.records
+
+    def some(*args, **kwargs):
+        for count, record in enumerate(real(*args, **kwargs)):
+            if count == after:
+                raise KeyboardInterrupt
+            yield record
+
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "records", some)
+        patch.setattr(Sink, "CHUNK", 1)
+        return run_cli("batch", str(source), "-f", fmt, "-o", str(out), *RULES)
 
 
 def test_jobs_2_gives_the_same_output_in_order(tmp_path: Path) -> None:
