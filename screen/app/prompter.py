@@ -7,6 +7,7 @@ turns both into a saved, resumable interview.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import typer
@@ -72,7 +73,7 @@ class TerminalPrompter:
         return typer.getchar().lower()
 
     def _line(self, prompt: str) -> str:
-        return self.console.input(prompt)
+        return readable(self.console.input(prompt))
 
     def show(self, renderable: Any) -> None:
         """Print anything renderable; a string is printed as text, never as markup."""
@@ -231,6 +232,20 @@ class TerminalPrompter:
                 return Action("quit")
             if line.isdigit() and 1 <= int(line) <= count:
                 return Action("change", line)
+
+
+def readable(line: str) -> str:
+    """A typed line as valid text: bytes that were not UTF-8 become U+FFFD, never a crash.
+
+    Python hands undecodable input bytes over as lone surrogates, which cannot be
+    saved; the rest of the line is kept as typed.
+    """
+    line = _LONE_SURROGATE.sub("\ufffd", line)
+    return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+"""Surrogates that do not stand for an input byte (those are U+DC80 to U+DCFF)."""
 
 
 def _shown(question: Question, value: str, lang: str) -> str:
