@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import json
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -152,23 +154,28 @@ def _asked(interview: Interview) -> list[_Row]:
     return rows
 
 
-def _note_lines(interview: Interview) -> list[str]:
-    """What the note proposed and what became of it (Markdown lines; none without a note)."""
+def _note_lines(interview: Interview, text: Callable[[str], str] = str) -> list[str]:
+    """What the note proposed and what became of it (Markdown lines; none without a note).
+
+    ``text`` escapes what came from the note or the officer.
+    """
     if not interview.note_ref:
         return []
     outcome = {"confirmed": "confirmed", "rejected": "not so", "unknown": "not known"}
     lines = [
         "## From the note",
         "",
-        f"Started from {interview.note_ref} (sha256 {interview.note_sha256[:12]}).",
+        f"Started from {text(interview.note_ref)} (sha256 {interview.note_sha256[:12]}).",
         "",
     ]
     for proposal in interview.proposals:
         state = outcome.get(interview.resolved.get(proposal.question, ""), "not reached")
-        lines.append(f"- {proposal.question} = {proposal.value}: {state} — «{proposal.snippet}»")
+        lines.append(
+            f"- {proposal.question} = {text(proposal.value)}: {state} — «{text(proposal.snippet)}»"
+        )
     for seen in interview.seen:
         status = seen.status.value.replace("_", " ")
-        lines.append(f"- {seen.question}: the note mentions it, {status} — «{seen.snippet}»")
+        lines.append(f"- {seen.question}: the note mentions it, {status} — «{text(seen.snippet)}»")
     return [*lines, ""]
 
 
@@ -189,11 +196,15 @@ def report_markdown(interview: Interview, rec: Recommendation) -> str:
     lines = [
         "# Trafficking screening — referral report",
         "",
-        f"- Case reference: {interview.case_ref or '(none given)'}",
+        f"- Case reference: {_md_user(interview.case_ref) or '(none given)'}",
         f"- Cover offence: {interview.offence.replace('_', ' ')}",
         f"- Interview started: {interview.started}; report generated: {now()}",
         f"- Form: {interview.form}; language asked in: {interview.lang}",
-        *([f"- Started from the note: {interview.note_ref}"] if interview.note_ref else []),
+        *(
+            [f"- Started from the note: {_md_user(interview.note_ref)}"]
+            if interview.note_ref
+            else []
+        ),
         f"- Rulebook: {rec.rulebook_version} (sha256 {rec.rulebook_hash}); jurisdiction: "
         f"{rec.jurisdiction}; htscreen {__version__}",
         "",
@@ -230,15 +241,16 @@ def report_markdown(interview: Interview, rec: Recommendation) -> str:
         "",
         "## Officer's notes",
         "",
-        interview.officer_notes or "(none)",
+        _md_user(interview.officer_notes, lines=True) or "(none)",
         "",
-        *_note_lines(interview),
+        *_note_lines(interview, _md_user),
         "## Questions and answers",
         "",
         "| # | Question | Answer | Note | From |",
         "|---|---|---|---|---|",
         *[
-            f"| {n} | {_md(r.question)} | {_md(r.answer)} | {_md(r.note)} | {_md(r.source)} |"
+            f"| {n} | {_md(r.question)} | {_md_user(r.answer)} | {_md_user(r.note)} "
+            f"| {_md_user(r.source)} |"
             for n, r in enumerate(_asked(interview), start=1)
         ],
         "",
@@ -251,6 +263,28 @@ def report_markdown(interview: Interview, rec: Recommendation) -> str:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=#]|\d+(?=[.)]))", re.MULTILINE)
+
+
+def _md_user(text: str, lines: bool = False) -> str:
+    """What an officer typed or a note said, as Markdown that renders as those words.
+
+    Raw HTML is escaped and every character Markdown acts on is backslashed, so a
+    case reference or note can neither inject HTML nor forge a heading, list or table.
+    Without ``lines`` the text is kept on one line (a table cell or list item).
+    """
+    text = html.escape(text, quote=False)
+    text = _MD_INLINE.sub(r"\\\1", text)
+    if not lines:
+        text = " ".join(text.splitlines())
+    return _MD_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), text)
+
+
+def _escape_marker(marker: str) -> str:
+    return marker + "\\" if marker[0].isdigit() else "\\" + marker
 
 
 def report_html(interview: Interview, rec: Recommendation) -> str:
