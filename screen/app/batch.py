@@ -22,12 +22,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from screen.app import resume
 from screen.app.environment import Environment
 from screen.app.fields import fold
 from screen.app.formats import FORMATS, Formatter
 from screen.app.inputs import ReadOptions, Unit, iter_units
 from screen.app.rulebooks import load_checked, read_rulebook_bytes, store_of
-from screen.app.sink import Sink, Writer, resume_point
+from screen.app.sink import Sink, Writer
 from screen.app.workers import Record, Summary, Worker, WorkerError, WorkerSpec, worker_for
 from screen.errors import UsageError
 from screen.model import LEVELS, Level, Rulebook
@@ -247,22 +248,37 @@ def run_local(
 ) -> Totals:
     """Screen the request's inputs here or in a worker pool, writing the one output."""
     units: Iterator[Unit] = iter_units(request.paths, request.read)
-    done = resume_point(request.output, request.fmt) if request.resume and request.output else 0
-    units = islice(units, done, None)
+    current = _stamp(request, spec)
     totals = Totals(listed=request.listed)
     threshold = request.threshold
-    with Sink(request.output, append=done > 0) as sink:
-        writer = Writer(sink, formatter_for(spec, rulebook), first=done == 0)
+    with Sink(request.output, append=request.resume) as sink:
+        done, written = 0, 0
+        if current is not None and request.output is not None and sink.regular:
+            log = resume.open_log(request.output, sink.fd, current, request.resume)
+            sink.checkpoint = log.checkpoint
+            done, written = log.records, log.size
+        writer = Writer(sink, formatter_for(spec, rulebook), first=written == 0)
+        complete = False
         try:
-            for line, summary in records(units, spec, request.jobs):  # None: all cores
+            for line, summary in records(islice(units, done, None), spec, request.jobs):
                 totals.add(summary)
                 if summary.level is None or summary.level.at_least(threshold):
                     writer.write(line)
                 if progress:
                     progress(1)
+            complete = True
         finally:
-            writer.close()
+            writer.close(complete)
     return totals
+
+
+def _stamp(request: BatchRequest, spec: WorkerSpec) -> dict[str, Any] | None:
+    """What a resumable output (a jsonl or csv file) depends on; None for any other."""
+    if request.output is None or request.fmt not in ("jsonl", "csv"):
+        return None
+    return resume.stamp(
+        request.paths, request.read, request.fmt, request.redact, request.jurisdiction, spec.sha256
+    )
 
 
 def records(units: Iterable[Unit], spec: WorkerSpec, jobs: int | None) -> Iterator[Record]:

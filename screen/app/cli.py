@@ -128,16 +128,18 @@ def main_callback(
     """Screen for human trafficking hidden behind other offences."""
 
 
-def resolve_rules(rules: Path | None, env: environment.Environment, always: bool = True) -> Path:
+def resolve_rules(
+    rules: Path | None, env: environment.Environment, always: bool = True, quiet: bool = False
+) -> Path:
     """Return the rulebook path a command should use, and name it on stderr.
 
-    ``always=False`` names it only when stderr is a terminal (batch and interview,
-    whose outputs carry the rulebook themselves).
+    ``always=False`` names it only when stderr is a terminal (batch, interview and
+    explain, whose outputs carry the rulebook themselves); ``quiet`` never does.
     """
     from screen.app.rulebooks import choose_rulebook, file_sha256, rulebook_notice
 
     choice = choose_rulebook(rules, env)
-    if always or env.stderr_tty:
+    if not quiet and (always or env.stderr_tty):
         typer.echo(rulebook_notice(choice, file_sha256(choice.path)), err=True)
     return choice.path
 
@@ -392,7 +394,7 @@ def batch(
         )
         raise typer.Exit(ExitCode.USAGE)
     local = local_settings(rules, env)
-    rules_path = resolve_rules(rules, env, always=False)
+    rules_path = resolve_rules(rules, env, always=False, quiet=quiet)
     if jurisdiction is None and local.get("jurisdiction"):
         _check_settings(local, rules_path, env)
     read = ReadOptions(
@@ -466,7 +468,12 @@ def explain(
 
     env = environment.current()
     request = command.ExplainRequest(
-        text, resolve_rules(rules, env), offence, _iso_date("--date", when), fmt, jurisdiction
+        text,
+        resolve_rules(rules, env, always=False),
+        offence,
+        _iso_date("--date", when),
+        fmt,
+        jurisdiction,
     )
     command.run(request, env)
 

@@ -46,11 +46,11 @@ def run(
     else:
         prompter = TerminalPrompter(out, request.plain)
         interview, rec, path = session.run_interactive(rulebook, request, prompter, env.data, start)
-        out.print(f"Interview saved to {path}")
+        out.print(render.as_text(f"Interview saved to {path}"))
     out.print(recommendation_panel(rec, request.plain))
     session.write_report(interview, rec, request)
     if request.report is not None:
-        out.print(f"Report written to {request.report}")
+        out.print(render.as_text(f"Report written to {request.report}"))
 
 
 def _screen_note(

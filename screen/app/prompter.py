@@ -7,13 +7,14 @@ turns both into a saved, resumable interview.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
+from screen.app.render import as_text
 from screen.interview.proposals import Proposal
 from screen.interview.protocol import Action
 from screen.model import OffenceFlow, Question, QuestionType, localise
@@ -72,11 +73,11 @@ class TerminalPrompter:
         return typer.getchar().lower()
 
     def _line(self, prompt: str) -> str:
-        return self.console.input(prompt)
+        return readable(self.console.input(prompt))
 
     def show(self, renderable: Any) -> None:
-        """Print anything renderable."""
-        self.console.print(renderable)
+        """Print anything renderable; a string is printed as text, never as markup."""
+        self.console.print(as_text(renderable) if isinstance(renderable, str) else renderable)
 
     def pause(self) -> None:
         """Wait for any key."""
@@ -86,7 +87,7 @@ class TerminalPrompter:
         """Menu of cover offences; return the chosen one."""
         self.console.print("\n[bold]What brought you to this person?[/bold]")
         for number, flow in enumerate(flows, start=1):
-            self.console.print(f"  {number}  {escape(localise(flow.title, 'en'))}")
+            self.console.print(as_text(f"  {number}  {localise(flow.title, 'en')}"))
         while True:
             self.console.print(f"Press 1-{len(flows)}: ", end="")
             key = self._key()
@@ -100,7 +101,7 @@ class TerminalPrompter:
 
     def confirm(self, prompt: str) -> bool:
         """Ask a yes/no question of the officer."""
-        self.console.print(f"{prompt} [y/n] ", end="")
+        self.console.print(as_text(f"{prompt} [y/n] "), end="")
         while True:
             key = self._key()
             if key in ("y", "n"):
@@ -122,11 +123,13 @@ class TerminalPrompter:
             for status, snippet in remarks:
                 said = words(lang)
                 self.console.print(
-                    Text(f"{said['mentions']}, {said.get(status, status)}: «{snippet}»", "italic")
+                    as_text(
+                        f"{said['mentions']}, {said.get(status, status)}: «{snippet}»", "italic"
+                    )
                 )
             action = self._read(question)
             if action.kind == "help":
-                self.console.print(Text(localise(question.help, "en"), style="italic"))
+                self.console.print(as_text(localise(question.help, "en"), "italic", lines=True))
                 continue
             if action.kind == "note":
                 note = self.text("Note (kept with this answer): ")
@@ -148,14 +151,16 @@ class TerminalPrompter:
             self.console.print(Text(f"{said['heading']} · {position[0]} of {position[1]}", "dim"))
             if gate is not None and proposal.gate is not None:
                 shown = _shown(gate, proposal.gate[1], lang)
-                self.console.print(Text(f"{localise(gate.text, lang)} → {shown}", "bold"))
-            self.console.print(Text(localise(question.text, lang), style="bold"))
-            self.console.print(Text(f"{said['from']}: «{proposal.snippet}»"))
-            self.console.print(Text(f"{said['answer']}: {_shown(question, proposal.value, lang)}"))
+                self.console.print(as_text(f"{localise(gate.text, lang)} → {shown}", "bold"))
+            self.console.print(as_text(localise(question.text, lang), "bold"))
+            self.console.print(as_text(f"{said['from']}: «{proposal.snippet}»"))
+            self.console.print(
+                as_text(f"{said['answer']}: {_shown(question, proposal.value, lang)}")
+            )
             self.console.print(Text(said["keys"], style="dim"))
             key = self._key()
             if key == "?":
-                self.console.print(Text(localise(question.help, lang), style="italic"))
+                self.console.print(as_text(localise(question.help, lang), "italic", lines=True))
                 continue
             kind = {"y": "confirm", "n": "reject", "u": "unknown", "b": "back", "q": "quit"}
             if key in kind:
@@ -169,13 +174,13 @@ class TerminalPrompter:
         section = question.section.replace("_", " ").upper()
         self.console.print()
         self.console.print(Text(f"{section} · {position[0]} of {position[1]}", style="dim"))
-        self.console.print(Text(localise(question.text, lang), style="bold"))
+        self.console.print(as_text(localise(question.text, lang), "bold"))
         for number, choice in enumerate(question.choices, start=1):
-            self.console.print(f"  {number}  {escape(localise(choice.text, lang))}")
+            self.console.print(as_text(f"  {number}  {localise(choice.text, lang)}"))
         if previous:
-            self.console.print(Text(f"(previous answer: {previous})", style="dim"))
+            self.console.print(as_text(f"(previous answer: {previous})", "dim"))
         if note:
-            self.console.print(Text(f"(note: {note})", style="dim"))
+            self.console.print(as_text(f"(note: {note})", "dim"))
         keys = {"yes_no": "y yes · n no · ", "choice": f"1-{len(question.choices)} choose · "}
         self.console.print(
             Text(keys.get(question.type, "type and press Enter · ") + CONTROLS, style="dim")
@@ -207,7 +212,7 @@ class TerminalPrompter:
                 and key.isdigit()
                 and 1 <= int(key) <= len(question.choices)
             ):
-                self.console.print(localise(question.choices[int(key) - 1].text, "en"))
+                self.console.print(as_text(localise(question.choices[int(key) - 1].text, "en")))
                 return Action("answer", key)
 
     def review(self, table: Any, count: int) -> Action:
@@ -227,6 +232,20 @@ class TerminalPrompter:
                 return Action("quit")
             if line.isdigit() and 1 <= int(line) <= count:
                 return Action("change", line)
+
+
+def readable(line: str) -> str:
+    """A typed line as valid text: bytes that were not UTF-8 become U+FFFD, never a crash.
+
+    Python hands undecodable input bytes over as lone surrogates, which cannot be
+    saved; the rest of the line is kept as typed.
+    """
+    line = _LONE_SURROGATE.sub("\ufffd", line)
+    return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+"""Surrogates that do not stand for an input byte (those are U+DC80 to U+DCFF)."""
 
 
 def _shown(question: Question, value: str, lang: str) -> str:

@@ -15,8 +15,36 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from screen.errors import InputError, InterviewInterrupted, RulebookError
+from screen.errors import InterviewInterrupted, RulebookError
 from screen.model import Indicator, Pattern, PatternKind, Rulebook, localise
+
+_HIDDEN = (
+    *range(0x00, 0x20),
+    0x7F,
+    *range(0x80, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+)
+"""Control characters and bidirectional overrides: a terminal acts on them, a reader
+cannot see them."""
+_VISIBLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _HIDDEN}
+_VISIBLE_IN_LINES = {c: v for c, v in _VISIBLE.items() if c not in (0x09, 0x0A)}
+
+
+def visible(text: str, lines: bool = False) -> str:
+    r"""``text`` with every control character shown as an escape (``\x1b``), never sent raw.
+
+    With ``lines``, tabs and newlines are kept (a multi-line note or answer).
+    """
+    return text.translate(_VISIBLE_IN_LINES if lines else _VISIBLE)
+
+
+def as_text(text: str, style: str = "", lines: bool = False) -> Text:
+    """A user-supplied string as Rich text: never read as markup, controls made visible."""
+    return Text(visible(text, lines), style=style)
 
 
 def console(stderr: bool = False, plain: bool = False, no_color: bool = False) -> Console:
@@ -42,20 +70,18 @@ def print_error(error: BaseException, no_color: bool = False) -> None:
     err = console(stderr=True, no_color=no_color)
     if isinstance(error, RulebookError):
         for problem in error.problems:
-            err.print(escape(str(problem)), style="red" if problem.severity == "error" else None)
+            err.print(as_text(str(problem), "red" if problem.severity == "error" else ""))
         err.print(
             f"htscreen: {error}. Fix them and run 'htscreen rules validate' again.",
             style="bold red",
         )
     elif isinstance(error, InterviewInterrupted):
-        err.print(f"htscreen: interrupted. The interview is saved in {escape(error.save_path)}.")
-        err.print(f"Resume it with: htscreen interview --save {escape(error.save_path)}")
+        err.print(as_text(f"htscreen: interrupted. The interview is saved in {error.save_path}."))
+        err.print(as_text(f"Resume it with: htscreen interview --save {error.save_path}"))
     elif isinstance(error, KeyboardInterrupt):
         err.print("htscreen: interrupted.", style="bold")
-    elif isinstance(error, InputError):
-        err.print(f"htscreen: {escape(str(error))}", style="bold red")
     else:
-        err.print(f"htscreen: {escape(str(error))}", style="bold red")
+        err.print(as_text(f"htscreen: {error}", "bold red"))
 
 
 def validation_summary(rulebook: Rulebook) -> str:

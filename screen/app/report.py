@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import json
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -13,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from screen.app.render import as_text
 from screen.interview.state import Interview, now
 from screen.model import localise
 from screen.results import Recommendation
@@ -38,7 +41,7 @@ def recommendation_dict(rec: Recommendation) -> dict[str, Any]:
 
 def recommendation_panel(rec: Recommendation, plain: bool = False) -> Panel:
     """The result as a Rich panel: level, reasons, missing, next questions, resources."""
-    parts: list[Any] = [Text(rec.action)]
+    parts: list[Any] = [as_text(rec.action)]
     parts.append(_bullets("Why", rec.reasons))
     counted = [
         f"{c.title} [{c.weight}, {c.dimension.replace('_', ' ')}] — {c.provenance[0]}"
@@ -66,7 +69,7 @@ def recommendation_panel(rec: Recommendation, plain: bool = False) -> Panel:
             style="dim",
         )
     )
-    title = f"{rec.level} · {rec.title}"
+    title = as_text(f"{rec.level} · {rec.title}")
     return Panel(
         Group(*parts),
         title=title,
@@ -81,7 +84,7 @@ def _bullets(heading: str, items: Any) -> Group:
     grid.add_column(width=3, justify="right")
     grid.add_column(overflow="fold")
     for item in items:
-        grid.add_row("-", Text(str(item)))
+        grid.add_row("-", as_text(str(item)))
     return Group(Text(f"\n{heading}:", style="bold"), grid)
 
 
@@ -89,9 +92,9 @@ def emergency_panel(titles: list[str], action: str, contacts: list[str], plain: 
     """The unmissable emergency panel shown the moment an answer signals danger."""
     body = Group(
         Text("EMERGENCY — ACT NOW", style="bold"),
-        Text(action),
-        Text("Signs: " + "; ".join(titles)),
-        *[Text(f"  {c}") for c in contacts],
+        as_text(action),
+        as_text("Signs: " + "; ".join(titles)),
+        *[as_text(f"  {c}") for c in contacts],
         Text("Press any key to continue the interview once the person is safe.", style="dim"),
     )
     return Panel(
@@ -119,7 +122,9 @@ def answers_table(interview: Interview) -> Table:
     table.add_column("from", overflow="fold", ratio=1)
     for number, row in enumerate(_asked(interview), start=1):
         note = f" ({row.note})" if row.note else ""
-        table.add_row(str(number), row.question, row.answer + note, row.source)
+        table.add_row(
+            str(number), as_text(row.question), as_text(row.answer + note), as_text(row.source)
+        )
     return table
 
 
@@ -149,23 +154,28 @@ def _asked(interview: Interview) -> list[_Row]:
     return rows
 
 
-def _note_lines(interview: Interview) -> list[str]:
-    """What the note proposed and what became of it (Markdown lines; none without a note)."""
+def _note_lines(interview: Interview, text: Callable[[str], str] = str) -> list[str]:
+    """What the note proposed and what became of it (Markdown lines; none without a note).
+
+    ``text`` escapes what came from the note or the officer.
+    """
     if not interview.note_ref:
         return []
     outcome = {"confirmed": "confirmed", "rejected": "not so", "unknown": "not known"}
     lines = [
         "## From the note",
         "",
-        f"Started from {interview.note_ref} (sha256 {interview.note_sha256[:12]}).",
+        f"Started from {text(interview.note_ref)} (sha256 {interview.note_sha256[:12]}).",
         "",
     ]
     for proposal in interview.proposals:
         state = outcome.get(interview.resolved.get(proposal.question, ""), "not reached")
-        lines.append(f"- {proposal.question} = {proposal.value}: {state} — «{proposal.snippet}»")
+        lines.append(
+            f"- {proposal.question} = {text(proposal.value)}: {state} — «{text(proposal.snippet)}»"
+        )
     for seen in interview.seen:
         status = seen.status.value.replace("_", " ")
-        lines.append(f"- {seen.question}: the note mentions it, {status} — «{seen.snippet}»")
+        lines.append(f"- {seen.question}: the note mentions it, {status} — «{text(seen.snippet)}»")
     return [*lines, ""]
 
 
@@ -191,11 +201,15 @@ def report_markdown(interview: Interview, rec: Recommendation) -> str:
     lines = [
         "# Trafficking screening — referral report",
         "",
-        f"- Case reference: {interview.case_ref or '(none given)'}",
+        f"- Case reference: {_md_user(interview.case_ref) or '(none given)'}",
         f"- Cover offence: {interview.offence.replace('_', ' ')}",
         f"- Interview started: {interview.started}; report generated: {now()}",
         f"- Form: {interview.form}; language asked in: {interview.lang}",
-        *([f"- Started from the note: {interview.note_ref}"] if interview.note_ref else []),
+        *(
+            [f"- Started from the note: {_md_user(interview.note_ref)}"]
+            if interview.note_ref
+            else []
+        ),
         f"- Rulebook: {rec.rulebook_version} (sha256 {rec.rulebook_hash}); jurisdiction: "
         f"{rec.jurisdiction}; htscreen {__version__}",
         "",
@@ -232,15 +246,16 @@ def report_markdown(interview: Interview, rec: Recommendation) -> str:
         "",
         "## Officer's notes",
         "",
-        interview.officer_notes or "(none)",
+        _md_user(interview.officer_notes, lines=True) or "(none)",
         "",
-        *_note_lines(interview),
+        *_note_lines(interview, _md_user),
         "## Questions and answers",
         "",
         "| # | Question | Answer | Note | From |",
         "|---|---|---|---|---|",
         *[
-            f"| {n} | {_md(r.question)} | {_md(r.answer)} | {_md(r.note)} | {_md(r.source)} |"
+            f"| {n} | {_md(r.question)} | {_md_user(r.answer)} | {_md_user(r.note)} "
+            f"| {_md_user(r.source)} |"
             for n, r in enumerate(_asked(interview), start=1)
         ],
         "",
@@ -253,6 +268,28 @@ def report_markdown(interview: Interview, rec: Recommendation) -> str:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=#]|\d+(?=[.)]))", re.MULTILINE)
+
+
+def _md_user(text: str, lines: bool = False) -> str:
+    """What an officer typed or a note said, as Markdown that renders as those words.
+
+    Raw HTML is escaped and every character Markdown acts on is backslashed, so a
+    case reference or note can neither inject HTML nor forge a heading, list or table.
+    Without ``lines`` the text is kept on one line (a table cell or list item).
+    """
+    text = html.escape(text, quote=False)
+    text = _MD_INLINE.sub(r"\\\1", text)
+    if not lines:
+        text = " ".join(text.splitlines())
+    return _MD_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), text)
+
+
+def _escape_marker(marker: str) -> str:
+    return marker + "\\" if marker[0].isdigit() else "\\" + marker
 
 
 def report_html(interview: Interview, rec: Recommendation) -> str:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from screen.app import storage as store
 from screen.app.report import answers_table, emergency_panel, render_report
 from screen.errors import InputError, InterviewInterrupted, UsageError
 from screen.interview.proposals import Proposal, propose
 from screen.interview.protocol import Action, Prompter
-from screen.interview.state import AnswerRejected, Interview
+from screen.interview.state import FORMAT, AnswerRejected, Interview
 from screen.model import OFFENCES, Level, Rulebook, localise
 from screen.results import Recommendation
 
@@ -64,12 +65,15 @@ def check(request: InterviewRequest, rulebook: Rulebook) -> None:
 
 
 def save_path(request: InterviewRequest, data_dir: Path) -> Path:
-    """Where this interview autosaves."""
+    """Where a new interview autosaves: ``--save``, or a new file of its own in the data folder.
+
+    The default name carries the time and a random suffix and is created exclusively,
+    so two interviews started in the same second never share a file.
+    """
     if request.save:
         return request.save
-    folder = data_dir
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder / f"interview-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return store.new_file(data_dir, f"interview-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
 
 
 def offence_of(
@@ -112,20 +116,23 @@ def run_interactive(
     data_dir: Path | None = None,
     start: NoteStart | None = None,
 ) -> tuple[Interview, Recommendation, Path]:
-    """Run the interview at a terminal; save after every answer (default folder: the data dir)."""
+    """Run the interview at a terminal; save after every answer (default folder: the data dir).
+
+    The save file is locked for the whole interview, so no second htscreen writes it.
+    """
     if data_dir is None:
         from screen.app.environment import current
 
         data_dir = current().data
-    path = save_path(request, data_dir)
-    interview = _start(rulebook, request, prompter, path, data_dir, start)
-    try:
-        _loop(interview, prompter, path, request.plain)
-    except (KeyboardInterrupt, EOFError):
+    with contextlib.ExitStack() as held:
+        interview, path = _start(rulebook, request, prompter, data_dir, start, held)
+        try:
+            _loop(interview, prompter, path, request.plain)
+        except (KeyboardInterrupt, EOFError):
+            store.save_json(path, interview.to_dict())
+            raise InterviewInterrupted(str(path)) from None
+        interview.finished = True
         store.save_json(path, interview.to_dict())
-        raise InterviewInterrupted(str(path)) from None
-    interview.finished = True
-    store.save_json(path, interview.to_dict())
     return interview, interview.recommendation(), path
 
 
@@ -133,49 +140,132 @@ def _start(
     rulebook: Rulebook,
     request: InterviewRequest,
     prompter: Prompter,
-    path: Path,
     data_dir: Path,
     start: NoteStart | None,
-) -> Interview:
-    resumed = _resume(rulebook, request, prompter, path, data_dir, start)
+    held: contextlib.ExitStack,
+) -> tuple[Interview, Path]:
+    """The interview to run and the file it saves to, locked in ``held``."""
+    if request.save:
+        path = request.save
+        _lock(path, held)
+        resumed = _resume_named(rulebook, prompter, path, start) if path.exists() else None
+    else:
+        resumed, found = _resume_default(rulebook, prompter, data_dir, start, held)
+        path = found or save_path(request, data_dir)
+        if resumed is None:
+            _lock(path, held)
     if resumed is not None:
-        return resumed
+        return resumed, path
     offence = offence_of(request, start, None) or prompter.choose_offence(rulebook.flows)
     interview = new_interview(rulebook, request, offence, start)
     if request.case_ref is None:
         interview.case_ref = prompter.text("Case reference (optional, Enter to skip): ")
     store.save_json(path, interview.to_dict())
+    return interview, path
+
+
+def _lock(path: Path, held: contextlib.ExitStack) -> None:
+    try:
+        held.enter_context(store.locked(path))
+    except store.Busy:
+        raise UsageError(
+            f"the interview {path} is open in another htscreen: finish it there, or "
+            "choose another --save file"
+        ) from None
+
+
+def _resume_named(
+    rulebook: Rulebook, prompter: Prompter, path: Path, start: NoteStart | None
+) -> Interview | None:
+    """The interview saved in ``--save`` FILE, if unfinished and the officer wants it."""
+    data = store.load_json(path)
+    if data.get("finished") or not _offer(prompter, data):
+        return None
+    try:
+        interview = Interview.from_dict(rulebook, data)
+    except (KeyError, ValueError):
+        raise InputError(f"the saved interview {path} cannot be resumed") from None
+    if not _keeps_answers(interview, data, path, prompter):
+        raise InputError(
+            f"the saved interview {path} is kept unchanged: resume it with the rulebook "
+            "it was saved with (--rules FILE), or choose another --save file"
+        )
+    _warn_changed(interview, start, prompter)
     return interview
 
 
-def _resume(
+def _resume_default(
     rulebook: Rulebook,
-    request: InterviewRequest,
     prompter: Prompter,
-    path: Path,
     data_dir: Path,
     start: NoteStart | None,
-) -> Interview | None:
-    """An unfinished interview to carry on with, if the officer wants it (same note only)."""
-    resumable = [path] if path.exists() else ([] if request.save else store.unfinished(data_dir))
-    for candidate in resumable[:1]:
-        data = store.load_json(candidate)
+    held: contextlib.ExitStack,
+) -> tuple[Interview | None, Path | None]:
+    """The newest unfinished interview of the data folder, if the officer wants it.
+
+    Same note only; one open in another htscreen is passed over, and a file that is
+    not a saved interview is skipped with a warning that names it. A resumed
+    interview goes on saving to its own file (returned, and locked in ``held``).
+    """
+    for path, data in store.saved_interviews(data_dir):
+        if data is None or data.get("format") != FORMAT:
+            prompter.show(f"Skipped {path.name} in {data_dir}: not a saved interview.")
+            continue
+        if data.get("finished"):
+            continue
         saved_note = data.get("note")
         ref = saved_note.get("ref") if isinstance(saved_note, dict) else None
-        if start is not None and not request.save and ref != start.ref:
-            return None
-        if data.get("finished") or not prompter.confirm(
-            f"Resume the unfinished interview saved {data.get('updated', '')} "
-            f"({len(data.get('answers', []))} answers)?"
-        ):
-            return None
+        if start is not None and ref != start.ref:
+            return None, None
+        try:
+            held.enter_context(store.locked(path))
+        except store.Busy:
+            continue
         try:
             interview = Interview.from_dict(rulebook, data)
         except (KeyError, ValueError):
-            raise InputError(f"the saved interview {candidate} cannot be resumed") from None
+            held.close()
+            prompter.show(f"Skipped {path.name} in {data_dir}: it cannot be resumed.")
+            continue
+        if not _offer(prompter, data) or not _keeps_answers(interview, data, path, prompter):
+            held.close()
+            return None, None
         _warn_changed(interview, start, prompter)
-        return interview
-    return None
+        return interview, path
+    return None, None
+
+
+def _offer(prompter: Prompter, data: dict[str, Any]) -> bool:
+    return prompter.confirm(
+        f"Resume the unfinished interview saved {data.get('updated', '')} "
+        f"({len(data.get('answers', []))} answers)?"
+    )
+
+
+def _keeps_answers(
+    interview: Interview, data: dict[str, Any], path: Path, prompter: Prompter
+) -> bool:
+    """True unless the rulebook drops saved answers and the officer would rather keep them.
+
+    Only question ids are shown, never the answers.
+    """
+    saved = [
+        str(item.get("question")) for item in data.get("answers", []) if isinstance(item, dict)
+    ]
+    dropped = [qid for qid in dict.fromkeys(saved) if qid not in interview.answers]
+    if not dropped:
+        return True
+    was = (
+        data.get("rulebook", {}).get("sha256", "") if isinstance(data.get("rulebook"), dict) else ""
+    )
+    prompter.show(
+        f"The rulebook has changed since {path.name} was saved (sha256 {str(was)[:12]}, now "
+        f"{interview.rulebook.sha256[:12]}): it no longer takes the answers to "
+        f"{', '.join(dropped)}."
+    )
+    return prompter.confirm(
+        "Resume without those answers? (n leaves the saved interview unchanged)"
+    )
 
 
 def _warn_changed(interview: Interview, start: NoteStart | None, prompter: Prompter) -> None:

@@ -17,6 +17,7 @@ Two rules hold for all of it:
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
@@ -24,6 +25,7 @@ import os
 import secrets
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +48,12 @@ def _owned_private(info: os.stat_result) -> bool:
 # --- writing files ---
 
 
-def write_private(path: Path, data: bytes | str) -> None:
+def write_private(path: Path, data: bytes | str, sync: bool = True) -> None:
     """Write ``data`` to ``path`` atomically (temp file, fsync, rename), mode 0600.
 
     Refuses (OutputError) a target that is a symlink, a device, a folder or anything
     but a regular file, so a report can never turn ``/dev/full`` into a file.
+    Without ``sync`` the file is not forced to disk (a record rewritten often).
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent
@@ -71,7 +74,8 @@ def write_private(path: Path, data: bytes | str) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except OSError as exc:
         _remove(temp)
@@ -102,6 +106,22 @@ def _remove(temp: str) -> None:
         os.unlink(temp)
 
 
+def read_private(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is an owner-only regular file under ``limit`` bytes.
+
+    Never follows a symlink; None when the file is absent, foreign, special or too big.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or not _owned_private(info) or info.st_size > limit:
+            return None
+        return handle.read(limit + 1)[:limit]
+
+
 # --- saved interviews ---
 
 
@@ -123,18 +143,79 @@ def load_json(path: Path) -> dict[str, Any]:
     return data
 
 
-def unfinished(folder: Path) -> list[Path]:
-    """Saved interviews in ``folder`` that are not finished, newest first."""
+def saved_interviews(folder: Path) -> list[tuple[Path, dict[str, Any] | None]]:
+    """The ``*.json`` files in ``folder``, newest first, each with its data (None if unreadable)."""
     if not folder.is_dir():
         return []
     found = []
     for path in folder.glob("*.json"):
         try:
-            if not json.loads(path.read_text(encoding="utf-8")).get("finished", False):
-                found.append(path)
-        except (OSError, ValueError, AttributeError):
+            mtime = path.stat().st_mtime
+        except OSError:
             continue
-    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+        try:
+            data: dict[str, Any] | None = load_json(path)
+        except InputError:
+            data = None
+        found.append((mtime, path, data))
+    return [(path, data) for _, path, data in sorted(found, key=lambda f: f[0], reverse=True)]
+
+
+def new_file(folder: Path, stem: str) -> Path:
+    """Create ``folder/stem-<random>.json`` (0600, exclusively): no two runs get the same one."""
+    for _ in range(16):
+        path = folder / f"{stem}-{secrets.token_hex(3)}.json"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(
+                f"cannot create a file in {folder}: {exc.strerror}; choose a writable folder"
+            ) from None
+        os.close(fd)
+        return path
+    raise OutputError(f"cannot create a new file in {folder}: every name tried is taken")
+
+
+class Busy(Exception):
+    """The file is locked by another htscreen process."""
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the lock of ``path`` (``.NAME.lock`` beside it, ``flock``) while the block runs.
+
+    Raises :class:`Busy` at once when another process holds it, OutputError when the
+    lock file cannot be made. The lock file is removed on the way out.
+    """
+    lock = path.with_name(f".{path.name}.lock")
+    while True:
+        try:
+            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | _NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            reason = "the folder does not exist" if isinstance(exc, FileNotFoundError) else ""
+            raise OutputError(
+                f"cannot write {path}: {reason or exc.strerror}; choose a writable folder"
+            ) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise Busy(str(path)) from None
+        try:
+            same = os.stat(lock, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:  # not a lock file its last holder removed while we waited for it
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
 
 
 # --- the cache ---

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from screen.app.batch import MAX_ROWS, OTHER_VALUES, Totals
+from screen.app.render import as_text
 from screen.model import LEVELS, Rulebook, localise
 
 
@@ -48,7 +49,7 @@ def print_summary(out: Console, totals: Totals, rulebook: Rulebook) -> None:
         flagged.add_column(name, overflow="fold")
     for summary in totals.flagged[:MAX_ROWS]:
         flagged.add_row(
-            summary.id,
+            as_text(summary.id),
             str(summary.level),
             str(summary.minor),
             ", ".join(summary.indicators),

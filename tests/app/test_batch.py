@@ -114,7 +114,7 @@ def test_output_into_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert result.code == 4 and "folder exists" in result.stderr
 
 
-def test_resume_after_partial_output_equals_one_run(tmp_path: Path) -> None:
+def test_resume_after_partial_output_equals_one_run(tmp_path: Path, monkeypatch) -> None:
     source = tmp_path / "n.jsonl"
     source.write_text(
         "".join(
@@ -128,11 +128,32 @@ def test_resume_after_partial_output_equals_one_run(tmp_path: Path) -> None:
     full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
     assert run_cli("batch", str(source), "-f", "jsonl", "-o", str(full), *RULES).code == 0
     lines = full.read_bytes().splitlines(keepends=True)
-    part.write_bytes(b"".join(lines[:17]) + lines[17][:25])  # a killed run: one half record
+    assert interrupted_run(monkeypatch, source, part, "jsonl", after=17).code == 130
+    with part.open("ab") as handle:  # a killed run: one half record after the last chunk
+        handle.write(lines[17][:25])
     assert (
         run_cli("batch", str(source), "-f", "jsonl", "-o", str(part), "--resume", *RULES).code == 0
     )
     assert part.read_bytes() == full.read_bytes()
+
+
+def interrupted_run(monkeypatch, source: Path, out: Path, fmt: str, after: int):
+    """A run writing every record at once (chunk of one byte), stopped after ``after`` records."""
+    from screen.app import batch
+    from screen.app.sink import Sink
+
+    real = batch.records
+
+    def some(*args, **kwargs):
+        for count, record in enumerate(real(*args, **kwargs)):
+            if count == after:
+                raise KeyboardInterrupt
+            yield record
+
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "records", some)
+        patch.setattr(Sink, "CHUNK", 1)
+        return run_cli("batch", str(source), "-f", fmt, "-o", str(out), *RULES)
 
 
 def test_jobs_2_gives_the_same_output_in_order(tmp_path: Path) -> None:
@@ -330,3 +351,16 @@ def test_folders_read_only_the_chosen_files(tmp_path: Path) -> None:
     assert ids == ["F/B.TXT", "F/a.txt"]
     chosen = run_cli("batch", str(folder), "-f", "jsonl", "--glob", "*.jsonl", *RULES)
     assert [json.loads(line)["id"] for line in chosen.stdout.splitlines()] == ["x1"]
+
+
+def test_markup_and_escapes_in_ids_and_file_names_are_shown_as_text(tmp_path: Path) -> None:
+    hostile = "[/x] \x1b[2J\x1b]0;owned\x07"
+    notes = tmp_path / "n.jsonl"
+    notes.write_text(json.dumps({"id": hostile, "text": "mgr has her ppt"}) + "\n")
+    result = run_cli("batch", str(notes), *RULES)
+    assert result.code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "[/x] \\x1b[2J\\x1b]0;owned\\x07" in result.stdout
+    missing = run_cli("batch", str(tmp_path / f"{hostile}.csv"), *RULES)
+    assert missing.code == 4 and "no such file" in missing.stderr
+    assert "\x1b" not in missing.stderr and "[/x] \\x1b[2J" in missing.stderr

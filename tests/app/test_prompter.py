@@ -58,3 +58,45 @@ def test_offence_menu(minimal) -> None:
     p, out = prompter(["9", "4"])
     assert p.choose_offence(minimal.flows) == "labour_dispute"
     assert "Labour dispute" in out.getvalue()
+
+
+HOSTILE = "[/b] [bold]x \x1b[2J\x1b]0;owned\x07 \u202etxt"
+"""A closing tag with no opening one, an escape sequence, a title change, a bidi override."""
+
+
+def test_markup_and_escapes_in_answers_never_reach_the_terminal(minimal, tmp_path) -> None:
+    from screen.app import session
+
+    keys = ["n", "n", "2", "y"]  # safety-now, has-documents, who holds (employer), free?
+    lines = ["+", HOSTILE, "30", "", HOSTILE, "", HOSTILE]
+    p, out = prompter(keys, lines)
+    request = session.InterviewRequest(
+        offence="immigration", case_ref=HOSTILE, save=tmp_path / "s.json"
+    )
+    interview, _, _ = session.run_interactive(minimal, request, p)
+    shown = out.getvalue()
+    assert interview.answers["person-age"].note == HOSTILE.strip()
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert "[/b] [bold]x \\x1b[2J\\x1b]0;owned\\x07 \\u202etxt" in shown.replace("\n", "")
+
+
+def test_a_non_utf8_byte_typed_at_the_prompt_is_kept_and_saved(minimal, tmp_path) -> None:
+    from screen.app import session
+    from screen.app import storage as store
+
+    typed = iter(["+", "caf\udce9 gate \ud800", "30", "", ""])  # 0xE9 as stdin delivers it
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=80, color_system=None)
+    console.input = lambda prompt="", **_: next(typed)  # type: ignore[method-assign]
+    p = TerminalPrompter(console, plain=True)
+    keys = iter(["n", "y", "n"])
+    p._key = lambda: next(keys)  # type: ignore[method-assign]
+    save = tmp_path / "s.json"
+    request = session.InterviewRequest(offence="immigration", case_ref="", save=save)
+    interview, _, _ = session.run_interactive(minimal, request, p)
+    assert interview.answers["person-age"].note == "caf\ufffd gate \ufffd"
+    saved = {a["question"]: a for a in store.load_json(save)["answers"]}
+    assert (
+        saved["person-age"]["note"] == "caf\ufffd gate \ufffd"
+        and saved["person-age"]["value"] == "30"
+    )

@@ -11,7 +11,7 @@ import pytest
 from screen.app import session
 from screen.app import storage as store
 from screen.app.session import InterviewRequest
-from screen.errors import InterviewInterrupted
+from screen.errors import InputError, InterviewInterrupted
 from screen.interview.protocol import Action
 from tests.conftest import DATA, MINIMAL, run_cli
 
@@ -199,3 +199,96 @@ def test_review_can_change_an_answer(minimal, tmp_path: Path) -> None:
     )
     assert interview.answers["has-documents"].value == "yes"
     assert "who-holds-documents" not in interview.answers
+
+
+class Answering(Scripted):
+    """A scripted prompter whose yes/no answers to the officer come from a list."""
+
+    def __init__(self, actions: list[Action], confirms: list[bool]) -> None:
+        super().__init__(actions)
+        self.confirms = confirms
+
+    def confirm(self, prompt: str) -> bool:
+        self.shown.append(prompt)
+        return self.confirms.pop(0)
+
+
+def test_interviews_started_in_the_same_second_never_share_a_save(
+    minimal, tmp_path: Path, monkeypatch
+) -> None:
+    from datetime import datetime
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return datetime(2025, 1, 2, 3, 4, 5)
+
+    monkeypatch.setattr(session, "datetime", Frozen)
+    request = InterviewRequest(offence="immigration", case_ref="")
+    paths = []
+    for answer in ("yes", "no"):
+        with pytest.raises(InterviewInterrupted) as caught:
+            session.run_interactive(minimal, request, Answering([a(answer)], [False]), tmp_path)
+        paths.append(Path(caught.value.save_path))
+    assert paths[0] != paths[1] and all(
+        p.name.startswith("interview-20250102-030405-") for p in paths
+    )
+    assert [store.load_json(p)["answers"][0]["value"] for p in paths] == ["yes", "no"]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in paths)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)  # no locks
+
+
+def test_a_save_open_in_another_run_is_refused_and_not_offered(minimal, tmp_path: Path) -> None:
+    from screen.errors import UsageError
+
+    save = tmp_path / "s.json"
+    request = InterviewRequest(offence="immigration", case_ref="", save=save)
+    with pytest.raises(InterviewInterrupted):
+        session.run_interactive(minimal, request, Scripted([a("no")]))
+    kept = save.read_bytes()
+    with store.locked(save):  # another htscreen is in this interview
+        with pytest.raises(UsageError, match="open in another htscreen"):
+            session.run_interactive(minimal, request, Scripted([a("yes")]))
+        prompter = Answering([a("yes")], [])
+        default = InterviewRequest(offence="immigration", case_ref="")
+        with pytest.raises(InterviewInterrupted) as caught:
+            session.run_interactive(minimal, default, prompter, tmp_path)
+    assert Path(caught.value.save_path) != save and save.read_bytes() == kept
+
+
+@pytest.mark.parametrize(
+    "stray", ['{"finished": false, "answers": 5}', "[1, 2]", '{"answers": []}', "\xff{", ""]
+)
+def test_a_stray_json_file_never_blocks_a_new_interview(minimal, tmp_path: Path, stray) -> None:
+    (tmp_path / "stray.json").write_text(stray, encoding="latin-1")
+    prompter = Answering([a("no")], [True, True])
+    request = InterviewRequest(offence="immigration", case_ref="")
+    with pytest.raises(InterviewInterrupted) as caught:
+        session.run_interactive(minimal, request, prompter, tmp_path)
+    assert Path(caught.value.save_path).name.startswith("interview-")
+    assert any("Skipped stray.json" in str(s) for s in prompter.shown)
+
+
+def test_resuming_with_an_edited_rulebook_never_drops_answers_silently(
+    minimal, tmp_path: Path
+) -> None:
+    save = tmp_path / "s.json"
+    saved = session.new_interview(minimal, InterviewRequest(), "immigration").to_dict()
+    saved["rulebook"]["sha256"] = "e" * 64  # saved under an earlier rulebook
+    saved["answers"] = [
+        {"question": "safety-now", "value": "no"},
+        {"question": "asked-before-the-edit", "value": "SECRET-ANSWER"},
+    ]
+    store.save_json(save, saved)
+    kept = save.read_bytes()
+    request = InterviewRequest(offence="immigration", case_ref="", save=save)
+    prompter = Answering([], [True, False])
+    with pytest.raises(InputError, match="kept unchanged"):
+        session.run_interactive(minimal, request, prompter)
+    assert save.read_bytes() == kept
+    warning = next(str(s) for s in prompter.shown if "no longer takes" in str(s))
+    assert "asked-before-the-edit" in warning and "SECRET" not in warning
+    again = Answering([a("30")], [True, True])
+    with pytest.raises(InterviewInterrupted):
+        session.run_interactive(minimal, request, again)
+    assert [x["question"] for x in store.load_json(save)["answers"]] == ["safety-now", "person-age"]
