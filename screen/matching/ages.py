@@ -11,8 +11,24 @@ from screen.results import AgeMention
 MIN_PLAUSIBLE_AGE = 10
 _SUSPECT = re.compile(r"\b(?:s\d|suspects?|susp|defendant|def|offender|arrestee)\b")
 _RELATIVE = re.compile(
-    r"\b(?:son|sons|daughter|daughters|child|children|kid|kids|baby|infant|toddler|brother|"
-    r"sister|nephew|niece|grandson|granddaughter|hijo|hija|hijos|nino|nina|bebe)\b"
+    r"\b(?:son|sons|daughter|daughters|children|kids|baby|infant|toddler|brother|"
+    r"sister|nephew|niece|grandson|granddaughter|hijo|hija|hijos|hijas|ninos|ninas|bebe)\b"
+)
+# "child", "kid", "niña" name the person screened ("the child, 10, was crying") unless owned
+_OWNED_CHILD = re.compile(
+    r"(?:\b(?:her|his|their|my|your|our|su|sus|mi|mis|tu|tus)|'s)\s(?:[\w/-]+\s){0,2}"
+    r"(?:child|kid|nino|nina)\b"
+)
+# a number of years that is how long, not how old: "lleva 15 años viviendo aquí"
+_DURATION_BEFORE = re.compile(
+    r"\b(?:hace|desde hace|durante|por|lleva|llevo|llevaba|llevan|llevamos|trabajado|trabajo|"
+    r"trabajó|trabajo por|vivido|casada|casado|juntos|juntas)\s(?:unos\s|mas de\s|casi\s)?$"
+)
+_DURATION_AFTER = re.compile(
+    r"^\s?(?:trabajando|viviendo|laborando|aqui|alla|de casad|de experiencia|"
+    r"con (?:el|la|su|ellos)|"
+    r"en (?:el|la|los|las|este|esta|ese|esa|estados|eeuu|ee\.uu|usa|mexico|el pais|la finca|"
+    r"el rancho|la empresa|el trabajo))"
 )
 
 
@@ -52,6 +68,8 @@ def read_age(
     after = norm[end : end + 25]
     if _SUSPECT.search(before.split(".")[-1][-20:]) or _RELATIVE.search(before[-20:] + " " + after):
         return None
+    if _OWNED_CHILD.search(before[-30:] + snippet) or _is_duration(snippet, before, after):
+        return None
     if kind == "dob":
         if reference is None:
             return None
@@ -62,6 +80,13 @@ def read_age(
     if age is None or age < MIN_PLAUSIBLE_AGE or age > 99:
         return None
     return AgeMention(age, start, end, kind)
+
+
+def _is_duration(snippet: str, before: str, after: str) -> bool:
+    """Whether "15 años" here says how long something has lasted, not how old someone is."""
+    if not snippet.rstrip().endswith(("anos", "ano")):
+        return False
+    return bool(_DURATION_BEFORE.search(before) or _DURATION_AFTER.search(after))
 
 
 def _age_value(snippet: str, kind: str) -> int | None:
@@ -99,12 +124,21 @@ def age_basis(ages: tuple[AgeMention, ...]) -> str:
 
 
 _WORDS = "(?:" + "|".join(NUMBER_WORDS) + ")"
+_WORDS_ES = "(?:" + "|".join(list(NUMBER_WORDS)[10:]) + ")"
 _PERSON = (
     r"(?:she|he|v|v1|v2|victim|girl|boy|juv|juvenile|child|minor|teen|the female|the male|"
     r"ella|el|la menor|el menor|la joven|el joven|la nina|el nino|la victima)"
 )
 _NOT_AN_AGE = r"(?!\s?(?:%|am|pm|a\.m|p\.m|hrs|hours|mins?|minutes|days|weeks|months|dollars|"
 _NOT_AN_AGE += r"bucks|usd|pesos|x|:|/|\.\d|,\d|ft|feet|inches|lbs|kg|miles|times|of))"
+_NOT_AN_AGE_ES = (
+    r"(?!\s?(?:horas|hrs|dias|meses|semanas|minutos|dolares|pesos|euros|personas|hijos|"
+)
+_NOT_AN_AGE_ES += (
+    r"hijas|trabajadores|hermanos|hermanas|veces|cuadras|millas|kilos|anos (?:trabajando|viviendo|"
+)
+_NOT_AN_AGE_ES += r"aqui|en|de casad|de experiencia|laborando|con)))"
+_APPROX = r"(?:approx\.?\s?|approximately\s|about\s|around\s|aprox\.?\s?|est\.?\s?|~\s?)?"
 
 AGE_EXPRESSIONS: tuple[tuple[str, str], ...] = (
     (
@@ -114,18 +148,44 @@ AGE_EXPRESSIONS: tuple[tuple[str, str], ...] = (
     ),
     ("stated", r"\b(?:age|aged|edad|de edad)[:\s]\s?\d{1,2}\b"),
     ("stated", r"\b(?:juv|juvenile|minor|female|male|v|v1|v2|girl|boy|teen)\s?\(\d{1,2}\)"),
-    ("stated", r"\b(?:juv|juvenile)\s(?:f|m|female|male)[\s,]\s?\d{1,2}\b"),
+    (
+        "stated",
+        r"\b(?:juv|juvenile|juveniles|minor|minors|female|male|v|v1|v2|v3|girl|girls|boy|boys|teen|"
+        r"teens)\s?\(" + _APPROX + r"(?:ages?\s)?\d{1,2}(?:\s?(?:and|y|&|,)\s?\d{1,2})?\)",
+    ),
+    ("stated", r"\b(?:juv|juvenile)\.?\s(?:f|m|female|male)[\s,]\s?\d{1,2}\b"),
+    ("stated", r"(?:\(|\b)(?:f|m|female|male)\s?,\s?" + _APPROX + r"\d{1,2}\b" + _NOT_AN_AGE),
+    ("stated", r"\]\s?,\s?" + _APPROX + r"\d{1,2}\s?,"),
+    (
+        "stated",
+        r"\b(?:tengo|tiene|tenia|cumple|cumplo|cumplio|cumplira|cumplire|va a cumplir|"
+        r"voy a cumplir|"
+        r"acaba de cumplir|acabo de cumplir)\s(?:solo\s|apenas\s|los\s)?(?:\d{1,2}|"
+        + _WORDS_ES
+        + r")\b"
+        + _NOT_AN_AGE
+        + _NOT_AN_AGE_ES,
+    ),
+    (
+        "stated",
+        r"\b(?:she's|he's|she'll be|he'll be|she will be|he will be|just turned|"
+        r"recently turned)\s(?:only\s|just\s|barely\s)?(?:\d{1,2}|" + _WORDS + r")\b" + _NOT_AN_AGE,
+    ),
     ("stated", r"(?:\(|\b)(?:f|m)\s?/\s?\d{1,2}\b|\b\d{1,2}\s?/\s?(?:f|m)\b"),
-    ("stated", r"\b(?:girl|boy|juvenile|juv|minor|teen|teenager|female|male),\s\d{1,2},"),
+    (
+        "stated",
+        r"\b(?:girl|boy|juvenile|juv|minor|teen|teenager|female|male|child|kid|nino|nina|menor|"
+        r"joven|chica|chico),\s" + _APPROX + r"\d{1,2},",
+    ),
     (
         "stated",
         r"\b" + _PERSON + r"\s(?:is|was|turned|turns|es|era|tiene|tenia|cumplio)\s"
-        r"(?:only\s|just\s|apenas\s|solo\s)?\d{1,2}\b" + _NOT_AN_AGE,
+        r"(?:only\s|just\s|apenas\s|solo\s)?\d{1,2}\b" + _NOT_AN_AGE + _NOT_AN_AGE_ES,
     ),
     (
         "stated",
         r"\b" + _PERSON + r"\s(?:is|was|turned|turns|es|tiene|tenia)\s"
-        r"(?:only\s|just\s|apenas\s|solo\s)?" + _WORDS + r"\b" + _NOT_AN_AGE,
+        r"(?:only\s|just\s|apenas\s|solo\s)?" + _WORDS + r"\b" + _NOT_AN_AGE + _NOT_AN_AGE_ES,
     ),
     ("stated", r"\b(?:aged|age|edad de|de)\s" + _WORDS + r"\b"),
     ("stated", r"\b" + _WORDS + r"[\s-](?:years?[\s-]old|year-old|y/o|anos)\b"),
@@ -147,4 +207,4 @@ AGE_EXPRESSIONS: tuple[tuple[str, str], ...] = (
 
 def probe_form(expression: str) -> str:
     """The expression without its look-aheads: Hyperscan's looser test that it may match."""
-    return expression.replace(_NOT_AN_AGE, "")
+    return expression.replace(_NOT_AN_AGE_ES, "").replace(_NOT_AN_AGE, "")

@@ -184,6 +184,19 @@ AGES = [
     ("she is in year 10 at school", 15, "grade"),
     ("DOB 06/01/2008 seen on 03/14/2021 at 2100", 12, "dob:note"),
     ("nacida el 3 de marzo de 2008. El 5 de mayo de 2022 se presentó", 14, "dob:note"),
+    ("La menor cumple 17 en mayo", 17, "stated"),
+    ("dijo 'tengo quince' al agente", 15, "stated"),
+    ("[NAME], 14, reported missing by her father", 14, "stated"),
+    ("Child: F, approx. 15, no school record", 15, "stated"),
+    ("Pt F, 16, walked into the ED alone", 16, "stated"),
+    ("Case note, UC S.M. (M, 16), sponsor call", 16, "stated"),
+    ("Two girls (13 and 15) adopted last year", 13, "stated"),
+    ("her mom says she's 15 and stopped going to school", 15, "stated"),
+    ("she just turned 17 last week", 17, "stated"),
+    ("V (approx 15) said nothing", 15, "stated"),
+    ("una niña de quince años en el crucero", 15, "stated"),
+    ("Juv. F, 15, at the truck stop", 15, "stated"),
+    ("the child, 10, was crying at the door", 10, "stated"),
 ]
 
 
@@ -201,6 +214,14 @@ def test_ages_in_the_forms_people_write_them(shipped_matcher, text, age, basis) 
         "she is 16 minutes away",
         "S1 (34) fled the scene",
         "her son, 5, was asleep",
+        "her son, 12, was asleep",
+        "her child, 12, was asleep on the couch",
+        "the children, 12 and 14, were asleep",
+        "Ha trabajado 15 años en la finca",
+        "Lleva 15 años viviendo aquí con su esposo",
+        "V tiene 15 años trabajando en el rancho",
+        "V tiene 12 hijos en México",
+        "she's 16 minutes away",
     ],
 )
 def test_numbers_that_are_not_the_persons_age(shipped_matcher, text) -> None:
