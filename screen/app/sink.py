@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from screen.app.formats import Formatter
-from screen.errors import OutputError
+from screen.errors import OutputClosed, OutputError
 
 
 class Writer:
@@ -82,7 +84,7 @@ class Sink:
     def write(self, text: str) -> None:
         """Queue ``text`` (whole records, a header or a footer) for the output."""
         if self.path is None:
-            sys.stdout.write(text)
+            _to_stdout(lambda: sys.stdout.write(text))
             return
         if self.failed:
             return
@@ -95,7 +97,7 @@ class Sink:
     def flush(self) -> None:
         """Write out everything queued so far."""
         if self.path is None:
-            sys.stdout.flush()
+            _to_stdout(sys.stdout.flush)
         elif not self.failed:
             self._commit()
 
@@ -122,13 +124,14 @@ class Sink:
 
     def __exit__(self, kind: object, *exc: object) -> None:
         if self.path is None:
-            sys.stdout.flush()
+            _to_stdout(sys.stdout.flush)
             return
         done = False
         try:
             if not self.failed and (kind is None or self.temp is None):
                 self._commit()
-                os.fsync(self.fd)
+                if stat.S_ISREG(os.fstat(self.fd).st_mode):  # /dev/null cannot be synced
+                    os.fsync(self.fd)
                 done = True
         except OSError as error:
             raise OutputError(f"cannot finish writing {self.path}: {error.strerror}") from None
@@ -144,6 +147,18 @@ class Sink:
         else:
             with contextlib.suppress(OSError):
                 os.unlink(self.temp)
+
+
+def _to_stdout(write: Callable[[], object]) -> None:
+    """Write to stdout; a closed pipe ends the run quietly, any other failure clearly."""
+    try:
+        write()
+    except BrokenPipeError:
+        raise OutputClosed("stdout was closed") from None
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to stdout: {exc.strerror}; write to a file with --output instead"
+        ) from None
 
 
 def resume_point(path: Path, fmt: str) -> int:
