@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import AnyStr, BinaryIO, Final
 
-BLOCK: Final = 64 * 1024
+BLOCK = 64 * 1024
 """Bytes read at a time."""
 MAX_RECORD_BYTES: Final = 1024 * 1024
 """The default ``--max-record-bytes``: no incident note comes near 1 MiB."""
@@ -30,10 +30,10 @@ _BYTE_ENDS: Final = re.compile(rb"\r\n|\r|\n")
 _TEXT_ENDS: Final = re.compile(r"\r\n|\r|\n")
 
 
-def blocks(handle: BinaryIO, size: int = BLOCK) -> Iterator[bytes]:
-    """The bytes of ``handle`` in blocks of at most ``size``, as soon as they arrive."""
+def blocks(handle: BinaryIO, size: int | None = None) -> Iterator[bytes]:
+    """The bytes of ``handle`` in blocks of at most ``size`` (:data:`BLOCK`), as they arrive."""
     read = getattr(handle, "read1", handle.read)
-    while block := read(size):
+    while block := read(size or BLOCK):
         yield block
 
 
