@@ -123,7 +123,8 @@ def walk(paths: Sequence[str], options: ReadOptions) -> Iterator[Source]:
             for child in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
                 yield Source(str(child), fmt)
         elif path.exists():
-            _refuse_device(os.stat(name).st_mode, name, os.stat(name).st_rdev)
+            info = os.stat(name)
+            _refuse_device(info.st_mode, name, info.st_rdev)
             yield Source(name, _format_of(path, options.input_format))
         else:
             raise InputError(f"no such file or folder: {name}")
