@@ -64,3 +64,7 @@ class InterviewInterrupted(ScreenError):
 
 class OutputError(ScreenError):
     """Output could not be written (exit 4)."""
+
+
+class OutputClosed(OutputError):
+    """Whoever read the output stopped reading (``| head``): exit 0 quietly, like Unix tools."""

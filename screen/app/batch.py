@@ -195,12 +195,18 @@ def _check_output(request: BatchRequest, output: Path) -> None:
             continue
         try:
             same = output.exists() and Path(name).is_file() and output.samefile(name)
-        except OSError:
+            inside = Path(name).is_dir() and output.resolve().is_relative_to(Path(name).resolve())
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
             continue
         if same:
             raise UsageError(
                 f"--output names the input file '{name}': the run would overwrite the notes "
                 "it reads; write the results to another file"
+            )
+        if inside:
+            raise UsageError(
+                f"--output {output} is inside the input folder '{name}': the run would read "
+                "its own results back as notes; write them outside the folder"
             )
 
 

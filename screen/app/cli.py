@@ -5,20 +5,25 @@ Heavy modules are imported inside the commands so ``htscreen --help`` stays fast
 
 from __future__ import annotations
 
+import errno
+import functools
 import os
+import select
 import sys
 from collections.abc import Callable
 from datetime import date
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 
 from screen.app import completion, environment, fields
+from screen.app.framing import MAX_RECORD_BYTES
 from screen.errors import (
     InputError,
     InterviewInterrupted,
+    OutputClosed,
     OutputError,
     RulebookError,
     ScreenError,
@@ -47,6 +52,7 @@ EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
     (RulebookError, ExitCode.RULEBOOK_INVALID),
     (UsageError, ExitCode.USAGE),
     (InputError, ExitCode.INPUT_ERROR),
+    (OutputClosed, ExitCode.OK),
     (OutputError, ExitCode.INPUT_ERROR),
     (InterviewInterrupted, ExitCode.INTERRUPTED),
     (KeyboardInterrupt, ExitCode.INTERRUPTED),
@@ -314,6 +320,13 @@ def batch(
         str | None, typer.Option(help="Field holding the cover offence.")
     ] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the input.")] = "utf-8",
+    max_record_bytes: Annotated[
+        int,
+        typer.Option(
+            help="A record (JSONL line, CSV record or text file) over this many bytes is an "
+            "error record, read past without being held."
+        ),
+    ] = MAX_RECORD_BYTES,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -405,6 +418,7 @@ def batch(
         offence_field,
         encoding,
         tuple(glob) if glob else FOLDER_GLOBS,
+        max_record_bytes,
     )
     request = BatchRequest(
         tuple(paths or ["-"]),
@@ -657,6 +671,48 @@ def _check_settings(local: Settings, rules_path: Path, env: environment.Environm
     check_against(local, load_rulebook(rules_path, store_of(env)))
 
 
+WRITE_FAILURES = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+"""Errors of a failing disk or device: an output error (exit 4), never an internal one."""
+
+
+def _guarded(command: F) -> F:
+    """``command``, with a closed stdout and a failing disk turned into the errors above.
+
+    Click would turn a broken pipe into exit 1, before :func:`main` sees it.
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            if not _stdout_closed():
+                raise
+            raise OutputClosed("stdout was closed") from None
+        except OSError as exc:
+            if exc.errno not in WRITE_FAILURES:
+                raise
+            raise OutputError(f"cannot write the output: {exc.strerror}") from None
+
+    return cast(F, run)
+
+
+def _stdout_closed() -> bool:
+    """Whether nobody reads stdout any more (the pipe's reader has gone)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+for _group in (app, rules_app):
+    for _info in _group.registered_commands:
+        if _info.callback is not None:
+            _info.callback = _guarded(_info.callback)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run htscreen; return the exit code (the console-script entry point)."""
     try:
@@ -673,12 +729,14 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         report_error(KeyboardInterrupt())
         return int(ExitCode.INTERRUPTED)
+    except OutputClosed:
+        _quiet_stdout()
+        return int(ExitCode.OK)
     except (ScreenError, KeyboardInterrupt) as exc:
         report_error(exc)
+        if isinstance(exc, OutputError):
+            _quiet_stdout()  # what stdout still holds cannot be written either
         return int(exit_code_for(exc))
-    except BrokenPipeError:
-        _quiet_broken_pipe()
-        return int(ExitCode.OK)
     except Exception as exc:  # a bug: say so without echoing any data
         if environment.current().debug:
             raise
@@ -691,6 +749,12 @@ def main(argv: list[str] | None = None) -> int:
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
 
 
-def _quiet_broken_pipe() -> None:
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so the flush at exit cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (a test's stream): nothing to flush
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, fd)
+    os.close(devnull)

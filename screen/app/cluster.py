@@ -8,7 +8,6 @@ order, the part files equal ``htscreen batch --format jsonl`` on the same input.
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +16,17 @@ from typing import Any
 
 from screen.app.batch import BatchRequest, Totals
 from screen.app.environment import Environment
-from screen.app.inputs import ReadOptions, Source, Unit, parquet_units, source_units, walk
+from screen.app.inputs import (
+    ReadOptions,
+    Source,
+    Unit,
+    jsonl_units,
+    line_count,
+    parquet_units,
+    source_units,
+    text_unit,
+    walk,
+)
 from screen.app.partitions import Part, partition_bytes, plan
 from screen.app.sink import Sink, Writer
 from screen.app.workers import WorkerSpec, worker_for
@@ -99,28 +108,28 @@ def read_range(path: str, start: int, end: int) -> bytes:
 
 def count_lines(path: str, start: int, end: int) -> int:
     """The number of line ends in bytes ``start`` to ``end`` of ``path`` (runs on a worker)."""
-    return read_range(path, start, end).count(b"\n")
+    return line_count(read_range(path, start, end))
 
 
-def part_units(part: Part) -> Iterator[Unit]:
+def part_units(part: Part, read: ReadOptions | None = None) -> Iterator[Unit]:
     """The raw units of one partition, named exactly as the one-machine reader names them."""
+    read = read or ReadOptions()
     if part.kind == "jsonl":
         data = read_range(part.path, part.start, part.end)
-        for number, line in enumerate(io.BytesIO(data), start=part.first):
-            if line.strip():
-                yield Unit("jsonl", 0, f"{part.label}:{number}", line)
+        yield from jsonl_units([data], part.label, read, part.first)
     elif part.kind == "text":
         for path, label in part.paths:
-            yield _text_unit(path, label)
+            yield _text_unit(path, label, read)
     elif part.kind == "parquet":
         yield from parquet_units(part.path, [part.start], part.first)
     else:
         yield from part.units
 
 
-def _text_unit(path: str, label: str) -> Unit:
+def _text_unit(path: str, label: str, read: ReadOptions) -> Unit:
     try:
-        return Unit("text", 0, label, Path(path).read_bytes())
+        with open(path, "rb") as handle:
+            return text_unit(handle, label, read)
     except OSError as exc:
         return Unit("error", 0, label, f"cannot open the file: {exc.strerror}")
 
@@ -151,7 +160,7 @@ def _screen_part(spec: WorkerSpec, part: Part, job: Job) -> Totals:
     target = Path(job.out_dir) / f"part-{part.number:05d}.jsonl"
     with Sink(target, append=False, atomic=True) as sink:
         writer = Writer(sink, worker.formatter, first=True)
-        for line, summary in worker.records(part_units(part)):
+        for line, summary in worker.records(part_units(part, spec.read)):
             totals.add(summary)
             if summary.level is None or summary.level.at_least(job.threshold):
                 writer.write(line)
@@ -243,7 +252,7 @@ def connect(scheduler: str | None) -> Any:
         return _Owned(client_class(cluster), cluster)
     try:
         return client_class(scheduler, timeout="20s")
-    except (OSError, TimeoutError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure to connect (tls:// without a TLS setup raises TypeError)
         raise UsageError(
             f"cannot reach the Dask scheduler at {scheduler} "
             f"({type(exc).__name__}): check the address, e.g. tcp://host:8786, "

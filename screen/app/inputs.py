@@ -14,19 +14,27 @@ import csv
 import fnmatch
 import io
 import json
+import os
+import stat
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from screen.app import framing
 from screen.app.fields import TEXT_FIELDS, fold, known_field, normalise_offence, pick
+from screen.app.framing import MAX_RECORD_BYTES, OVERSIZED
 from screen.errors import InputError, UsageError
 from screen.screening import Note
 
 MAX_FIELD = 256 * 1024 * 1024
+"""The largest --max-record-bytes."""
 SNIFF_BYTES = 64 * 1024
+MAX_DIGITS = 4300
+"""Python reads integers of at most this many digits (a JSON number longer is refused)."""
 SUFFIXES = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
@@ -53,6 +61,8 @@ class ReadOptions:
     encoding: str = "utf-8"
     globs: tuple[str, ...] = FOLDER_GLOBS
     """Which files of a folder are read (``--glob``): name patterns, any case."""
+    max_record_bytes: int = MAX_RECORD_BYTES
+    """A record (a JSONL line, a CSV record, a text note) over this is an error record."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +88,16 @@ def check_options(options: ReadOptions) -> None:
             f"unknown encoding '{options.encoding}': use a Python codec name "
             "such as utf-8, latin-1 or cp1252"
         ) from None
+    try:
+        b"a".decode(options.encoding)
+    except UnicodeError:
+        pass
+    except LookupError:  # base64, rot13, zlib …: codecs, but not from bytes to text
+        raise UsageError(
+            f"'{options.encoding}' is not a text encoding: use one such as utf-8, latin-1 or cp1252"
+        ) from None
+    if not 1 <= options.max_record_bytes <= MAX_FIELD:
+        raise UsageError(f"--max-record-bytes takes a number of bytes from 1 to {MAX_FIELD:,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +127,8 @@ def walk(paths: Sequence[str], options: ReadOptions) -> Iterator[Source]:
                 if _chosen(child, options.globs):
                     yield Source(str(child), _format_of(child, options.input_format))
         elif path.exists():
+            info = os.stat(name)
+            _refuse_device(info.st_mode, name, info.st_rdev)
             yield Source(name, _format_of(path, options.input_format))
         else:
             raise InputError(f"no such file or folder: {name}")
@@ -115,6 +137,20 @@ def walk(paths: Sequence[str], options: ReadOptions) -> Iterator[Source]:
 def _chosen(path: Path, globs: Sequence[str]) -> bool:
     name = path.name.lower()
     return any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in globs)
+
+
+def _refuse_device(mode: int, name: str, device: int, terminal: bool = False) -> None:
+    """Raise InputError for a device or socket: reading /dev/zero would never end.
+
+    Files, folders and pipes are read; so are a terminal and the null device.
+    """
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISFIFO(mode) or terminal:
+        return
+    if stat.S_ISCHR(mode) and device == os.stat(os.devnull).st_rdev:
+        return
+    raise InputError(
+        f"{name} is a device, not a file of notes: give files, folders, a pipe or stdin"
+    )
 
 
 def _format_of(path: Path, fmt: str) -> str:
@@ -136,6 +172,7 @@ def iter_units(paths: Sequence[str], options: ReadOptions) -> Iterator[Unit]:
 def source_units(source: Source, options: ReadOptions) -> Iterator[Unit]:
     """The raw units of one source, in order."""
     if source.label == "-":
+        _refuse_device_stdin()
         yield from _stream_units(sys.stdin.buffer, "stdin", options, source.fmt)
     elif source.fmt == "parquet":
         yield from parquet_units(source.label)
@@ -195,6 +232,15 @@ def record_line(record: Any) -> bytes:
     return json.dumps(present, default=str).encode()
 
 
+def _refuse_device_stdin() -> None:
+    try:
+        fd = sys.stdin.fileno()
+        info = os.fstat(fd)
+    except (OSError, ValueError):  # not a real file descriptor (a test's stream)
+        return
+    _refuse_device(info.st_mode, "stdin", info.st_rdev, os.isatty(fd))
+
+
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
@@ -213,15 +259,44 @@ def _stream_units(handle: BinaryIO, source: str, options: ReadOptions, fmt: str)
     if fmt in ("auto", "parquet"):
         fmt, handle = _sniff_format(handle)
     if fmt == "jsonl":
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield Unit("jsonl", 0, f"{source}:{number}", line)
+        yield from jsonl_units(framing.blocks(handle), source, options)
     elif fmt == "csv":
         yield from _csv_units(handle, source, options)
     else:
-        data = handle.read()
-        if data.removeprefix(b"\xef\xbb\xbf").strip():  # an empty input holds no note
-            yield Unit("text", 0, source, data)
+        unit = text_unit(handle, source, options)
+        if unit.kind == "error" or unit.payload.removeprefix(b"\xef\xbb\xbf").strip():
+            yield unit  # an empty input holds no note
+
+
+def jsonl_units(
+    chunks: Iterable[bytes], source: str, options: ReadOptions, first: int = 1
+) -> Iterator[Unit]:
+    """One unit per non-blank line of a JSONL stream, named ``source:line``."""
+    for number, line in enumerate(framing.lines(chunks, options.max_record_bytes), start=first):
+        if line is OVERSIZED:
+            yield Unit("error", 0, f"{source}:{number}", _oversized(options))
+        elif line.strip():
+            yield Unit("jsonl", 0, f"{source}:{number}", line)
+
+
+def line_count(data: bytes) -> int:
+    r"""The line ends in ``data`` as :func:`jsonl_units` counts them (``\n``, ``\r\n``, ``\r``)."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def text_unit(handle: BinaryIO, source: str, options: ReadOptions) -> Unit:
+    """A whole file (or stream) as one text note; one over the limit is not read further."""
+    data = handle.read(options.max_record_bytes + 1)
+    if len(data) > options.max_record_bytes:
+        return Unit("error", 0, source, _oversized(options))
+    return Unit("text", 0, source, data)
+
+
+def _oversized(options: ReadOptions) -> str:
+    return (
+        f"the record is over the {options.max_record_bytes:,}-byte limit: "
+        "raise --max-record-bytes to read it"
+    )
 
 
 class _Prefixed(io.RawIOBase):
@@ -260,48 +335,68 @@ def _sniff_format(handle: BinaryIO) -> tuple[str, BinaryIO]:
 
 
 def _csv_units(handle: BinaryIO, source: str, options: ReadOptions) -> Iterator[Unit]:
+    """One unit per CSV record after the header, streamed: no record depends on a block end."""
     csv.field_size_limit(MAX_FIELD)
     encoding = (
         "utf-8-sig" if options.encoding.lower().replace("_", "-") == "utf-8" else options.encoding
     )
-    stream = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+    decoder = codecs.getincrementaldecoder(encoding)("surrogateescape")
+    text = _decoded(framing.blocks(handle), decoder)
     try:
-        sample = stream.read(SNIFF_BYTES)
+        sample = "".join(_sample(text))
     except UnicodeError as exc:  # codecs such as utf-16 fail whole, not byte by byte
         yield Unit("error", 0, f"{source}:1", _undecodable(options, exc))
         return
     delimiter = _delimiter(sample, options)
-    # Only the delimiter is sniffed: the sniffer's guesses about quoting are unreliable,
-    # and exports quote the standard way (RFC 4180).
-    rows = csv.reader(_chain(sample, stream), csv.excel, delimiter=delimiter)
-    try:
-        header = next(rows)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        yield Unit("error", 0, f"{source}:1", f"the CSV header cannot be read ({exc})")
-        return
-    except UnicodeError as exc:
-        yield Unit("error", 0, f"{source}:1", _undecodable(options, exc))
-        return
-    header = [name.strip() for name in header]
-    number = 1
+    records = framing.csv_records(chain([sample], text), delimiter, options.max_record_bytes)
+    header: list[str] | None = None
+    number = 0
     while True:
         try:
-            row = next(rows)
+            record = next(records)
         except StopIteration:
             return
-        except csv.Error as exc:
-            number += 1
-            yield Unit("error", 0, f"{source}:record {number}", f"broken CSV quoting ({exc})")
-            continue
-        except UnicodeError as exc:  # the rest of the file cannot be decoded
+        except UnicodeError as exc:  # the rest of the stream cannot be decoded
             yield Unit("error", 0, f"{source}:record {number + 1}", _undecodable(options, exc))
             return
         number += 1
-        if not any(cell.strip() for cell in row):
+        if record is OVERSIZED:
+            yield Unit("error", 0, f"{source}:record {number}", _oversized(options))
+            if header is None:
+                return
             continue
-        yield Unit("csv", 0, f"{source}:record {number}", (header, row))
+        try:
+            # Only the delimiter is sniffed: exports quote the standard way (RFC 4180).
+            row = next(
+                csv.reader(io.StringIO(record, newline=""), csv.excel, delimiter=delimiter), []
+            )
+        except csv.Error as exc:
+            what = "the CSV header cannot be read" if header is None else "broken CSV quoting"
+            yield Unit("error", 0, f"{source}:record {number}", f"{what} ({exc})")
+            if header is None:
+                return
+            continue
+        if header is None:
+            header = [name.strip() for name in row]
+        elif any(cell.strip() for cell in row):
+            yield Unit("csv", 0, f"{source}:record {number}", (header, row))
+
+
+def _decoded(chunks: Iterable[bytes], decoder: codecs.IncrementalDecoder) -> Iterator[str]:
+    for chunk in chunks:
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
+def _sample(text: Iterator[str]) -> Iterator[str]:
+    """The first blocks of ``text``, about :data:`SNIFF_BYTES` characters, for the dialect."""
+    size = 0
+    while size < SNIFF_BYTES:
+        piece = next(text, None)
+        if piece is None:
+            return
+        size += len(piece)
+        yield piece
 
 
 DELIMITERS = ",;\t|"
@@ -333,12 +428,33 @@ def _delimiter(sample: str, options: ReadOptions) -> str:
         hits = sum(1 for name in header if known_field(name) or fold(name) in chosen)
         if len(header) > 1 and hits > best_hits:
             best, best_hits = candidate, hits
-    if best:
-        return best
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        return ","
+    return best or _consistent_delimiter(sample)
+
+
+SNIFF_ROWS = 20
+"""Rows of the sample that settle the delimiter of an export with unknown field names."""
+
+
+def _consistent_delimiter(sample: str) -> str:
+    """The delimiter that splits the first rows into the same number of fields, ',' by default.
+
+    A cheap check in place of ``csv.Sniffer``, whose regular expressions take seconds
+    on some samples: it parses at most :data:`SNIFF_ROWS` rows per candidate.
+    """
+    best, best_score = ",", (0, 0)
+    for candidate in DELIMITERS:
+        try:
+            rows = list(
+                islice(csv.reader(io.StringIO(sample, newline=""), delimiter=candidate), SNIFF_ROWS)
+            )
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        score = (sum(1 for row in rows if len(row) == len(rows[0])), len(rows[0]))
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 def _undecodable(options: ReadOptions, exc: UnicodeError) -> str:
@@ -347,29 +463,28 @@ def _undecodable(options: ReadOptions, exc: UnicodeError) -> str:
     return f"invalid {options.encoding} text: pass --encoding"
 
 
-def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
-    """The sniffed sample, then the rest of the stream, as whole lines.
-
-    The sample usually ends inside a line: that piece is joined to the first line
-    of the rest, or the CSV reader would take it for a record of its own.
-    """
-    lines = io.StringIO(first, newline="").readlines()
-    # a last line ending in a bare \r may be the first half of \r\n: hold it too
-    partial = lines.pop() if lines and not lines[-1].endswith("\n") else ""
-    yield from lines
-    for line in rest:
-        if partial.endswith("\r") and not line.startswith("\n"):
-            yield partial  # an old-style \r line end after all
-        elif partial:
-            line = partial + line
-        partial = ""
-        yield line
-    if partial:
-        yield partial
-
-
 def parse_unit(unit: Unit, options: ReadOptions) -> Note:
-    """Turn one raw unit into a note (or an error note); never raises for bad data."""
+    """Turn one raw unit into a note (or an error note); never raises for bad data.
+
+    The note's id is valid UTF-8 whatever the input held (see :func:`printable`).
+    """
+    note = _parse(unit, options)
+    if _has_surrogates(note.id) or _has_surrogates(note.offence):
+        return replace(note, id=printable(note.id), offence=printable(note.offence))
+    return note
+
+
+def printable(text: str) -> str:
+    r"""``text`` as valid UTF-8: undecodable bytes as ``\xff``, lone surrogates as ``\ud800``."""
+    if not _has_surrogates(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte (JSON's "\ud800")
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _parse(unit: Unit, options: ReadOptions) -> Note:
     if unit.kind == "error":
         return Note(id=unit.source, error=str(unit.payload))
     if unit.kind == "text":
@@ -417,6 +532,10 @@ def _json_note(unit: Unit, options: ReadOptions) -> Note:
         )
     except json.JSONDecodeError as exc:
         return Note(id=unit.source, error=f"not valid JSON (column {exc.colno}: {exc.msg})")
+    except ValueError:  # Python refuses to read an integer of over 4,300 digits
+        return Note(
+            id=unit.source, error=f"a JSON number has over {MAX_DIGITS:,} digits: it cannot be read"
+        )
     except RecursionError:
         return Note(id=unit.source, error="JSON nested too deeply")
     if not isinstance(value, dict):
@@ -435,6 +554,8 @@ def _note_from_fields(fields: dict[str, Any], source: str, options: ReadOptions)
         )
     if not isinstance(text, str):
         return Note(id=ident_text, error="the text field is not a string")
+    if _has_surrogates(text):  # JSON's "\ud800": no character, and no UTF-8 for it
+        return Note(id=ident_text, error="the text holds a lone surrogate (an invalid \\u escape)")
     when = pick(fields, options.date_field, "date")
     offence = pick(fields, options.offence_field, "offence")
     return Note(id=ident_text, text=text, date=parse_date(when), offence=normalise_offence(offence))

@@ -92,21 +92,50 @@ def _replay_answer(
         ) from None
 
 
+MAX_ANSWERS_BYTES = 1024 * 1024
+"""An answers file is a few kilobytes; a larger one is refused unread."""
+
+
 def load_answers(path: Path) -> dict[str, Any]:
-    """Read an answers file: a YAML or JSON mapping of question id to answer."""
+    """Read an answers file: a YAML or JSON mapping of question id to answer.
+
+    YAML anchors and aliases are refused (a few hundred bytes of aliases expand
+    to gigabytes), and so is a file over :data:`MAX_ANSWERS_BYTES`.
+    """
     try:
-        raw = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data_bytes = handle.read(MAX_ANSWERS_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read the answers file {path}: {exc.strerror}") from None
+    if len(data_bytes) > MAX_ANSWERS_BYTES:
+        raise InputError(f"{path} is over the {MAX_ANSWERS_BYTES:,}-byte limit for answers")
     import yaml  # only for --answers: the live interview starts without it
 
     try:
-        data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
-    except (ValueError, yaml.YAMLError):
+        raw = data_bytes.decode("utf-8")
+        if path.suffix == ".json":
+            data = json.loads(raw)
+        else:
+            _refuse_aliases(raw, path)
+            data = yaml.safe_load(raw)
+    except (ValueError, yaml.YAMLError):  # UnicodeDecodeError is a ValueError
         raise InputError(f"{path} is not valid YAML or JSON") from None
     if not isinstance(data, dict):
         raise InputError(f"{path} must map question ids to answers")
     return {str(k): v for k, v in data.items()}
+
+
+def _refuse_aliases(raw: str, path: Path) -> None:
+    """Raise InputError at the first YAML anchor or alias, before anything is built."""
+    import yaml
+
+    for event in yaml.parse(raw, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            raise InputError(
+                f"{path}:{line}: YAML anchors and aliases are not allowed in an answers "
+                "file: write each answer out in full"
+            )
 
 
 def _text(value: Any) -> str:

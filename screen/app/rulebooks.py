@@ -9,6 +9,8 @@ in the owner-only cache so later runs skip the validator.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -109,10 +111,13 @@ def store_of(env: Environment) -> Store | None:
 
 
 def read_rulebook_bytes(path: Path) -> bytes:
-    """The bytes of the rulebook at ``path``, refused unread above the size limit."""
+    """The bytes of the rulebook at ``path``, refused unread above the size limit.
+
+    Only a regular file is read (a pipe would hang, a device never end), and at
+    most one byte past the limit is read whatever the file's size claims.
+    """
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_RULEBOOK_BYTES + 1)
+        data = _read_regular(path, MAX_RULEBOOK_BYTES + 1)
     except FileNotFoundError:
         raise InputError(
             f"no rulebook at {path}: check the path given with --rules or "
@@ -133,6 +138,26 @@ def read_rulebook_bytes(path: Path) -> bytes:
             )
         )
     return data
+
+
+def _read_regular(path: Path, most: int) -> bytes:
+    """At most ``most`` bytes of the regular file ``path``; InputError for anything else."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens at once
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(
+                f"the rulebook {path} is not a regular file (a folder, pipe or device): "
+                "save it to a file and pass that"
+            )
+        os.set_blocking(fd, True)
+        parts: list[bytes] = []
+        size = 0
+        while size < most and (part := os.read(fd, min(most - size, 1 << 20))):
+            parts.append(part)
+            size += len(part)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def load_rulebook(path: Path | None = None, store: Store | None = None) -> Rulebook:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from screen.app.formats import Formatter
-from screen.errors import OutputError, UsageError
+from screen.errors import OutputClosed, OutputError, UsageError
 
 Checkpoint = Callable[[int, bytes], None]
 """Told, after each chunk is safely in the file, how many records and which bytes it held."""
@@ -117,7 +117,7 @@ class Sink:
     def write(self, text: str, records: int = 0) -> None:
         """Queue ``text`` (``records`` whole records, a header or a footer) for the output."""
         if self.path is None:
-            sys.stdout.write(text)
+            _to_stdout(lambda: sys.stdout.write(text))
             return
         if self.failed:
             return
@@ -131,7 +131,7 @@ class Sink:
     def flush(self) -> None:
         """Write out everything queued so far."""
         if self.path is None:
-            sys.stdout.flush()
+            _to_stdout(sys.stdout.flush)
         elif not self.failed:
             self._commit()
 
@@ -162,7 +162,7 @@ class Sink:
 
     def __exit__(self, kind: object, *exc: object) -> None:
         if self.path is None:
-            sys.stdout.flush()
+            _to_stdout(sys.stdout.flush)
             return
         done = False
         try:
@@ -198,6 +198,18 @@ def _open_output(path: Path) -> int:
                 "through one; name the file itself"
             ) from None
         raise
+
+
+def _to_stdout(write: Callable[[], object]) -> None:
+    """Write to stdout; a closed pipe ends the run quietly, any other failure clearly."""
+    try:
+        write()
+    except BrokenPipeError:
+        raise OutputClosed("stdout was closed") from None
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to stdout: {exc.strerror}; write to a file with --output instead"
+        ) from None
 
 
 def _claim(fd: int, path: Path) -> None:

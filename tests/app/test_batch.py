@@ -364,3 +364,43 @@ def test_markup_and_escapes_in_ids_and_file_names_are_shown_as_text(tmp_path: Pa
     missing = run_cli("batch", str(tmp_path / f"{hostile}.csv"), *RULES)
     assert missing.code == 4 and "no such file" in missing.stderr
     assert "\x1b" not in missing.stderr and "[/x] \\x1b[2J" in missing.stderr
+
+
+def test_output_inside_the_input_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("mgr has her ppt", encoding="utf-8")
+    for output in (folder / "results.jsonl", folder / "sub" / "r.jsonl"):
+        result = run_cli("batch", str(folder), "-f", "jsonl", "-o", str(output), *RULES)
+        assert result.code == 2 and "inside the input folder" in result.stderr
+        assert not output.exists()
+    beside = tmp_path / "results.jsonl"
+    assert run_cli("batch", str(folder), "-f", "jsonl", "-o", str(beside), *RULES).code == 0
+
+
+def test_bad_records_never_stop_the_batch_and_the_output_stays_utf8(tmp_path: Path) -> None:
+    (tmp_path / "n.jsonl").write_text(
+        '{"id": "a", "text": "mgr has her ppt"}\n'
+        '{"id": "b", "text": "x \\ud800"}\n'
+        '{"id": "c", "n": ' + "9" * 5000 + ', "text": "x"}\n'
+        '{"id": "d\\ud800", "text": "mgr has her ppt"}\n'
+    )
+    (tmp_path / "n.csv").write_bytes(b"id,text\n\xff1,hello\n2,mgr has her ppt\n")
+    for fmt in ("jsonl", "csv", "json"):
+        out = tmp_path / f"out.{fmt}"
+        args = (str(tmp_path / "n.jsonl"), str(tmp_path / "n.csv"), "-f", fmt, "-o", str(out))
+        result = run_cli("batch", *args, *RULES)
+        assert result.code == 4 and "internal error" not in result.stderr
+        text = out.read_bytes().decode("utf-8")  # strict: the output is valid UTF-8
+        for ident in ("a", "b", "d\\\\ud800" if fmt != "csv" else "d\\ud800", "2"):
+            assert ident in text
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in rows] == [
+        "a",
+        "b",
+        f"{tmp_path / 'n.jsonl'}:3",
+        "d\\ud800",
+        "\\xff1",
+        "2",
+    ]
+    assert [r["level"] is None for r in rows] == [False, True, True, False, True, False]

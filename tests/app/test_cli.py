@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from screen.version import __version__
-from tests.conftest import DATA, MINIMAL, run_cli
+from tests.conftest import DATA, MINIMAL, ROOT, run_cli
 
 RULES = ("--rules", str(MINIMAL))
 
@@ -157,3 +162,57 @@ def test_unknown_id_suggests_ids_starting_with_it_first(shipped) -> None:
     assert suggest_ids("zzzz", ids) == "see 'htscreen rules list' for the ids"
     result = run_cli("rules", "show", "documents-held")
     assert result.code == 2 and "did you mean 'documents-held-by-other'" in result.stderr
+
+
+# --- exit codes of failing outputs and odd options (issue 17, low) ---------------------------
+
+
+def many_notes(tmp_path: Path, count: int = 3000) -> Path:
+    path = tmp_path / "many.jsonl"
+    rows = (json.dumps({"id": f"n{i}", "text": "the boss has her passport"}) for i in range(count))
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def htscreen(*args: str, **streams: Any) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    return subprocess.Popen([sys.executable, "-m", "screen", *args], env=env, **streams)
+
+
+def test_a_pipe_closed_by_its_reader_ends_the_run_quietly_with_exit_0(tmp_path: Path) -> None:
+    for args in (("batch", str(many_notes(tmp_path)), "-f", "jsonl", *RULES), ("rules", "export")):
+        child = htscreen(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert child.stdout is not None and child.stderr is not None
+        assert child.stdout.readline()  # like `| head -1`
+        child.stdout.close()
+        assert child.wait(timeout=120) == 0
+        said = child.stderr.read().splitlines()  # at most the line naming the rulebook
+        assert all(line.startswith(b"htscreen: rulebook ") for line in said), said
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "table"])
+def test_stdout_on_a_full_device_is_an_output_error(tmp_path: Path, fmt: str) -> None:
+    with open("/dev/full", "wb") as full:
+        child = htscreen(
+            "batch",
+            str(many_notes(tmp_path)),
+            "-f",
+            fmt,
+            *RULES,
+            stdout=full,
+            stderr=subprocess.PIPE,
+        )
+        _, err = child.communicate(timeout=120)
+    assert child.returncode == 4
+    assert b"No space left on device" in err and b"internal error" not in err
+
+
+def test_output_to_the_null_device_succeeds(tmp_path: Path) -> None:
+    result = run_cli("batch", str(many_notes(tmp_path, 3)), "-f", "jsonl", "-o", os.devnull, *RULES)
+    assert (result.code, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64"])
+def test_a_codec_that_is_no_text_encoding_is_a_usage_error(tmp_path: Path, codec: str) -> None:
+    result = run_cli("batch", str(many_notes(tmp_path, 3)), "--encoding", codec, *RULES)
+    assert result.code == 2 and "not a text encoding" in result.stderr

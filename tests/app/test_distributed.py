@@ -240,6 +240,8 @@ def test_planning_cuts_jsonl_at_line_ends(corpus: Path) -> None:
         (["--engine", "spark", "--format", "jsonl", "-o", "x"], "mapInPandas"),
         (["--scheduler", "tcp://127.0.0.1:1", "--format", "jsonl", "-o", "x"], "--engine dask"),
         (["--engine", "dask", "--format", "jsonl", "-o", "x", "--jobs", "2"], "drop --jobs"),
+        (["--engine", "dask", "-f", "jsonl", "-o", "x", "--scheduler", "tls://127.0.0.1:1"], "tls"),
+        (["--engine", "dask", "-f", "jsonl", "-o", "x", "--scheduler", "bogus://h:1"], "bogus"),
     ],
 )
 def test_usage_errors(
@@ -309,3 +311,13 @@ def test_spark_map_in_pandas(rules: Path) -> None:
         assert got == want
     finally:
         spark.stop()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "lots"])
+def test_a_bad_partition_size_is_a_clear_config_error(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTSCREEN_PARTITION_MB", value)
+    args = ["--engine", "dask", "-f", "jsonl", "-o", str(tmp_path / "out")]
+    assert main(["batch", str(DATA / "inputs" / "mixed.jsonl"), *args]) == 2
+    assert "HTSCREEN_PARTITION_MB must be a positive number" in capsys.readouterr().err

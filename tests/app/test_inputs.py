@@ -1,4 +1,9 @@
 import io
+import json
+import os
+import subprocess
+import sys
+import tracemalloc
 from datetime import date
 from pathlib import Path
 
@@ -6,7 +11,7 @@ import pytest
 
 from screen.app.inputs import ReadOptions, iter_units, parse_date, parse_unit
 from screen.errors import InputError, UsageError
-from tests.conftest import DATA
+from tests.conftest import DATA, MINIMAL, ROOT
 
 INPUTS = DATA / "inputs"
 
@@ -117,3 +122,159 @@ def test_missing_path_and_bad_options() -> None:
 )
 def test_parse_date(text: str, expected) -> None:
     assert parse_date(text) == expected
+
+
+# --- one bad record never stops the reading (issue 17 item 4) ----------------------------
+
+SECRET = "QQSECRETQQ"
+
+
+def test_a_lone_surrogate_in_a_jsonl_string_is_an_error_record(tmp_path: Path) -> None:
+    (tmp_path / "s.jsonl").write_text(
+        '{"id": "a", "text": "one"}\n'
+        '{"id": "b", "text": "' + SECRET + ' \\ud800"}\n'
+        '{"id": "c\\udfff", "text": "three"}\n'
+    )
+    found = notes([tmp_path / "s.jsonl"])
+    assert [n.id for n in found] == ["a", "b", "c\\udfff"]
+    assert "surrogate" in found[1].error and SECRET not in found[1].error
+    assert (found[0].text, found[2].text) == ("one", "three")
+    assert all(n.id.encode("utf-8") for n in found)  # every id is valid UTF-8
+
+
+def test_a_json_number_over_4300_digits_is_an_error_record(tmp_path: Path) -> None:
+    (tmp_path / "n.jsonl").write_text(
+        '{"id": "a", "text": "one"}\n'
+        '{"id": "b", "unused": ' + "9" * 5000 + ', "text": "' + SECRET + '"}\n'
+        '{"id": "c", "text": "three"}\n'
+    )
+    found = notes([tmp_path / "n.jsonl"])
+    assert [n.id for n in found] == ["a", f"{tmp_path / 'n.jsonl'}:2", "c"]
+    assert "4,300 digits" in found[1].error and SECRET not in found[1].error
+    assert not found[0].error and not found[2].error
+
+
+def test_a_csv_id_with_an_invalid_byte_is_shown_as_an_escape(tmp_path: Path) -> None:
+    (tmp_path / "b.csv").write_bytes(b"id,text\n\xff1," + SECRET.encode() + b"\n2,fine\n")
+    found = notes([tmp_path / "b.csv"])
+    assert [n.id for n in found] == ["\\xff1", "2"]
+    assert found[0].error.startswith("invalid utf-8") and SECRET not in found[0].error
+    assert found[1].text == "fine"
+
+
+def test_a_file_name_with_an_invalid_byte_names_its_record_in_utf8(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / os.fsdecode(b"n\xff.txt")).write_text("a note")
+    [note] = notes([folder])
+    assert note.id.endswith("n\\xff.txt") and note.text == "a note"
+
+
+def test_cr_only_jsonl_gives_one_record_per_line(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": f"r{i}", "text": f"note {i}"}) for i in range(3)]
+    (tmp_path / "cr.jsonl").write_bytes("\r".join(lines).encode() + b"\r")
+    found = notes([tmp_path / "cr.jsonl"])
+    assert [(n.id, n.text, n.error) for n in found] == [
+        (f"r{i}", f"note {i}", "") for i in range(3)
+    ]
+
+
+# --- records are bounded by --max-record-bytes (issue 17 item 14) --------------------------
+
+
+def test_a_jsonl_line_over_the_limit_is_an_error_record(tmp_path: Path) -> None:
+    long = json.dumps({"id": "big", "text": SECRET * 40})
+    (tmp_path / "l.jsonl").write_text(
+        f'{{"id": "a", "text": "one"}}\n{long}\n{{"id": "c", "text": "x"}}\n'
+    )
+    found = notes([tmp_path / "l.jsonl"], max_record_bytes=200)
+    assert [n.id for n in found] == ["a", f"{tmp_path / 'l.jsonl'}:2", "c"]
+    assert "200-byte limit" in found[1].error and "--max-record-bytes" in found[1].error
+    assert SECRET not in found[1].error
+    assert [n.id for n in notes([tmp_path / "l.jsonl"], max_record_bytes=len(long))] == [
+        "a",
+        "big",
+        "c",
+    ]
+
+
+def test_a_csv_record_over_the_limit_is_an_error_record(tmp_path: Path) -> None:
+    quoted = '"' + (SECRET + ",\n") * 20 + '"'
+    (tmp_path / "l.csv").write_text(f"id,text\n1,one\n2,{quoted}\n3,three\n")
+    found = notes([tmp_path / "l.csv"], max_record_bytes=100)
+    assert [n.id for n in found] == ["1", f"{tmp_path / 'l.csv'}:record 3", "3"]
+    assert "100-byte limit" in found[1].error and SECRET not in found[1].error
+    assert found[2].text == "three"
+
+
+def test_a_text_note_over_the_limit_is_an_error_record(tmp_path: Path) -> None:
+    (tmp_path / "t.txt").write_text(SECRET * 100)
+    [note] = notes([tmp_path / "t.txt"], max_record_bytes=999)
+    assert "999-byte limit" in note.error and SECRET not in note.error
+    assert notes([tmp_path / "t.txt"], max_record_bytes=1000)[0].text == SECRET * 100
+
+
+def test_the_limit_must_be_positive() -> None:
+    with pytest.raises(UsageError, match="--max-record-bytes"):
+        notes([INPUTS / "small.csv"], max_record_bytes=0)
+
+
+def test_an_oversized_record_is_read_past_without_holding_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.jsonl"
+    with path.open("wb") as handle:
+        handle.write(b'{"id": "big", "text": "')
+        for _ in range(64):  # 64 MiB on one line
+            handle.write(b"a" * (1 << 20))
+        handle.write(b'"}\n{"id": "after", "text": "fine"}\n')
+    tracemalloc.start()
+    try:
+        found = notes([path])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [n.id for n in found] == [f"{path}:1", "after"]
+    assert peak < 8 * (1 << 20)
+
+
+def test_devices_are_refused_and_the_null_device_is_empty() -> None:
+    with pytest.raises(InputError, match="/dev/zero is a device"):
+        notes(["/dev/zero"])
+    assert notes(["/dev/null"]) == [] or [n.text for n in notes(["/dev/null"])] == [""]
+
+
+def test_stdin_from_a_device_is_refused(tmp_path: Path) -> None:
+    with open("/dev/zero", "rb") as zero:
+        done = subprocess.run(
+            [sys.executable, "-m", "screen", "batch", "-f", "jsonl", "--rules", str(MINIMAL), "-"],
+            stdin=zero,
+            capture_output=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    assert done.returncode == 4 and b"stdin is a device" in done.stderr
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "zlib"])
+def test_codecs_that_are_not_text_encodings_are_a_usage_error(codec: str) -> None:
+    with pytest.raises(UsageError, match="not a text encoding"):
+        notes([INPUTS / "small.csv"], encoding=codec)
+
+
+def test_the_delimiter_of_unknown_fields_is_found_without_the_sniffer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("csv.Sniffer takes seconds on some samples")
+
+    monkeypatch.setattr("csv.Sniffer", refuse)
+    read = ReadOptions(input_format="csv")
+    (tmp_path / "p.csv").write_text("ref|story\nR1|a, b; c\nR2|d\n")
+    units = list(iter_units([str(tmp_path / "p.csv")], read))
+    assert [u.payload for u in units] == [
+        (["ref", "story"], ["R1", "a, b; c"]),
+        (["ref", "story"], ["R2", "d"]),
+    ]
+    # a sample built to make the sniffer's regular expressions quadratic (20 s for 80 KB)
+    (tmp_path / "q.csv").write_text("x,y\n" + ',"a' * 27000 + "\n")
+    assert len(list(iter_units([str(tmp_path / "q.csv")], read))) == 1

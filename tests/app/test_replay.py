@@ -216,3 +216,18 @@ def test_records_that_need_nothing_more_carry_no_questions() -> None:
     notes = b'{"id": "N", "text": "Noise complaint, music turned down."}\n'
     record = json.loads(run_cli("batch", "-f", "jsonl", "-", *RULES, stdin=notes).stdout)
     assert record["level"] == "L5" and record["next_questions"] == []
+
+
+def test_an_alias_bomb_in_the_answers_is_refused_at_once(tmp_path: Path) -> None:
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"{c}: &{c} [{', '.join(['*' + p] * 10)}]" for p, c in zip("abcde", "bcdef")]
+    (tmp_path / "bomb.yaml").write_text("\n".join(levels) + "\n")  # 10^6 strings
+    result = run_cli("interview", "--answers", str(tmp_path / "bomb.yaml"), *RULES)
+    assert result.code == 4
+    assert "anchors and aliases are not allowed" in result.stderr and "bomb.yaml:1" in result.stderr
+
+
+def test_an_answers_file_over_the_limit_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "big.yaml").write_text("q: " + "x" * (1024 * 1024) + "\n")
+    result = run_cli("interview", "--answers", str(tmp_path / "big.yaml"), *RULES)
+    assert result.code == 4 and "byte limit for answers" in result.stderr

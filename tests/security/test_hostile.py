@@ -255,6 +255,8 @@ def test_a_50_mb_note_completes(tmp_path: Path, slow_only: None) -> None:
         "-f",
         "jsonl",
         "--redact",
+        "--max-record-bytes",
+        str(64 * 1024 * 1024),
         "--rules",
         str(MINIMAL),
         tmp=tmp_path,
@@ -271,7 +273,16 @@ def test_a_5_mb_single_line_note_completes_fast(tmp_path: Path) -> None:
     text = "the boss took everything. " * 200_000 + "mgr has her ppt"
     (tmp_path / "n.jsonl").write_text(json.dumps({"id": "big", "text": text}) + "\n")
     start = time.perf_counter()
-    result = run_cli("batch", str(tmp_path / "n.jsonl"), "-f", "jsonl", "--redact", *RULES)
+    result = run_cli(
+        "batch",
+        str(tmp_path / "n.jsonl"),
+        "-f",
+        "jsonl",
+        "--redact",
+        "--max-record-bytes",
+        "6000000",
+        *RULES,
+    )
     assert result.code == 0 and json.loads(result.stdout)["id"] == "big"
     assert time.perf_counter() - start < 20
 
