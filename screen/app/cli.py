@@ -542,6 +542,16 @@ def interview(
     note_id: Annotated[
         str | None, typer.Option(help="The record of the --note export to start from.")
     ] = None,
+    officer: Annotated[
+        str | None, typer.Option(help="Who runs the interview (shown in the report).")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option(help="Where the interview takes place (shown in the report).")
+    ] = None,
+    interpreter: Annotated[
+        str | None,
+        typer.Option(help="The interpreter, if one takes part (shown in the report)."),
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """Run the screening interview for a person met at a scene or station.
@@ -568,6 +578,9 @@ def interview(
         plain,
         note,
         note_id,
+        officer,
+        location,
+        interpreter,
     )
     interviewrun.run(request, resolve_rules(rules, env, always=False), env, local)
 

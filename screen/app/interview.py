@@ -6,10 +6,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
+
 from screen.app import render, session
 from screen.app.environment import Environment
+from screen.app.labels import label
 from screen.app.prompter import TerminalPrompter
-from screen.app.report import recommendation_panel
+from screen.app.report import level_line, recommendation_panel
 from screen.app.rulebooks import load_rulebook, store_of
 from screen.model import Rulebook
 
@@ -39,18 +42,30 @@ def run(
     session.check(request, rulebook)
     start = _screen_note(request, rulebook, env)
     out = render.console(plain=request.plain, no_color=env.no_color)
+    saved: Path | None = None
     if request.answers_file is not None:
         from screen.app.replay import replay
 
         interview, rec = replay(rulebook, request, start)
     else:
         prompter = TerminalPrompter(out, request.plain)
-        interview, rec, path = session.run_interactive(rulebook, request, prompter, env.data, start)
-        out.print(render.as_text(f"Interview saved to {path}"))
-    out.print(recommendation_panel(rec, request.plain))
+        interview, maybe, saved = session.run_interactive(
+            rulebook, request, prompter, env.data, start
+        )
+        if maybe is None:
+            out.print(Text(f"Interview saved to {saved} (not finished)."), soft_wrap=True)
+            out.print(Text(f"Resume it with: htscreen interview --save {saved}"), soft_wrap=True)
+            return
+        rec = maybe
+    out.print(recommendation_panel(rec, request.plain, interview))
+    if saved is not None:
+        out.print(Text(label(interview.lang, "saved_to", path=str(saved))), soft_wrap=True)
     session.write_report(interview, rec, request)
     if request.report is not None:
-        out.print(render.as_text(f"Report written to {request.report}"))
+        out.print(
+            Text(label(interview.lang, "report_to", path=str(request.report))), soft_wrap=True
+        )
+    out.print(level_line(rec, interview.lang, request.plain))
 
 
 def _screen_note(

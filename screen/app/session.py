@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from screen.app.notes import NoteStart
 
 
+class _Quit(Exception):
+    """The officer pressed q: save and leave the interview unfinished (not an interruption)."""
+
+
 @dataclass(frozen=True, slots=True)
 class InterviewRequest:
     """Options of the interview command."""
@@ -38,6 +42,10 @@ class InterviewRequest:
     note: str | None = None
     """Start from this incident note (a file, '-' for stdin, or an export with note_id)."""
     note_id: str | None = None
+    officer: str | None = None
+    """Who runs the interview, for the report (kept with the saved interview)."""
+    location: str | None = None
+    interpreter: str | None = None
 
 
 def check(request: InterviewRequest, rulebook: Rulebook) -> None:
@@ -99,6 +107,7 @@ def new_interview(
         request.jurisdiction or "",
         request.case_ref or "",
     )
+    _people(interview, request)
     if start is not None:
         result = start.result
         interview.proposals, interview.seen = propose(
@@ -109,16 +118,30 @@ def new_interview(
     return interview
 
 
+def _people(interview: Interview, request: InterviewRequest) -> None:
+    """Officer, location and interpreter from the options.
+
+    A resumed interview keeps its own unless an option gives a new one.
+    """
+    for name in ("officer", "location", "interpreter"):
+        value = getattr(request, name)
+        if value:
+            setattr(interview, name, value.strip())
+
+
 def run_interactive(
     rulebook: Rulebook,
     request: InterviewRequest,
     prompter: Prompter,
     data_dir: Path | None = None,
     start: NoteStart | None = None,
-) -> tuple[Interview, Recommendation, Path]:
+) -> tuple[Interview, Recommendation | None, Path]:
     """Run the interview at a terminal; save after every answer (default folder: the data dir).
 
     The save file is locked for the whole interview, so no second htscreen writes it.
+    The recommendation is None when the officer saved and quit with ``q`` (the interview
+    is saved unfinished, to resume later); Ctrl-C or the end of input raises
+    :class:`InterviewInterrupted` after saving.
     """
     if data_dir is None:
         from screen.app.environment import current
@@ -128,6 +151,9 @@ def run_interactive(
         interview, path = _start(rulebook, request, prompter, data_dir, start, held)
         try:
             _loop(interview, prompter, path, request.plain)
+        except _Quit:
+            store.save_json(path, interview.to_dict())
+            return interview, None, path
         except (KeyboardInterrupt, EOFError):
             store.save_json(path, interview.to_dict())
             raise InterviewInterrupted(str(path)) from None
@@ -155,6 +181,7 @@ def _start(
         if resumed is None:
             _lock(path, held)
     if resumed is not None:
+        _people(resumed, request)
         return resumed, path
     offence = offence_of(request, start, None) or prompter.choose_offence(rulebook.flows)
     interview = new_interview(rulebook, request, offence, start)
@@ -297,20 +324,20 @@ def _loop(interview: Interview, prompter: Prompter, path: Path, plain: bool) -> 
                 rest_offered = True
                 interview.focused = not prompter.confirm(_rest_prompt(interview))
                 continue
-            action = _review(interview, prompter)
+            action = _review(interview, prompter, plain)
             if action.kind == "finish":
                 interview.officer_notes = prompter.text(
                     "Officer's notes for the report (optional, Enter to skip): "
                 )
                 return
             if action.kind == "quit":
-                raise KeyboardInterrupt
+                raise _Quit
             continue
         action = prompter.ask(
             question, interview.lang, interview.progress(), remarks=_remarks(interview, question.id)
         )
         if action.kind == "quit":
-            raise KeyboardInterrupt
+            raise _Quit
         if action.kind == "back":
             interview.back()
         else:
@@ -341,7 +368,7 @@ def _proposal(interview: Interview, prompter: Prompter, proposal: Proposal, plai
         proposal, question, interview.lang, interview.proposal_progress(), gate
     )
     if action.kind == "quit":
-        raise KeyboardInterrupt
+        raise _Quit
     if action.kind == "back":
         interview.back()
     elif action.kind == "confirm":
@@ -370,13 +397,17 @@ def _alert(interview: Interview, prompter: Prompter, urgent: tuple[str, ...], pl
         f"{rulebook.decision.resource(r).name}: {rulebook.decision.resource(r).contact}"
         for r in level.resources
     ]
-    prompter.show(emergency_panel(titles, localise(level.action, "en"), contacts, plain))
+    prompter.show(
+        emergency_panel(
+            titles, localise(level.action, interview.lang), contacts, plain, interview.lang
+        )
+    )
     prompter.pause()
 
 
-def _review(interview: Interview, prompter: Prompter) -> Action:
+def _review(interview: Interview, prompter: Prompter, plain: bool = False) -> Action:
     asked = [q for q in interview.full_order if q.id in interview.answers]
-    action = prompter.review(answers_table(interview), len(asked))
+    action = prompter.review(answers_table(interview, plain), len(asked))
     if action.kind == "change":
         interview.change(asked[int(action.value) - 1].id)
     return action

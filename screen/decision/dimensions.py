@@ -36,18 +36,29 @@ def dimension_positive(counts: Counts, rule: Rule = ILO_RULE) -> bool:
     return any(all(counts.get(key) >= need for key, need in line) for line in rule)
 
 
+Needs = tuple[tuple[tuple[str, int], ...], ...]
+"""The cheapest ways to make a dimension positive: each a tuple of (weight key, how many more)."""
+
+
+@lru_cache(maxsize=4096)
+def missing_needs(counts: Counts, rule: Rule = ILO_RULE) -> Needs:
+    """The fewest additional indicators that would make the dimension positive, as data."""
+    if dimension_positive(counts, rule):
+        return ()
+    options: list[tuple[int, tuple[tuple[str, int], ...]]] = []
+    for line in rule:
+        needs = tuple((key, need - counts.get(key)) for key, need in line if counts.get(key) < need)
+        options.append((sum(n for _, n in needs), needs))
+    fewest = min(total for total, _ in options)
+    return tuple(needs for total, needs in options if total == fewest)
+
+
 @lru_cache(maxsize=4096)
 def what_is_missing(counts: Counts, rule: Rule = ILO_RULE) -> str:
     """Describe the fewest additional indicators that would make the dimension positive."""
-    if dimension_positive(counts, rule):
-        return ""
-    options: list[tuple[int, str]] = []
-    for line in rule:
-        needs = [(key, need - counts.get(key)) for key, need in line if counts.get(key) < need]
-        total = sum(n for _, n in needs)
-        options.append((total, " and ".join(_say(key, n) for key, n in needs)))
-    fewest = min(total for total, _ in options)
-    choices = sorted({text for total, text in options if total == fewest})
+    choices = sorted(
+        {" and ".join(_say(key, n) for key, n in needs) for needs in missing_needs(counts, rule)}
+    )
     return " or ".join(choices)
 
 

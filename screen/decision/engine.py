@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from screen.decision.dimensions import DIMENSION_TITLES, dimension_positive, what_is_missing
+from screen.decision.dimensions import (
+    DIMENSION_TITLES,
+    Rule,
+    dimension_positive,
+    missing_needs,
+    what_is_missing,
+)
+from screen.decision.wording import Say
 from screen.model import (
     Dimension,
     Element,
@@ -84,7 +91,8 @@ def decide(
     facts = _facts(rulebook, evidence)
     law = rulebook.decision.jurisdiction_named(jurisdiction or rulebook.decision.jurisdiction)
     chosen = profile or _profile(facts)
-    level, reasons, also, dims = _evaluate(rulebook, facts, law, chosen)
+    say = Say(lang)
+    level, reasons, also, dims = _evaluate(rulebook, facts, law, chosen, say)
     spec = rulebook.decision.level(level)
     return Recommendation(
         level=level,
@@ -97,7 +105,7 @@ def decide(
         jurisdiction=law.name,
         counted=_counted(facts, evidence, chosen),
         dimensions=dims,
-        missing=_missing(dims, law),
+        missing=_missing(dims, law, rulebook.decision.dimension_rule, say),
         next_questions=_next_questions(rulebook, evidence, law, profile, candidates, level, lang),
         resources=tuple(rulebook.decision.resource(r) for r in spec.resources),
         also=tuple(also),
@@ -173,17 +181,21 @@ def _lower_profiles(profile: Profile) -> tuple[Profile, ...]:
     )
 
 
+_ENGLISH = Say("en")
+
+
 def _evaluate(
-    rulebook: Rulebook, facts: _Facts, law: Jurisdiction, profile: Profile
+    rulebook: Rulebook, facts: _Facts, law: Jurisdiction, profile: Profile, say: Say = _ENGLISH
 ) -> tuple[Level, list[str], list[str], tuple[DimensionResult, ...]]:
     dims = _dimensions(rulebook, facts, profile)
     settings = rulebook.decision.screening
-    best = _layers(facts, law, dims, profile, settings)
+    best = _layers(facts, law, dims, profile, settings, say)
     for other in _lower_profiles(profile):
         if other != profile:
-            alt = _layers(facts, law, _dimensions(rulebook, facts, other), other, settings)
+            alt = _layers(facts, law, _dimensions(rulebook, facts, other), other, settings, say)
             if alt[0].rank < best[0].rank:
-                best = (alt[0], [*alt[1], f"(reached with the {other} weights)"], alt[2])
+                reached = say("reached_with", profile=say.profile(other))
+                best = (alt[0], [*alt[1], reached], alt[2])
     return best[0], best[1], best[2], dims
 
 
@@ -218,16 +230,17 @@ def _layers(
     dims: tuple[DimensionResult, ...],
     profile: Profile,
     settings: Screening,
+    say: Say = _ENGLISH,
 ) -> tuple[Level, list[str], list[str]]:
     fired: Fired = []
     by_name = {d.name: d for d in dims}
-    _minor_gate(facts, law, fired)
-    _elements(facts, law, by_name, profile, fired)
-    _score_rule(facts, settings, profile, fired)
-    _other_harm(facts, fired)
-    _emergency(facts, fired)
+    _minor_gate(facts, law, fired, say)
+    _elements(facts, law, by_name, profile, fired, say)
+    _score_rule(facts, settings, profile, fired, say)
+    _other_harm(facts, fired, say)
+    _emergency(facts, fired, say)
     if not fired:
-        fired.append((Level.L5, [_nothing_reason(facts)]))
+        fired.append((Level.L5, [_nothing_reason(facts, say)]))
     fired.sort(key=lambda item: item[0].rank)
     level, reasons = fired[0]
     also = [f"{lvl}: {why[0]}" for lvl, why in fired[1:] if lvl != level]
@@ -238,7 +251,7 @@ def _titles(indicators: Iterable[Indicator]) -> str:
     return "; ".join(ind.title for ind in indicators)
 
 
-def _emergency(facts: _Facts, fired: Fired) -> None:
+def _emergency(facts: _Facts, fired: Fired, say: Say) -> None:
     """Danger with a sign of trafficking is L0; danger alone is a safety flag only."""
     if not facts.safety:
         return
@@ -249,15 +262,7 @@ def _emergency(facts: _Facts, fired: Fired) -> None:
         if ind not in facts.safety and ind.element in (Element.MEANS, Element.PURPOSE, Element.ACT)
     ]
     if referred or signs:
-        fired.append(
-            (
-                Level.L0,
-                [
-                    f"Immediate danger or urgent need ({_titles(facts.safety)}) together "
-                    "with signs of trafficking: act now, then refer.",
-                ],
-            )
-        )
+        fired.append((Level.L0, [say("emergency", signs=_titles(facts.safety))]))
 
 
 def score_of(facts: _Facts, settings: Screening, profile: Profile) -> float:
@@ -275,7 +280,9 @@ def score_of(facts: _Facts, settings: Screening, profile: Profile) -> float:
     return round(total, 1)
 
 
-def _score_rule(facts: _Facts, settings: Screening, profile: Profile, fired: Fired) -> None:
+def _score_rule(
+    facts: _Facts, settings: Screening, profile: Profile, fired: Fired, say: Say
+) -> None:
     """Many signs together refer for assessment even when no single rule does (L3)."""
     score = score_of(facts, settings, profile)
     signs = [
@@ -286,28 +293,27 @@ def _score_rule(facts: _Facts, settings: Screening, profile: Profile, fired: Fir
             (
                 Level.L3,
                 [
-                    f"Several signs together (screening score {score:g}, referral from "
-                    f"{settings.refer_at:g}): {_titles(facts.present)}.",
+                    say(
+                        "score",
+                        score=f"{score:g}",
+                        refer_at=f"{settings.refer_at:g}",
+                        signs=_titles(facts.present),
+                    )
                 ],
             )
         )
 
 
-def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired) -> None:
+def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired, say: Say) -> None:
     if facts.minor is Minor.NO:
         return
-    who = _who(facts)
+    who = _who(facts, say)
     sex = [ind for ind in facts.present if Trigger.COMMERCIAL_SEX in ind.triggers]
     if sex:
         fired.append(
             (
                 Level.L1,
-                [
-                    f"{who} with a commercial sex act ({_titles(sex)}). For a minor no "
-                    "force, fraud or coercion needs to be shown, and stated consent "
-                    "does not matter.",
-                    *_verify(facts),
-                ],
+                [say("minor_sex", who=who, signs=_titles(sex)), *_verify(facts, say)],
             )
         )
         return
@@ -322,40 +328,33 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired) -> None:
     ]
     if exploitation or control:
         signs = _titles([*exploitation, *control])
-        note = (
-            "Federal law still requires force, fraud or coercion for labour trafficking, so "
-            "refer to child protection and a specialist to assess it."
-            if law.child_labour_needs_means
-            else "Under the Palermo Protocol no means are needed for a child."
+        note = say(
+            "federal_child_labour" if law.child_labour_needs_means else "palermo_child_labour"
         )
         fired.append(
             (
                 Level.L1,
-                [
-                    f"{who} in labour or services with signs of exploitation or "
-                    f"control ({signs}). {note}",
-                    *_verify(facts),
-                ],
+                [say("minor_labour", who=who, signs=signs, note=note), *_verify(facts, say)],
             )
         )
 
 
-def _who(facts: _Facts) -> str:
+def _who(facts: _Facts, say: Say) -> str:
     if facts.minor is Minor.YES:
         if facts.ages and facts.ages[0] < 18:
             extra = (
-                f"; ages read: {', '.join(map(str, facts.ages))}, lowest used"
+                say("ages_read", ages=", ".join(map(str, facts.ages)))
                 if len(set(facts.ages)) > 1
                 else ""
             )
-            return f"Under 18 (age {facts.ages[0]}{extra})"
-        return "Under 18"
-    return "Possibly under 18, age unverified"
+            return say("under_18_age", age=facts.ages[0], extra=extra)
+        return say("under_18")
+    return say("possibly_under_18")
 
 
-def _verify(facts: _Facts) -> list[str]:
+def _verify(facts: _Facts, say: Say) -> list[str]:
     if facts.minor is Minor.POSSIBLE:
-        return ["Treat the person as a minor until the age is verified: verify age."]
+        return [say("verify_age")]
     return []
 
 
@@ -365,6 +364,7 @@ def _elements(
     dims: dict[Dimension, DimensionResult],
     profile: Profile,
     fired: Fired,
+    say: Say,
 ) -> None:
     means = [dims[n] for n in _means_names(law) if dims[n].positive]
     purpose = dims[PURPOSE]
@@ -374,9 +374,13 @@ def _elements(
             (
                 Level.L2,
                 [
-                    f"Means: {_dim_list(means)} positive; purpose: exploitative conditions "
-                    f"positive ({purpose.counts.describe()}), under the {profile} weights.",
-                    "Initial consent does not matter once force, fraud or coercion is used.",
+                    say(
+                        "l2_elements",
+                        means=_dim_list(means, say),
+                        counts=say.counts(purpose.counts),
+                        profile=say.profile(profile),
+                    ),
+                    say("consent"),
                 ],
             )
         )
@@ -388,27 +392,24 @@ def _elements(
     ]
     reasons = []
     if strong:
-        reasons.append(f"A strong sign of force, fraud or coercion: {_titles(strong)}.")
+        reasons.append(say("strong_means", signs=_titles(strong)))
     if means:
-        reasons.append(f"Means positive ({_dim_list(means)}) but no clear purpose yet.")
+        reasons.append(say("means_no_purpose", means=_dim_list(means, say)))
     any_means = [ind for ind in facts.present if ind.dimension in _means_names(law)]
     if purpose.positive and (vulnerable or any_means):
-        support = _dim_list(vulnerable) if vulnerable else _titles(any_means)
-        reasons.append(f"Exploitative conditions positive together with {support}.")
+        support = _dim_list(vulnerable, say) if vulnerable else _titles(any_means)
+        reasons.append(say("purpose_with", support=support))
     elif purpose.positive and Trigger.COMMERCIAL_SEX in facts.triggers:
-        reasons.append(
-            "Commercial sex exploited by someone else (exploitative conditions positive: "
-            f"{purpose.counts.describe()}): assess for force, fraud or coercion."
-        )
+        reasons.append(say("sex_exploited", counts=say.counts(purpose.counts)))
     if reasons:
         fired.append((Level.L3, reasons))
 
 
-def _dim_list(dims: Iterable[DimensionResult]) -> str:
-    return ", ".join(f"{d.title} ({d.counts.describe()})" for d in dims)
+def _dim_list(dims: Iterable[DimensionResult], say: Say) -> str:
+    return ", ".join(f"{say.dimension(d.name)} ({say.counts(d.counts)})" for d in dims)
 
 
-def _other_harm(facts: _Facts, fired: Fired) -> None:
+def _other_harm(facts: _Facts, fired: Fired, say: Say) -> None:
     """L4: harm that needs another service, named for the kind of harm found."""
     reasons = []
     labour = [
@@ -418,49 +419,30 @@ def _other_harm(facts: _Facts, fired: Fired) -> None:
         and ind.exploitation in (Exploitation.LABOUR, Exploitation.CRIMINALITY)
     ]
     if labour or Trigger.LABOUR in facts.triggers:
-        reasons.append(
-            "Exploitation or a labour dispute without enough sign of force, fraud "
-            "or coercion: refer to labour standards (wage and hour) and keep the "
-            "hotline card with the person."
-        )
+        reasons.append(say("labour"))
     if facts.minor is not Minor.NO:
-        reasons.append("A person who may be under 18: refer to child protection.")
+        reasons.append(say("minor_other"))
     if Trigger.DOMESTIC_VIOLENCE in facts.triggers:
-        reasons.append(
-            "Domestic violence without a commercial or labour element: refer to "
-            "domestic violence services."
-        )
+        reasons.append(say("domestic_violence"))
     if Trigger.SEXUAL_ASSAULT in facts.triggers:
-        reasons.append("Sexual assault: refer to sexual assault services.")
+        reasons.append(say("sexual_assault"))
     if facts.held and not reasons:
-        reasons.append(
-            f"Violence or threats ({_titles(facts.held)}) with no sign that anyone controls "
-            "the person's work, sex or movement: refer to victim services."
-        )
+        reasons.append(say("held", signs=_titles(facts.held)))
     if Trigger.COMMERCIAL_SEX in facts.triggers and not reasons:
-        reasons.append(
-            "Commercial sex by an adult with no sign of third-party control: offer "
-            "support services and the hotline card."
-        )
+        reasons.append(say("adult_sex"))
     means = [
         ind for ind in facts.present if ind.element is Element.MEANS and ind not in facts.safety
     ]
     if means and not reasons:
-        reasons.append(
-            f"Some signs of control ({_titles(means)}), below the referral "
-            "threshold: ask the next questions and offer the hotline card."
-        )
+        reasons.append(say("some_control", signs=_titles(means)))
     if reasons:
         fired.append((Level.L4, reasons))
 
 
-def _nothing_reason(facts: _Facts) -> str:
+def _nothing_reason(facts: _Facts, say: Say) -> str:
     if facts.present:
-        return (
-            f"Only context or vulnerability signs ({_titles(facts.present)}), which never "
-            "decide a level alone. No indicators of trafficking in the information given."
-        )
-    return "No indicators in the information given. This is not a clearance."
+        return say("only_context", signs=_titles(facts.present))
+    return say("nothing")
 
 
 def _counted(
@@ -477,18 +459,25 @@ def _counted(
     return tuple(result)
 
 
-def _missing(dims: tuple[DimensionResult, ...], law: Jurisdiction) -> tuple[str, ...]:
+def _missing(
+    dims: tuple[DimensionResult, ...], law: Jurisdiction, rule: Rule, say: Say
+) -> tuple[str, ...]:
     relevant = (*_means_names(law), PURPOSE)
     notes = []
     for dim in dims:
         if dim.name in relevant and not dim.positive and dim.indicators:
             notes.append(
-                f"{dim.title}: {dim.counts.describe()}; {dim.missing} would make it positive."
+                say(
+                    "dim_missing",
+                    dimension=say.dimension(dim.name),
+                    counts=say.counts(dim.counts),
+                    missing=say.needs(missing_needs(dim.counts, rule)),
+                )
             )
     if not any(d.positive for d in dims if d.name in relevant[:-1]):
-        notes.append("No means dimension is positive yet (force, fraud or coercion).")
+        notes.append(say("no_means"))
     if not next(d for d in dims if d.name == PURPOSE).positive:
-        notes.append("The purpose dimension (exploitative conditions) is not positive yet.")
+        notes.append(say("no_purpose"))
     return tuple(notes)
 
 

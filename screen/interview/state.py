@@ -79,6 +79,12 @@ class Interview:
     """Ask only the questions that could still change the level (a note-started interview)."""
     reopened: str = ""
     """A question the officer went back to or reopened: it is asked next."""
+    officer: str = ""
+    """Who ran the interview (optional, for the report)."""
+    location: str = ""
+    """Where it took place (optional)."""
+    interpreter: str = ""
+    """The interpreter, if one took part (optional)."""
 
     def __post_init__(self) -> None:
         self.order = asking_order(self.rulebook, self.offence, self.form)
@@ -351,6 +357,9 @@ class Interview:
             "lang": self.lang,
             "jurisdiction": self.jurisdiction,
             "case_ref": self.case_ref,
+            "officer": self.officer,
+            "location": self.location,
+            "interpreter": self.interpreter,
             "officer_notes": self.officer_notes,
             "started": self.started,
             "updated": now(),
@@ -433,6 +442,8 @@ class Interview:
         # each answered question once, at its latest position (as answer() keeps it)
         interview.history = list(reversed(dict.fromkeys(reversed(valid))))
         interview.finished = bool(data.get("finished", False))
+        for name in ("officer", "location", "interpreter"):
+            setattr(interview, name, str(data.get(name, "") or ""))
         _restore_note(interview, data)
         interview._drop_irrelevant()
         return interview

@@ -157,3 +157,30 @@ def test_a_note_started_interview_in_a_terminal(tmp_path: Path) -> None:
     assert "| Are you paid for your work? | no |  | answered by the person |" in text
     assert "| yes | what the note seemed to say is not so | observed by the officer |" in text
     assert "- paid = no: not known — «" in text
+
+
+def test_q_saves_and_exits_0_and_ctrl_c_exits_130(tmp_path: Path) -> None:
+    save = tmp_path / "s.json"
+    args = ["interview", "--rules", str(MINIMAL), "--offence", "immigration"]
+    args += ["--save", str(save), "--case-ref", "PTY-Q", "--plain"]
+    child = spawn(args, tmp_path)
+    child.expect("in danger right now")
+    child.send("n")
+    child.expect("How old are you")
+    child.sendline("q")
+    child.expect_exact(f"Interview saved to {save} (not finished).")
+    child.expect_exact(f"Resume it with: htscreen interview --save {save}")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert save.stat().st_mode & 0o777 == 0o600
+
+    child = spawn(args, tmp_path)
+    child.expect("Resume the unfinished interview")
+    child.send("y")
+    child.expect("How old are you")
+    child.sendcontrol("c")
+    child.expect("interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130

@@ -34,7 +34,10 @@ NOTE_REPLAY = (
     "F-1",
     *RULES,
 )
-STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+STAMP = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"
+    r"|\d{4}-\d\d-\d\d \d\d:\d\d (?:\S+ )?\(UTC(?:[+-]\d\d:\d\d)?\)"
+)
 
 
 def stable(text: str) -> str:

@@ -26,11 +26,14 @@ LABOUR_REPLAY = (
     "--answers",
     str(ANSWERS / "labour.yaml"),
 )
-STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+STAMP = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"
+    r"|\d{4}-\d\d-\d\d \d\d:\d\d (?:\S+ )?\(UTC(?:[+-]\d\d:\d\d)?\)"
+)
 
 
 def stable(text: str) -> str:
-    return STAMP.sub("<time>", text)
+    return STAMP.sub("<time>", text).replace(str(DATA), "DATA")
 
 
 def test_replay_prints_the_result_panel(golden) -> None:
@@ -292,3 +295,154 @@ def test_resuming_with_an_edited_rulebook_never_drops_answers_silently(
     with pytest.raises(InterviewInterrupted):
         session.run_interactive(minimal, request, again)
     assert [x["question"] for x in store.load_json(save)["answers"]] == ["safety-now", "person-age"]
+
+
+def test_q_saves_the_interview_unfinished_and_returns_no_result(minimal, tmp_path: Path) -> None:
+    save = tmp_path / "s.json"
+    request = InterviewRequest(offence="immigration", case_ref="", save=save)
+    interview, rec, path = session.run_interactive(
+        minimal, request, Scripted([a("no"), Action("quit")])
+    )
+    assert rec is None and path == save
+    saved = store.load_json(save)
+    assert saved["finished"] is False and [x["value"] for x in saved["answers"]] == ["no"]
+
+
+BOX_CHARACTERS = set("+|─━│┃┌┐└┘┏┓┗┛╔╗╚╝═║╭╮╰╯┡┩┠┨")
+
+
+def test_plain_result_draws_no_boxes_and_ends_with_the_level() -> None:
+    result = run_cli(*LABOUR_REPLAY, "--plain", *RULES)
+    assert result.code == 0, result.stderr
+    assert not BOX_CHARACTERS & set(result.stdout), "--plain must draw no boxes"
+    assert not any(line.startswith("---") for line in result.stdout.splitlines())
+    last = result.stdout.rstrip("\n").splitlines()[-1]
+    assert last == "Result: L3 · REFER FOR SPECIALIST ASSESSMENT — possible trafficking"
+
+
+def test_result_at_24_rows_shows_the_level() -> None:
+    """The level is the last line, so it is on screen however long the panel is."""
+    result = run_cli(*LABOUR_REPLAY, *RULES)
+    assert result.code == 0, result.stderr
+    assert "L3 · REFER" in result.stdout.splitlines()[-1]
+
+
+def test_spanish_result(tmp_path: Path, golden) -> None:
+    report = tmp_path / "r.md"
+    result = run_cli(*LABOUR_REPLAY, "--plain", "--lang", "es", "--report", str(report), *RULES)
+    assert result.code == 0, result.stderr
+    golden.check("interview/labour.es.panel.txt", result.stdout.replace(str(report), "REPORT"))
+    golden.check("interview/labour.es.report.markdown", stable(report.read_text()))
+    for spanish in ("Razones:", "Próximas preguntas:", "Recursos:", "Resultado: L3 · DERIVAR"):
+        assert spanish in result.stdout
+    for english in ("Why:", "Next questions", "Resources:", "A strong sign", "Means positive"):
+        assert english not in result.stdout
+
+
+def test_reasons_name_questions_by_number_and_words_not_ids(tmp_path: Path) -> None:
+    report = tmp_path / "r.md"
+    result = run_cli(*LABOUR_REPLAY, "--report", str(report), *RULES)
+    assert result.code == 0, result.stderr
+    text = report.read_text()
+    assert 'Q7 "Can you leave your work or home when you want?": answer "no"' in text
+    assert 'Q6 "Who has them now?": answer "My employer"' in text
+    for internal in ("to free-to-leave", "who-holds-documents", "'employer'", "adult_labour"):
+        assert internal not in text and internal not in result.stdout
+
+
+PEOPLE = (
+    "--officer",
+    "PC 4411 <Ruiz>",
+    "--location",
+    "Farm gate & Rd 9",
+    "--interpreter",
+    "J. Ortega (Spanish)",
+)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "json"])
+def test_officer_location_interpreter_in_every_report(tmp_path: Path, fmt: str) -> None:
+    report, save = tmp_path / f"r.{fmt}", tmp_path / "s.json"
+    args = (*LABOUR_REPLAY, *PEOPLE, "--report", str(report), "--report-format", fmt, *RULES)
+    result = run_cli(*args)
+    assert result.code == 0, result.stderr
+    text = report.read_text()
+    if fmt == "json":
+        data = json.loads(text)["interview"]
+        assert data["officer"] == "PC 4411 <Ruiz>" and data["location"] == "Farm gate & Rd 9"
+        assert data["interpreter"] == "J. Ortega (Spanish)"
+        return
+    if fmt == "html":
+        assert "<dt>Officer</dt><dd>PC 4411 &lt;Ruiz&gt;</dd>" in text
+        assert "<dd>Farm gate &amp; Rd 9</dd>" in text and "<Ruiz>" not in text
+    else:
+        # what the officer typed is escaped: it renders as typed and cannot inject HTML
+        assert "- Officer: PC 4411 &lt;Ruiz&gt;" in text and "<Ruiz>" not in text
+        assert "- Location: Farm gate &amp; Rd 9" in text
+    assert "J. Ortega" in text and "Spanish" in text
+    assert str(MINIMAL) in text  # the rulebook's path
+    del save
+
+
+def test_officer_fields_are_saved_and_kept_on_resume(minimal, tmp_path: Path) -> None:
+    save = tmp_path / "s.json"
+    request = InterviewRequest(
+        offence="immigration", case_ref="", save=save, officer="PC 1", location="Depot"
+    )
+    with pytest.raises(InterviewInterrupted):
+        session.run_interactive(minimal, request, Scripted([a("no")]))
+    assert store.load_json(save)["officer"] == "PC 1"
+    resumed = InterviewRequest(offence="immigration", case_ref="", save=save, interpreter="JO")
+    interview, _, _ = session.run_interactive(minimal, resumed, Scripted([a("30"), Action("quit")]))
+    assert (interview.officer, interview.location, interview.interpreter) == ("PC 1", "Depot", "JO")
+
+
+@pytest.fixture
+def berlin(monkeypatch: pytest.MonkeyPatch):
+    import time
+
+    monkeypatch.setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_report_times_are_local_with_the_zone(berlin) -> None:
+    from screen.app.report import local_time
+
+    assert local_time("2026-12-02T08:14:05+00:00") == "2026-12-02 09:14 CET (UTC+01:00)"
+    assert local_time("2026-07-02T08:14:05+00:00") == "2026-07-02 10:14 CEST (UTC+02:00)"
+    assert local_time("not a time") == "not a time"
+
+
+def test_json_report_times_keep_iso_8601_with_offset(tmp_path: Path, berlin) -> None:
+    from datetime import datetime
+
+    report = tmp_path / "r.json"
+    result = run_cli(*LABOUR_REPLAY, "--report", str(report), "--report-format", "json", *RULES)
+    assert result.code == 0, result.stderr
+    data = json.loads(report.read_text())
+    for stamp in (data["generated"], data["interview"]["started"]):
+        assert datetime.fromisoformat(stamp).utcoffset() is not None
+    assert data["generated"].endswith("+01:00") or data["generated"].endswith("+02:00")
+
+
+def test_markdown_report_shows_local_times(tmp_path: Path, berlin) -> None:
+    report = tmp_path / "r.md"
+    result = run_cli(*LABOUR_REPLAY, "--report", str(report), *RULES)
+    assert result.code == 0, result.stderr
+    text = report.read_text()
+    assert re.search(
+        r"- Interview started: \d{4}-\d\d-\d\d \d\d:\d\d CES?T \(UTC\+0[12]:00\)", text
+    )
+    assert "+00:00" not in text
+
+
+def test_missing_spanish_text_falls_back_to_english() -> None:
+    from screen.app.labels import label
+    from screen.decision.wording import Say
+
+    assert label("fr", "why") == "Why" and label("es", "why") == "Razones"
+    assert Say("fr")("consent") == Say("en")("consent")
+    assert "fuerte" in Say("es")("strong")
