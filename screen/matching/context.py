@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from screen.model import CueDirection, CueKind, Status
@@ -116,6 +117,29 @@ def _holds(terminators: list[tuple[int, int]], gap: tuple[int, int]) -> bool:
     return False
 
 
+LIST_REACH = 24
+"""How far a negation reaches into a list whose last item is the hit (in words)."""
+LIST_ITEM = 6
+"""The longest item (in words) of such a list."""
+_LIST_TAIL = re.compile(r"(?:^|[\s,])(?:or|nor|ni|o|and/or)\s*$")
+
+
+def _listed(text: str, gap: tuple[int, int], count: Callable[[int, int], int]) -> bool:
+    """Whether the hit after ``gap`` is the last item of a list a negation opens.
+
+    "None report owing money, jobs arranged, threats or anyone holding documents":
+    short items separated by commas, the last joined by "or" (or "nor", "ni", "o"),
+    so the negation before the list covers every item. A list joined by "and" is
+    not one: "and" is a terminator.
+    """
+    if count(*gap) > LIST_REACH:
+        return False
+    piece = text[gap[0] : gap[1]]
+    if "(" in piece or ")" in piece or not _LIST_TAIL.search(piece):
+        return False
+    return all(len(item.split()) <= LIST_ITEM for item in piece.split(","))
+
+
 def classify(
     text: str,
     span: tuple[int, int],
@@ -142,10 +166,16 @@ def classify(
             gap = (end, cue.start)
         else:
             continue
+        before = cue.end <= start
+        listed = False
         if count(*gap) > cue.window:
-            continue
-        if cue.end <= start and _SCOPE_BREAK.search(text, *gap):
-            continue
+            listed = cue.kind is CueKind.NEGATION and before and _listed(text, gap, count)
+            if not listed:
+                continue
+        if before and _SCOPE_BREAK.search(text, *gap):
+            listed = listed or (cue.kind is CueKind.NEGATION and _listed(text, gap, count))
+            if not listed:
+                continue
         if _holds(terminators, gap):
             continue
         found[cue.kind] = cue

@@ -20,7 +20,7 @@ from datetime import date
 
 from screen import codec
 from screen.matching.ages import age_basis, read_age
-from screen.matching.context import Clauses, CueHit, Words, classify
+from screen.matching.context import LIST_REACH, Clauses, CueHit, Words, classify
 from screen.matching.dates import first_date
 from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
 from screen.matching.scanner import PROBE_FLAGS, Artefacts, Hit, Scanner, ascii_view
@@ -309,7 +309,8 @@ class _Context:
         self.view = view
         self.clauses = clauses
         self.words = Words(norm)
-        self.reach = max((cue.window for cue in matcher.plan.cues), default=0) + 1
+        widest = max((cue.window for cue in matcher.plan.cues), default=0)
+        self.reach = max(widest, LIST_REACH) + 1  # a negation reaches into a list
         self._cache: dict[Span, _ClauseCues] = {}
 
     def classify(self, span: Span) -> tuple[Status, Cue | None]:

@@ -254,3 +254,23 @@ def test_evidence_names_the_pattern_that_found_it(minimal_matcher, minimal) -> N
     assert name == hit.indicator and 1 <= int(number) <= len(indicator.patterns)
     [aged] = minimal_matcher.scan("V is 14yo", "n").evidence
     assert aged.pattern == "age-under-18#age"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("No bruises, debts or docs held by boss.", "negated"),
+        ("Denies bruises, debts, threats or docs held by boss.", "negated"),
+        ("No bruises, debts and docs held by boss.", "present"),  # "and" ends the scope
+        ("No bruises, docs held by boss.", "present"),  # a comma alone ends it
+        (
+            "No sign of the injuries she described last week at the clinic, or docs held by boss.",
+            "present",
+        ),
+        ("No bruises (old ones), debts or docs held by boss.", "present"),
+    ],
+)
+def test_a_negation_covers_the_last_item_of_a_list_joined_by_or(
+    minimal_matcher, text: str, status: str
+) -> None:
+    assert statuses(minimal_matcher, text)["documents-held"] == status
