@@ -193,6 +193,28 @@ class Reader:
                     pairs.append((lang, value.strip()))
         return tuple(pairs)
 
+    def localised(self, node: Node | None, where: str, languages: tuple[str, ...]) -> Text | None:
+        """Return a text that is either a plain string (English) or a mapping by language.
+
+        A plain string is the English text and stays English in every language (old
+        rulebooks); a mapping must give the rulebook's first language and may give any
+        other language in ``languages``.
+        """
+        if node is None:
+            return None
+        if isinstance(node.value, dict):
+            text = self.text(node, where, languages, all_languages=False)
+            return text if len(text) == len(node.value) and text else None
+        if isinstance(node.value, list):
+            self.error(
+                node,
+                f"{where} must be text or a mapping by language, not a list",
+                "write 'title: text' or 'title: {en: ..., es: ...}'",
+            )
+            return None
+        value = self.string(node, where)
+        return None if value is None else (("en", value.strip()),)
+
 
 def _kind(value: Any) -> str:
     if value is None:
