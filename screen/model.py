@@ -5,7 +5,7 @@ No I/O, no YAML, no terminal code lives here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 OFFENCES: tuple[str, ...] = (
@@ -287,6 +287,18 @@ class Indicator:
     counts_with: tuple[str, ...] = ()
     """Categories or indicator ids: the sign counts only when one of them is present too
     (violence is coercion only where someone controls the person's work, sex or movement)."""
+    titles: Text = ()
+    """The title in each language the rulebook gives it in (``title`` is the English one)."""
+    descriptions: Text = ()
+    """The description in each language the rulebook gives it in."""
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang``, else in English."""
+        return localise(self.titles, lang) if self.titles else self.title
+
+    def description_in(self, lang: str) -> str:
+        """The description in ``lang``, else in English."""
+        return localise(self.descriptions, lang) if self.descriptions else self.description
 
     def weight_for(self, profile: Profile) -> Weight:
         """Return the weight this indicator carries under ``profile``."""
@@ -379,6 +391,30 @@ class Resource:
     contact: str
     note: str = ""
     verified: str = ""
+    names: Text = ()
+    """The name in each language the rulebook gives it in (``name`` is the English one)."""
+    notes: Text = ()
+    """The note in each language the rulebook gives it in."""
+    contacts: Text = ()
+    """The contact in each language the rulebook gives it in."""
+
+    def name_in(self, lang: str) -> str:
+        """The name in ``lang``, else in English."""
+        return localise(self.names, lang) if self.names else self.name
+
+    def note_in(self, lang: str) -> str:
+        """The note in ``lang``, else in English."""
+        return localise(self.notes, lang) if self.notes else self.note
+
+    def contact_in(self, lang: str) -> str:
+        """The contact in ``lang``, else in English."""
+        return localise(self.contacts, lang) if self.contacts else self.contact
+
+    def in_language(self, lang: str) -> Resource:
+        """This resource with its name, contact and note in ``lang`` (English where not given)."""
+        return replace(
+            self, name=self.name_in(lang), contact=self.contact_in(lang), note=self.note_in(lang)
+        )
 
 
 @dataclass(frozen=True, slots=True)

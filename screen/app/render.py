@@ -144,6 +144,7 @@ def indicator_dict(ind: Indicator, rulebook: Rulebook) -> dict[str, Any]:
         "id": ind.id,
         "category": ind.category,
         "title": ind.title,
+        "titles": dict(ind.titles or (("en", ind.title),)),
         "description": ind.description,
         "element": ind.element,
         "dimension": ind.dimension,
@@ -200,6 +201,7 @@ def _markdown_indicator(ind: Indicator, rulebook: Rulebook) -> list[str]:
         "",
         ind.description,
         "",
+        *(f"- Title ({lang}): {text}" for lang, text in ind.titles if lang != "en"),
         f"- Element: {ind.element}; dimension: {_dimension(ind.dimension)}; weight: "
         f"{ind.weight}" + (f" ({weights})" if weights else ""),
         f"- Exploitation: {ind.exploitation}"
@@ -242,6 +244,7 @@ def indicator_panel(ind: Indicator, rulebook: Rulebook, lang: str = "en") -> Gro
     facts.add_column(overflow="fold")
     weights = ", ".join(f"{p}: {w}" for p, w in ind.weights)
     rows = [
+        *((f"title ({code})", text) for code, text in ind.titles if code != "en"),
         ("category", ind.category),
         ("element", ind.element),
         ("dimension", _dimension(ind.dimension)),

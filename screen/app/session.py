@@ -392,11 +392,10 @@ def _alert(interview: Interview, prompter: Prompter, urgent: tuple[str, ...], pl
         return
     rulebook = interview.rulebook
     level = rulebook.decision.level(Level.L0)
-    titles = [rulebook.indicator(i).title for i in urgent]
-    contacts = [
-        f"{rulebook.decision.resource(r).name}: {rulebook.decision.resource(r).contact}"
-        for r in level.resources
-    ]
+    lang = interview.lang
+    titles = [rulebook.indicator(i).title_in(lang) for i in urgent]
+    resources = [rulebook.decision.resource(r) for r in level.resources]
+    contacts = [f"{res.name_in(lang)}: {res.contact_in(lang)}" for res in resources]
     prompter.show(
         emergency_panel(
             titles, localise(level.action, interview.lang), contacts, plain, interview.lang

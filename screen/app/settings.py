@@ -286,11 +286,13 @@ def with_local_resources(rulebook: Rulebook, settings: Settings) -> Rulebook:
     by_id = {res.id: res for res in rulebook.decision.resources}
     for local in settings.resources:
         base = by_id.get(local.id, Resource(local.id, "", ""))
-        changes = {
+        changes: dict[str, Any] = {
             key: getattr(local, key)
             for key in ("name", "contact", "note")
             if getattr(local, key) is not None
         }
+        # A local name, contact or note is the one text shown, whatever the language.
+        changes.update({f"{key}s": () for key in ("name", "contact", "note") if key in changes})
         by_id[local.id] = dataclasses.replace(
             base, **changes, verified=f"local settings {settings.where(local.line)}"
         )

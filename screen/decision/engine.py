@@ -103,11 +103,11 @@ def decide(
         minor=facts.minor,
         profile=chosen,
         jurisdiction=law.name,
-        counted=_counted(facts, evidence, chosen),
+        counted=_counted(facts, evidence, chosen, lang),
         dimensions=dims,
         missing=_missing(dims, law, rulebook.decision.dimension_rule, say),
         next_questions=_next_questions(rulebook, evidence, law, profile, candidates, level, lang),
-        resources=tuple(rulebook.decision.resource(r) for r in spec.resources),
+        resources=tuple(rulebook.decision.resource(r).in_language(lang) for r in spec.resources),
         also=tuple(also),
         rulebook_version=rulebook.version,
         rulebook_hash=rulebook.short_hash,
@@ -247,10 +247,6 @@ def _layers(
     return level, list(reasons), also
 
 
-def _titles(indicators: Iterable[Indicator]) -> str:
-    return "; ".join(ind.title for ind in indicators)
-
-
 def _emergency(facts: _Facts, fired: Fired, say: Say) -> None:
     """Danger with a sign of trafficking is L0; danger alone is a safety flag only."""
     if not facts.safety:
@@ -262,7 +258,7 @@ def _emergency(facts: _Facts, fired: Fired, say: Say) -> None:
         if ind not in facts.safety and ind.element in (Element.MEANS, Element.PURPOSE, Element.ACT)
     ]
     if referred or signs:
-        fired.append((Level.L0, [say("emergency", signs=_titles(facts.safety))]))
+        fired.append((Level.L0, [say("emergency", signs=say.titles(facts.safety))]))
 
 
 def score_of(facts: _Facts, settings: Screening, profile: Profile) -> float:
@@ -297,7 +293,7 @@ def _score_rule(
                         "score",
                         score=f"{score:g}",
                         refer_at=f"{settings.refer_at:g}",
-                        signs=_titles(facts.present),
+                        signs=say.titles(facts.present),
                     )
                 ],
             )
@@ -313,7 +309,7 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired, say: Say) -> Non
         fired.append(
             (
                 Level.L1,
-                [say("minor_sex", who=who, signs=_titles(sex)), *_verify(facts, say)],
+                [say("minor_sex", who=who, signs=say.titles(sex)), *_verify(facts, say)],
             )
         )
         return
@@ -327,7 +323,7 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired, say: Say) -> Non
         ind for ind in facts.present if ind.element is Element.MEANS and ind not in facts.safety
     ]
     if exploitation or control:
-        signs = _titles([*exploitation, *control])
+        signs = say.titles([*exploitation, *control])
         note = say(
             "federal_child_labour" if law.child_labour_needs_means else "palermo_child_labour"
         )
@@ -392,12 +388,12 @@ def _elements(
     ]
     reasons = []
     if strong:
-        reasons.append(say("strong_means", signs=_titles(strong)))
+        reasons.append(say("strong_means", signs=say.titles(strong)))
     if means:
         reasons.append(say("means_no_purpose", means=_dim_list(means, say)))
     any_means = [ind for ind in facts.present if ind.dimension in _means_names(law)]
     if purpose.positive and (vulnerable or any_means):
-        support = _dim_list(vulnerable, say) if vulnerable else _titles(any_means)
+        support = _dim_list(vulnerable, say) if vulnerable else say.titles(any_means)
         reasons.append(say("purpose_with", support=support))
     elif purpose.positive and Trigger.COMMERCIAL_SEX in facts.triggers:
         reasons.append(say("sex_exploited", counts=say.counts(purpose.counts)))
@@ -427,26 +423,26 @@ def _other_harm(facts: _Facts, fired: Fired, say: Say) -> None:
     if Trigger.SEXUAL_ASSAULT in facts.triggers:
         reasons.append(say("sexual_assault"))
     if facts.held and not reasons:
-        reasons.append(say("held", signs=_titles(facts.held)))
+        reasons.append(say("held", signs=say.titles(facts.held)))
     if Trigger.COMMERCIAL_SEX in facts.triggers and not reasons:
         reasons.append(say("adult_sex"))
     means = [
         ind for ind in facts.present if ind.element is Element.MEANS and ind not in facts.safety
     ]
     if means and not reasons:
-        reasons.append(say("some_control", signs=_titles(means)))
+        reasons.append(say("some_control", signs=say.titles(means)))
     if reasons:
         fired.append((Level.L4, reasons))
 
 
 def _nothing_reason(facts: _Facts, say: Say) -> str:
     if facts.present:
-        return say("only_context", signs=_titles(facts.present))
+        return say("only_context", signs=say.titles(facts.present))
     return say("nothing")
 
 
 def _counted(
-    facts: _Facts, evidence: tuple[Evidence, ...], profile: Profile
+    facts: _Facts, evidence: tuple[Evidence, ...], profile: Profile, lang: str
 ) -> tuple[Counted, ...]:
     result = []
     for ind in facts.present:
@@ -454,7 +450,14 @@ def _counted(
             sorted({e.provenance() for e in evidence if e.indicator == ind.id and e.counts})
         )
         result.append(
-            Counted(ind.id, ind.title, ind.weight_for(profile), ind.dimension, ind.element, origins)
+            Counted(
+                ind.id,
+                ind.title_in(lang),
+                ind.weight_for(profile),
+                ind.dimension,
+                ind.element,
+                origins,
+            )
         )
     return tuple(result)
 

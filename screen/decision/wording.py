@@ -6,7 +6,9 @@ language or a sentence missing here falls back to English, never to an error.
 
 from __future__ import annotations
 
-from screen.model import Dimension, Profile
+from collections.abc import Iterable
+
+from screen.model import Dimension, Indicator, Profile
 from screen.results import Counts
 
 SENTENCES: dict[str, dict[str, str]] = {
@@ -178,6 +180,10 @@ class Say:
         """The sentence ``key`` with ``fields`` filled in."""
         text = self._own.get(key) or SENTENCES["en"][key]
         return text.format(**fields) if fields else text
+
+    def titles(self, indicators: Iterable[Indicator]) -> str:
+        """Indicators by their titles in this language (English where the rulebook has none)."""
+        return "; ".join(ind.title_in(self.lang) for ind in indicators)
 
     def dimension(self, name: Dimension) -> str:
         """A dimension's name."""

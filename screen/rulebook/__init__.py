@@ -72,7 +72,7 @@ def _build(reader: Reader, root: Node, sha256: str) -> Rulebook | None:
     languages = languages or ("en",)
     lexicon = sections.read_lexicon(reader, top.get("lexicon"))
     cues = sections.read_cues(reader, top.get("cues"))
-    indicators = sections.read_indicators(reader, top.get("indicators"))
+    indicators = sections.read_indicators(reader, top.get("indicators"), languages)
     questions = flowschema.read_questions(reader, top.get("questions"), languages)
     opening, flows = flowschema.read_interview(reader, top.get("interview"), languages)
     decision = flowschema.read_decision(reader, top.get("decision"), languages)

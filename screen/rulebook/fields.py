@@ -182,7 +182,9 @@ class Reader:
         if node is None:
             return ()
         needed = languages if all_languages else languages[:1]
-        fields = self.mapping(node, where, needed, languages)
+        fields = self.mapping(
+            node, where, needed, [lang for lang in languages if lang not in needed]
+        )
         if fields is None:
             return ()
         pairs = []
@@ -192,6 +194,50 @@ class Reader:
                 if value is not None:
                     pairs.append((lang, value.strip()))
         return tuple(pairs)
+
+    def localised(self, node: Node | None, where: str, languages: tuple[str, ...]) -> Text | None:
+        """Return a text that is either a plain string (English) or a mapping by language.
+
+        A plain string is the English text, shown in every language (as in rulebooks
+        written before texts were localised). A mapping must give the rulebook's first
+        language and may give any other of its ``languages``; what is usable of a bad
+        mapping is returned (with its problems recorded) so one mistake is one message.
+        """
+        if node is None:
+            return None
+        if isinstance(node.value, list):
+            self.error(
+                node,
+                f"{where} must be text or a mapping by language, not a list",
+                "write one text, or one per language: {"
+                + ", ".join(f"{lang}: ..." for lang in languages)
+                + "}",
+            )
+            return None
+        if not isinstance(node.value, dict):
+            value = self.string(node, where)
+            return None if value is None else (("en", value.strip()),)
+        pairs = []
+        for lang, item in node.value.items():
+            if lang not in languages:
+                self.error(
+                    node.keys[lang],
+                    f"{where}: '{lang}' is not one of the rulebook's languages "
+                    f"({', '.join(languages)})",
+                    f"{suggest(lang.lower(), languages)}; or add '{lang}' to 'languages:'",
+                )
+                continue
+            value = self.string(item, f"{where} ({lang})")
+            if value is not None:
+                pairs.append((lang, value.strip()))
+        if languages[0] not in node.value:
+            self.error(
+                node,
+                f"{where} has no '{languages[0]}' text",
+                f"add '{languages[0]}:', the rulebook's first language",
+            )
+        pairs.sort(key=lambda pair: languages.index(pair[0]))
+        return tuple(pairs) or None
 
 
 def _kind(value: Any) -> str:

@@ -20,6 +20,7 @@ from screen.model import (
     Profile,
     Trigger,
     Weight,
+    localise,
 )
 from screen.rulebook.fields import KEBAB, Reader
 from screen.rulebook.yaml_nodes import Node
@@ -96,12 +97,14 @@ def read_cues(reader: Reader, node: Node | None) -> tuple[CueGroup, ...]:
     return tuple(groups)
 
 
-def read_indicators(reader: Reader, node: Node | None) -> tuple[Indicator, ...]:
-    """Read the ``indicators`` list."""
+def read_indicators(
+    reader: Reader, node: Node | None, languages: tuple[str, ...] = ("en",)
+) -> tuple[Indicator, ...]:
+    """Read the ``indicators`` list; titles and descriptions may be given in ``languages``."""
     seen: dict[str, Node] = {}
     indicators = []
     for index, item in enumerate(reader.sequence(node, "indicators")):
-        indicator = _indicator(reader, item, index + 1)
+        indicator = _indicator(reader, item, index + 1, languages)
         if indicator is None:
             continue
         id_node = item.value["id"]
@@ -126,18 +129,18 @@ def label(item: Node, kind: str, number: int) -> str:
     return f"{kind} {number}"
 
 
-def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
+def _indicator(
+    reader: Reader, item: Node, number: int, languages: tuple[str, ...]
+) -> Indicator | None:
     where = label(item, "indicator", number)
     fields = reader.mapping(item, where, INDICATOR_REQUIRED, INDICATOR_OPTIONAL)
     if fields is None:
         return None
     ident = reader.ident(fields.get("id"), f"{where} id")
     get = fields.get
-    values = {
-        "category": reader.choice(get("category"), f"{where} category", CATEGORIES),
-        "title": reader.string(get("title"), f"{where} title"),
-        "description": reader.string(get("description"), f"{where} description"),
-    }
+    category = reader.choice(get("category"), f"{where} category", CATEGORIES)
+    titles = reader.localised(get("title"), f"{where} title", languages)
+    descriptions = reader.localised(get("description"), f"{where} description", languages)
     element = reader.member(get("element"), f"{where} element", Element)
     dimension = reader.member(get("dimension"), f"{where} dimension", Dimension)
     weight = reader.member(get("weight"), f"{where} weight", Weight)
@@ -159,15 +162,16 @@ def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
     patterns = tuple(_patterns(reader, get("patterns"), where))
     counts_with = tuple(v for v, _ in reader.strings(get("counts_with"), f"{where} counts_with"))
     matches, no_matches = _examples(reader, item, get("examples"), where, bool(patterns))
-    if ident is None or any(v is None for v in values.values()):
+    if ident is None or category is None or titles is None or descriptions is None:
         return None
     if element is None or dimension is None or weight is None:
         return None
+    descriptions = tuple((lang, " ".join(text.split())) for lang, text in descriptions)
     return Indicator(
         id=ident,
-        category=str(values["category"]),
-        title=str(values["title"]).strip(),
-        description=" ".join(str(values["description"]).split()),
+        category=category,
+        title=localise(titles, "en"),
+        description=localise(descriptions, "en"),
         element=element,
         dimension=dimension,
         weight=weight,
@@ -181,6 +185,8 @@ def _indicator(reader: Reader, item: Node, number: int) -> Indicator | None:
         match_examples=matches,
         no_match_examples=no_matches,
         counts_with=counts_with,
+        titles=titles if len(titles) > 1 else (),
+        descriptions=descriptions if len(descriptions) > 1 else (),
     )
 
 

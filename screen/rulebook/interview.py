@@ -16,6 +16,7 @@ from screen.model import (
     QuestionType,
     Resource,
     Screening,
+    localise,
 )
 from screen.rulebook.fields import Reader
 from screen.rulebook.yaml_nodes import Node
@@ -192,7 +193,7 @@ def read_decision(
     rule = _rule(reader, fields.get("dimension_rule"))
     jurisdictions = _jurisdictions(reader, fields.get("jurisdictions"))
     levels = _levels(reader, fields.get("levels"), languages)
-    resources = _resources(reader, fields.get("resources"))
+    resources = _resources(reader, fields.get("resources"), languages)
     screening = _screening(reader, fields.get("screening"))
     return DecisionSettings(jurisdiction, rule, jurisdictions, levels, resources, screening)
 
@@ -289,7 +290,9 @@ def _levels(reader: Reader, node: Node | None, languages: tuple[str, ...]) -> tu
     return tuple(levels)
 
 
-def _resources(reader: Reader, node: Node | None) -> tuple[Resource, ...]:
+def _resources(
+    reader: Reader, node: Node | None, languages: tuple[str, ...]
+) -> tuple[Resource, ...]:
     result = []
     for index, item in enumerate(reader.sequence(node, "resources")):
         where = f"resource {index + 1}"
@@ -297,10 +300,21 @@ def _resources(reader: Reader, node: Node | None) -> tuple[Resource, ...]:
         if fields is None:
             continue
         ident = reader.ident(fields.get("id"), f"{where} id")
-        name = reader.string(fields.get("name"), f"{where} name")
-        contact = reader.string(fields.get("contact"), f"{where} contact")
-        note = reader.string(fields.get("note"), f"{where} note") or ""
+        names = reader.localised(fields.get("name"), f"{where} name", languages)
+        contacts = reader.localised(fields.get("contact"), f"{where} contact", languages)
+        notes = reader.localised(fields.get("note"), f"{where} note", languages) or ()
         verified = reader.string(fields.get("verified"), f"{where} verified") or ""
-        if ident and name and contact:
-            result.append(Resource(ident, name, contact, note, verified))
+        if ident and names and contacts:
+            result.append(
+                Resource(
+                    ident,
+                    localise(names, "en"),
+                    localise(contacts, "en"),
+                    localise(notes, "en"),
+                    verified,
+                    names if len(names) > 1 else (),
+                    notes if len(notes) > 1 else (),
+                    contacts if len(contacts) > 1 else (),
+                )
+            )
     return tuple(result)

@@ -339,6 +339,47 @@ def test_spanish_result(tmp_path: Path, golden) -> None:
         assert english not in result.stdout
 
 
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_a_spanish_result_contains_no_english_indicator_title(minimal, tmp_path: Path, fmt) -> None:
+    import html
+
+    report = tmp_path / f"r.{fmt}"
+    result = run_cli(
+        *LABOUR_REPLAY, "--plain", "--lang", "es", "--report", str(report),
+        "--report-format", fmt, *RULES,
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    shown = {
+        "panel": " ".join(result.stdout.split()),
+        "report": " ".join(html.unescape(report.read_text(encoding="utf-8")).split()),
+    }
+    for where, text in shown.items():
+        assert "Otra persona tiene los documentos de la persona" in text, where
+        assert "Línea Nacional contra la Trata de Personas" in text, where
+        for ind in minimal.indicators:
+            assert ind.title not in text, (where, ind.title)
+        for res in minimal.decision.resources:
+            if res.names:
+                assert res.name not in text, (where, res.name)
+
+
+def test_the_spanish_emergency_panel_names_signs_in_spanish(minimal, tmp_path: Path) -> None:
+    from rich.console import Console
+
+    prompter = Scripted([a("yes"), Action("quit")])
+    request = InterviewRequest(
+        offence="immigration", case_ref="", save=tmp_path / "s.json", lang="es"
+    )
+    session.run_interactive(minimal, request, prompter)
+    console = Console(record=True, width=200)
+    for shown in prompter.shown:
+        console.print(shown)
+    text = console.export_text()
+    assert "EMERGENCIA" in text and "Señales: Peligro inmediato" in text
+    assert "Immediate danger" not in text and "Emergency services" not in text
+    assert "Servicios de emergencia: 911" in text
+
+
 def test_reasons_name_questions_by_number_and_words_not_ids(tmp_path: Path) -> None:
     report = tmp_path / "r.md"
     result = run_cli(*LABOUR_REPLAY, "--report", str(report), *RULES)

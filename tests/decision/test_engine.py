@@ -232,3 +232,14 @@ def test_deterministic_and_order_independent(shipped, data) -> None:
     chosen = data.draw(st.lists(st.sampled_from(_ids(shipped)), max_size=10))
     shuffled = data.draw(st.permutations(chosen))
     assert decide(shipped, ev(*chosen)) == decide(shipped, ev(*shuffled))
+
+
+def test_a_spanish_result_names_no_indicator_in_english(shipped) -> None:
+    """Reasons and counted signs use the rulebook's Spanish titles, for every indicator."""
+    english = [ind.title for ind in shipped.indicators]
+    for ind in shipped.indicators:
+        rec = decide(shipped, ev(ind.id, "documents-held-by-other"), lang="es")
+        shown = [*rec.reasons, *rec.also, *(c.title for c in rec.counted)]
+        assert ind.title_in("es") in " ".join(c.title for c in rec.counted), ind.id
+        for text in shown:
+            assert not [t for t in english if t in text], (ind.id, text)

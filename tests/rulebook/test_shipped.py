@@ -58,3 +58,15 @@ def test_indicator_reference_page_is_in_sync() -> None:
     assert page == result.stdout, (
         "regenerate: htscreen rules list --format markdown > docs/indicators.md"
     )
+
+
+def test_every_indicator_has_a_spanish_title(shipped) -> None:
+    from screen.rulebook.fairness import descriptors_in
+
+    spanish = {}
+    for ind in shipped.indicators:
+        title = ind.title_in("es")
+        assert title != ind.title, f"{ind.id} has no Spanish title"
+        assert not descriptors_in(title), f"{ind.id}: the Spanish title names a descriptor"
+        spanish[title] = ind.id
+    assert len(spanish) == len(shipped.indicators), "two indicators share a Spanish title"

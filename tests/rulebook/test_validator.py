@@ -139,3 +139,44 @@ def shipped_text() -> str:
     from tests.conftest import SHIPPED
 
     return SHIPPED.read_text(encoding="utf-8")
+
+
+def test_a_title_by_language_gives_each_language(minimal) -> None:
+    held = minimal.indicator("documents-held")
+    assert held.title == "Someone else holds the person's documents"
+    assert held.title_in("es") == "Otra persona tiene los documentos de la persona"
+    assert held.title_in("fr") == held.title, "a language not given falls back to English"
+    hotline = minimal.decision.resource("nhth")
+    assert hotline.name_in("es") == "Línea Nacional contra la Trata de Personas"
+    assert hotline.contact_in("es").startswith("Llame al 1-888-373-7888")
+    assert hotline.note_in("es") == hotline.note, "no Spanish note: the English one"
+    tipline = minimal.decision.resource("hsi-tipline").in_language("es")
+    assert tipline.note == "Investigaciones federales de trata, 24 horas."
+
+
+def test_a_plain_title_stays_english_in_every_language() -> None:
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "    title:\n      en: Not free to leave\n      es: No puede irse libremente\n",
+        "    title: Not free to leave\n",
+    )
+    rulebook = parse_rulebook(text.encode(), "old.yaml")
+    assert rulebook.indicator("not-free-to-leave").title_in("es") == "Not free to leave"
+    assert rulebook.indicator("not-free-to-leave").titles == ()
+
+
+def test_a_title_in_english_only_is_valid_and_falls_back() -> None:
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "      en: Not free to leave\n      es: No puede irse libremente\n",
+        "      en: Not free to leave\n",
+    )
+    rulebook = parse_rulebook(text.encode(), "en.yaml")
+    assert rulebook.indicator("not-free-to-leave").title_in("es") == "Not free to leave"
+
+
+def test_localised_titles_survive_the_cache(minimal) -> None:
+    from screen import codec
+    from screen.model import Rulebook
+
+    again = codec.loads(codec.dumps(minimal), Rulebook)
+    assert again.indicator("documents-held").titles == minimal.indicator("documents-held").titles
+    assert again.decision.resource("nhth").names == minimal.decision.resource("nhth").names
