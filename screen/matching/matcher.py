@@ -148,7 +148,8 @@ class Matcher:
             return ScanResult((), ())
         clauses = Clauses(norm)
         candidates = {rule: [clauses.span(k) for k in numbers] for rule, numbers in gated.items()}
-        found = self._verify(norm, candidates)
+        words = Words(norm)
+        found = self._verify(norm, candidates, words)
         age_hits: list[tuple[str, Span]] = []
         for ident, start, end in regex_hits:
             if ident in self.plan.ages:
@@ -158,7 +159,7 @@ class Matcher:
         if not found and not age_hits:
             return ScanResult((), ())
         view = norm if norm.isascii() else ascii_view(norm).decode("ascii")
-        context = _Context(self, norm, view, clauses)
+        context = _Context(self, norm, view, clauses, words)
         evidence = self._evidence(text, note_id, found, context)
         births = tuple(span for kind, span in age_hits if kind == "dob")
         reference, basis = _reference(norm, report_date, today, births, today_basis)
@@ -177,10 +178,11 @@ class Matcher:
             spans += [(ident, *m.span()) for m in pattern.finditer(norm) if m.end() > m.start()]
         return spans
 
-    def _verify(self, norm: str, regions: dict[int, list[Span]]) -> list[Found]:
+    def _verify(
+        self, norm: str, regions: dict[int, list[Span]], words: Words | None = None
+    ) -> list[Found]:
         """Check each candidate rule with its exact expressions inside its clauses."""
         found: list[Found] = []
-        words: Words | None = None
         for index in sorted(regions):
             rule = self.plan.rules[index]
             for start, end in sorted(set(regions[index])):
@@ -303,12 +305,14 @@ class Matcher:
 class _Context:
     """Cue hits of one note, found clause by clause as needed."""
 
-    def __init__(self, matcher: Matcher, norm: str, view: str, clauses: Clauses) -> None:
+    def __init__(
+        self, matcher: Matcher, norm: str, view: str, clauses: Clauses, words: Words | None = None
+    ) -> None:
         self.matcher = matcher
         self.norm = norm
         self.view = view
         self.clauses = clauses
-        self.words = Words(norm)
+        self.words = words if words is not None else Words(norm)
         self.reach = max((cue.window for cue in matcher.plan.cues), default=0) + 1
         self._cache: dict[Span, _ClauseCues] = {}
 
