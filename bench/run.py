@@ -171,10 +171,13 @@ def prepare_others(work: Path, env: dict[str, str], skip: set[str]) -> dict[str,
     others: dict[str, object] = {}
     if "prev" not in skip:
         python, shipped = previous_engine()
+        # Its console script, not ``python -m screen``: run from this checkout, that
+        # would import today's package from the current folder.
+        prev_exe = [str(python.parent / "htscreen")]
         prev_env = {**env, "HTSCREEN_CACHE": str(work / "cache-prev")}
         today = HERE.parent / "indicators.yaml"
         check = subprocess.run(
-            [str(python), "-m", "screen", "rules", "validate", str(today)],
+            [*prev_exe, "rules", "validate", str(today)],
             env=prev_env,
             capture_output=True,
             text=True,
@@ -182,16 +185,17 @@ def prepare_others(work: Path, env: dict[str, str], skip: set[str]) -> dict[str,
         )
         same = check.returncode == 0
         rulebook = today if same else shipped
-        others["prev"] = ([str(python), "-m", "screen"], prev_env, rulebook)
+        others["prev"] = (prev_exe, prev_env, rulebook)
         others["prev_rulebook_note"] = (
             "today's indicators.yaml (it validates there)"
             if same
             else f"its own shipped indicators.yaml (today's does not validate there: "
             f"{check.stderr.strip().splitlines()[-1][:160] if check.stderr.strip() else ''})"
         )
-        for cmd, run_env in ((others["prev"][0], prev_env), (EXE, env)):
+        warmup = ["batch", str(HERE / "warmup.jsonl"), "-f", "jsonl", "--rules", str(rulebook)]
+        for cmd, run_env in ((prev_exe, prev_env), (EXE, env)):
             subprocess.run(  # compile and cache both engines' data for that rulebook
-                [*cmd, "batch", str(HERE / "warmup.jsonl"), "-f", "jsonl", "--rules", str(rulebook)],
+                [*cmd, *warmup],
                 env=run_env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
