@@ -302,6 +302,11 @@ class Matcher:
         return tuple(ages)
 
 
+FEW_CUES = 16
+"""Up to this many cues in a clause are all checked against a hit; more are first
+bounded by position (which needs the note's word index)."""
+
+
 class _Context:
     """Cue hits of one note, found clause by clause as needed."""
 
@@ -321,16 +326,18 @@ class _Context:
         found = self._cache.get(bounds)
         if found is None:
             found = self._cache[bounds] = _ClauseCues(*self._cues(bounds))
-        # Only cues within the widest window can reach the hit: bound them by
-        # position, so a long clause costs the hits near each cue, not all of them.
-        begins, ends = self.words.begins, self.words.ends
-        first = bisect.bisect_right(ends, span[0]) - self.reach
-        last = bisect.bisect_left(begins, span[1]) + self.reach
-        low = begins[first] - found.longest if first >= 0 else 0
-        high = ends[last] if last < len(ends) else len(self.norm)
-        window = found.cues[
-            bisect.bisect_left(found.starts, low) : bisect.bisect_right(found.starts, high)
-        ]
+        window = found.cues
+        if len(window) > FEW_CUES:
+            # Only cues within the widest window can reach the hit: bound them by
+            # position, so a long clause costs the hits near each cue, not all of them.
+            begins, ends = self.words.begins, self.words.ends
+            first = bisect.bisect_right(ends, span[0]) - self.reach
+            last = bisect.bisect_left(begins, span[1]) + self.reach
+            low = begins[first] - found.longest if first >= 0 else 0
+            high = ends[last] if last < len(ends) else len(self.norm)
+            window = window[
+                bisect.bisect_left(found.starts, low) : bisect.bisect_right(found.starts, high)
+            ]
         own = [c for c in window if c.end <= span[0] or c.start >= span[1]]
         return classify(self.norm, span, self.clauses, own, found.terminators, self.words)
 

@@ -65,6 +65,11 @@ class TokenGate:
         }
         self._code_rules = {code: tuple(by_code.get(code, ())) for code in every}
         self._code_rules[BREAK] = self._code_rules[FILLER] = ()
+        self._code_pairs = {
+            code: tuple((rule, self._need[rule]) for rule in rules)
+            for code, rules in self._code_rules.items()
+        }
+        """Code -> (rule, its components as bits) for each rule it triggers."""
         self._compiled: dict[int, tuple[re.Pattern[str], ...]] = {}
         self._tokens: dict[str, str] = {}
         self._words = _Words(self)
@@ -127,10 +132,12 @@ class TokenGate:
 
     def _satisfy(self, piece: str) -> tuple[int, ...]:
         """The rules with a code of every component in ``piece`` (one clause's codes)."""
-        mask = reduce(or_, map(self._masks.__getitem__, piece), 0)
-        need = self._need
-        triggered = set().union(*map(self._code_rules.__getitem__, piece))
-        rules = tuple(sorted(r for r in triggered if need[r] & mask == need[r]))
+        codes = set(piece)
+        mask = reduce(or_, map(self._masks.__getitem__, codes), 0)
+        pairs = self._code_pairs
+        rules = tuple(
+            sorted({rule for code in codes for rule, need in pairs[code] if need & mask == need})
+        )
         if len(self._satisfied) >= MAX_WORDS:
             self._satisfied.clear()
         self._satisfied[piece] = rules
