@@ -61,6 +61,8 @@ class Found:
     span: Span
 
 
+MAX_TOKENS = 200_000
+"""Distinct tokens whose cue groups are remembered before that memory is cleared."""
 AGE_PATTERN = "age"
 """The pattern part of an id for evidence read from an age (``age-under-18#age``)."""
 
@@ -119,6 +121,27 @@ class Matcher:
             for cue in plan.cues
         ]
         self._minor = next((i.id for i in rulebook.indicators if Trigger.MINOR in i.triggers), "")
+        self._unanchored = frozenset(n for n, words in enumerate(self.cue_words) if words is None)
+        self._token_groups: dict[str, frozenset[int]] = {}
+        """Token -> the cue groups that have it as one of their words (learned once)."""
+
+    def cue_groups(self, tokens: frozenset[str]) -> list[int]:
+        """The cue groups, in rulebook order, that may match where ``tokens`` are."""
+        found = set(self._unanchored)
+        known = self._token_groups
+        for token in tokens:
+            groups = known.get(token)
+            if groups is None:
+                groups = frozenset(
+                    n
+                    for n, words in enumerate(self.cue_words)
+                    if words is not None and any_anchor(frozenset((token,)), *words)
+                )
+                if len(known) >= MAX_TOKENS:
+                    known.clear()
+                known[token] = groups
+            found.update(groups)
+        return sorted(found)
 
     def regex(self, source: str) -> re.Pattern[str]:
         """The compiled Python expression for ``source`` (compiled once, on first use)."""
@@ -345,10 +368,10 @@ class _Context:
         cues: list[CueHit] = []
         pseudo: list[Span] = []
         terminators: list[Span] = []
-        tokens = token_set(self.view, *bounds)
-        for cue, words in zip(self.matcher.plan.cues, self.matcher.cue_words, strict=True):
-            if words is not None and not any_anchor(tokens, *words):
-                continue  # none of the group's words is in the clause: it cannot match
+        plan_cues = self.matcher.plan.cues
+        # Only the groups one of whose words is in the clause can match there.
+        for number in self.matcher.cue_groups(token_set(self.view, *bounds)):
+            cue = plan_cues[number]
             regex = self.matcher.regex(cue.expression)
             spans = [m.span() for m in regex.finditer(self.norm, *bounds)]
             if cue.kind is CueKind.PSEUDO:
