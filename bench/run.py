@@ -310,8 +310,8 @@ def main() -> None:
         "batch": rows,
     }
     if "naive" not in skip:
+        from screen.app.rulebooks import load_rulebook
         from screen.matching.plan import build_plan
-        from screen.rulebook import load_rulebook
 
         plan = build_plan(load_rulebook())
         patterns = sorted({p for rule in plan.rules for p in rule.parts})

@@ -61,7 +61,7 @@ class Found:
     span: Span
 
 
-MAX_TOKENS = 200_000
+MAX_TOKENS = 20_000
 """Distinct tokens whose cue groups are remembered before that memory is cleared."""
 AGE_PATTERN = "age"
 """The pattern part of an id for evidence read from an age (``age-under-18#age``)."""

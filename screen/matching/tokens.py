@@ -26,8 +26,11 @@ TOKENS = re.compile(r"[a-z0-9]+|" + CLAUSE_BREAK_SOURCE)
 """A word token, or a clause break."""
 BLANK_LINE = re.compile(r"\n\s*\n")
 """The one clause break that whitespace holds (the others are inside words)."""
-MAX_WORDS = 200_000
-"""Distinct words remembered per process before the memory of them is cleared."""
+MAX_WORDS = 50_000
+"""Distinct words remembered per process before the memory of them is cleared (ids, times
+and amounts keep adding new ones, so memory stays flat only with a bound)."""
+MAX_PIECES = 30_000
+"""Distinct clause component strings whose rules are remembered before that is cleared."""
 
 
 class TokenGate:
@@ -138,7 +141,7 @@ class TokenGate:
         rules = tuple(
             sorted({rule for code in codes for rule, need in pairs[code] if need & mask == need})
         )
-        if len(self._satisfied) >= MAX_WORDS:
+        if len(self._satisfied) >= MAX_PIECES:
             self._satisfied.clear()
         self._satisfied[piece] = rules
         return rules
