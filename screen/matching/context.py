@@ -75,29 +75,54 @@ class Clauses:
 
 
 _WORD = re.compile(r"\S+")
+SHORT_SPAN = 400
+"""Spans up to this many characters are counted by splitting them; longer ones by bisection."""
 
 
 class Words:
-    """Where the words of one text start and end, to count words in a span in log time.
+    """Counts the words in a span of one text, in log time however long the text.
 
     A word is a run of non-space characters, as ``str.split`` sees it, so
     ``count(start, end)`` equals ``len(text[start:end].split())`` (a word cut by
-    the span counts once). Counting by bisection keeps proximity and cue scope
-    linear in the length of a long unpunctuated note, where slicing and
-    splitting every gap made them quadratic.
+    the span counts once). A short span is split directly; a long one is counted
+    by bisection over where the words start and end (an index built on first
+    need), which keeps proximity and cue scope linear in the length of a long
+    unpunctuated note, where slicing and splitting every gap made them quadratic.
     """
 
+    __slots__ = ("_begins", "_ends", "text")
+
     def __init__(self, text: str) -> None:
-        self.begins: list[int] = []
-        self.ends: list[int] = []
-        for match in _WORD.finditer(text):
-            self.begins.append(match.start())
-            self.ends.append(match.end())
+        self.text = text
+        self._begins: list[int] | None = None
+        self._ends: list[int] = []
+
+    @property
+    def begins(self) -> list[int]:
+        """Where each word starts, in order."""
+        if self._begins is None:
+            self._index()
+        assert self._begins is not None
+        return self._begins
+
+    @property
+    def ends(self) -> list[int]:
+        """Where each word ends, in order."""
+        if self._begins is None:
+            self._index()
+        return self._ends
+
+    def _index(self) -> None:
+        spans = [m.span() for m in _WORD.finditer(self.text)]
+        self._begins = [start for start, _ in spans]
+        self._ends = [end for _, end in spans]
 
     def count(self, start: int, end: int) -> int:
         """The number of words that ``text[start:end]`` holds or cuts."""
         if end <= start:
             return 0
+        if end - start <= SHORT_SPAN:
+            return len(self.text[start:end].split())
         return bisect.bisect_left(self.begins, end) - bisect.bisect_right(self.ends, start)
 
 

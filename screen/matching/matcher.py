@@ -61,6 +61,8 @@ class Found:
     span: Span
 
 
+MAX_TOKENS = 20_000
+"""Distinct tokens whose cue groups are remembered before that memory is cleared."""
 AGE_PATTERN = "age"
 """The pattern part of an id for evidence read from an age (``age-under-18#age``)."""
 
@@ -119,6 +121,27 @@ class Matcher:
             for cue in plan.cues
         ]
         self._minor = next((i.id for i in rulebook.indicators if Trigger.MINOR in i.triggers), "")
+        self._unanchored = frozenset(n for n, words in enumerate(self.cue_words) if words is None)
+        self._token_groups: dict[str, frozenset[int]] = {}
+        """Token -> the cue groups that have it as one of their words (learned once)."""
+
+    def cue_groups(self, tokens: frozenset[str]) -> list[int]:
+        """The cue groups, in rulebook order, that may match where ``tokens`` are."""
+        found = set(self._unanchored)
+        known = self._token_groups
+        for token in tokens:
+            groups = known.get(token)
+            if groups is None:
+                groups = frozenset(
+                    n
+                    for n, words in enumerate(self.cue_words)
+                    if words is not None and any_anchor(frozenset((token,)), *words)
+                )
+                if len(known) >= MAX_TOKENS:
+                    known.clear()
+                known[token] = groups
+            found.update(groups)
+        return sorted(found)
 
     def regex(self, source: str) -> re.Pattern[str]:
         """The compiled Python expression for ``source`` (compiled once, on first use)."""
@@ -148,7 +171,8 @@ class Matcher:
             return ScanResult((), ())
         clauses = Clauses(norm)
         candidates = {rule: [clauses.span(k) for k in numbers] for rule, numbers in gated.items()}
-        found = self._verify(norm, candidates)
+        words = Words(norm)
+        found = self._verify(norm, candidates, words)
         age_hits: list[tuple[str, Span]] = []
         for ident, start, end in regex_hits:
             if ident in self.plan.ages:
@@ -158,7 +182,7 @@ class Matcher:
         if not found and not age_hits:
             return ScanResult((), ())
         view = norm if norm.isascii() else ascii_view(norm).decode("ascii")
-        context = _Context(self, norm, view, clauses)
+        context = _Context(self, norm, view, clauses, words)
         evidence = self._evidence(text, note_id, found, context)
         births = tuple(span for kind, span in age_hits if kind == "dob")
         reference, basis = _reference(norm, report_date, today, births, today_basis)
@@ -177,10 +201,11 @@ class Matcher:
             spans += [(ident, *m.span()) for m in pattern.finditer(norm) if m.end() > m.start()]
         return spans
 
-    def _verify(self, norm: str, regions: dict[int, list[Span]]) -> list[Found]:
+    def _verify(
+        self, norm: str, regions: dict[int, list[Span]], words: Words | None = None
+    ) -> list[Found]:
         """Check each candidate rule with its exact expressions inside its clauses."""
         found: list[Found] = []
-        words: Words | None = None
         for index in sorted(regions):
             rule = self.plan.rules[index]
             for start, end in sorted(set(regions[index])):
@@ -300,15 +325,22 @@ class Matcher:
         return tuple(ages)
 
 
+FEW_CUES = 16
+"""Up to this many cues in a clause are all checked against a hit; more are first
+bounded by position (which needs the note's word index)."""
+
+
 class _Context:
     """Cue hits of one note, found clause by clause as needed."""
 
-    def __init__(self, matcher: Matcher, norm: str, view: str, clauses: Clauses) -> None:
+    def __init__(
+        self, matcher: Matcher, norm: str, view: str, clauses: Clauses, words: Words | None = None
+    ) -> None:
         self.matcher = matcher
         self.norm = norm
         self.view = view
         self.clauses = clauses
-        self.words = Words(norm)
+        self.words = words if words is not None else Words(norm)
         widest = max((cue.window for cue in matcher.plan.cues), default=0)
         self.reach = max(widest, LIST_REACH) + 1  # a negation reaches into a list
         self._cache: dict[Span, _ClauseCues] = {}
@@ -318,16 +350,18 @@ class _Context:
         found = self._cache.get(bounds)
         if found is None:
             found = self._cache[bounds] = _ClauseCues(*self._cues(bounds))
-        # Only cues within the widest window can reach the hit: bound them by
-        # position, so a long clause costs the hits near each cue, not all of them.
-        begins, ends = self.words.begins, self.words.ends
-        first = bisect.bisect_right(ends, span[0]) - self.reach
-        last = bisect.bisect_left(begins, span[1]) + self.reach
-        low = begins[first] - found.longest if first >= 0 else 0
-        high = ends[last] if last < len(ends) else len(self.norm)
-        window = found.cues[
-            bisect.bisect_left(found.starts, low) : bisect.bisect_right(found.starts, high)
-        ]
+        window = found.cues
+        if len(window) > FEW_CUES:
+            # Only cues within the widest window can reach the hit: bound them by
+            # position, so a long clause costs the hits near each cue, not all of them.
+            begins, ends = self.words.begins, self.words.ends
+            first = bisect.bisect_right(ends, span[0]) - self.reach
+            last = bisect.bisect_left(begins, span[1]) + self.reach
+            low = begins[first] - found.longest if first >= 0 else 0
+            high = ends[last] if last < len(ends) else len(self.norm)
+            window = window[
+                bisect.bisect_left(found.starts, low) : bisect.bisect_right(found.starts, high)
+            ]
         own = [c for c in window if c.end <= span[0] or c.start >= span[1]]
         return classify(self.norm, span, self.clauses, own, found.terminators, self.words)
 
@@ -335,10 +369,10 @@ class _Context:
         cues: list[CueHit] = []
         pseudo: list[Span] = []
         terminators: list[Span] = []
-        tokens = token_set(self.view, *bounds)
-        for cue, words in zip(self.matcher.plan.cues, self.matcher.cue_words, strict=True):
-            if words is not None and not any_anchor(tokens, *words):
-                continue  # none of the group's words is in the clause: it cannot match
+        plan_cues = self.matcher.plan.cues
+        # Only the groups one of whose words is in the clause can match there.
+        for number in self.matcher.cue_groups(token_set(self.view, *bounds)):
+            cue = plan_cues[number]
             regex = self.matcher.regex(cue.expression)
             spans = [m.span() for m in regex.finditer(self.norm, *bounds)]
             if cue.kind is CueKind.PSEUDO:

@@ -26,8 +26,11 @@ TOKENS = re.compile(r"[a-z0-9]+|" + CLAUSE_BREAK_SOURCE)
 """A word token, or a clause break."""
 BLANK_LINE = re.compile(r"\n\s*\n")
 """The one clause break that whitespace holds (the others are inside words)."""
-MAX_WORDS = 200_000
-"""Distinct words remembered per process before the memory of them is cleared."""
+MAX_WORDS = 50_000
+"""Distinct words remembered per process before the memory of them is cleared (ids, times
+and amounts keep adding new ones, so memory stays flat only with a bound)."""
+MAX_PIECES = 30_000
+"""Distinct clause component strings whose rules are remembered before that is cleared."""
 
 
 class TokenGate:
@@ -57,11 +60,19 @@ class TokenGate:
             for code in components[numbers[0]]:
                 by_code.setdefault(code, []).append(rule)
         self._masks = {**masks, BREAK: 0, FILLER: 0}
+        self._irrelevant = {ord(c): None for c, mask in self._masks.items() if not mask}
+        """Codes that hold no component, deleted before clause masks are taken."""
+        del self._irrelevant[ord(BREAK)]
         self._need = {
             rule: sum(1 << n for n in set(numbers)) for rule, numbers in rule_components.items()
         }
         self._code_rules = {code: tuple(by_code.get(code, ())) for code in every}
         self._code_rules[BREAK] = self._code_rules[FILLER] = ()
+        self._code_pairs = {
+            code: tuple((rule, self._need[rule]) for rule in rules)
+            for code, rules in self._code_rules.items()
+        }
+        """Code -> (rule, its components as bits) for each rule it triggers."""
         self._compiled: dict[int, tuple[re.Pattern[str], ...]] = {}
         self._tokens: dict[str, str] = {}
         self._words = _Words(self)
@@ -70,49 +81,87 @@ class TokenGate:
         self._word_rules: dict[str, tuple[int, ...]] = {}
         self._relevant: set[str] = set()
         """The words learned so far that hold a component."""
+        self._satisfied: dict[str, tuple[int, ...]] = {}
+        """A clause's component codes -> the rules with a code of every component there."""
 
     def codes(self, norm: str) -> str:
         """The code string of a normalised note."""
-        return self.read(norm)[0]
+        if "\n" in norm and BLANK_LINE.search(norm):
+            return BREAK.join(
+                "".join(map(self._words.__getitem__, p.split())) for p in BLANK_LINE.split(norm)
+            )
+        return "".join(map(self._words.__getitem__, norm.split()))
 
     def read(self, norm: str) -> tuple[str, int, set[int]]:
         """The code string of a note, the components it holds, and the rules it triggers."""
-        if "\n" in norm and BLANK_LINE.search(norm):
-            paragraphs = [p.split() for p in BLANK_LINE.split(norm)]
-            codes = BREAK.join("".join(map(self._words.__getitem__, p)) for p in paragraphs)
-            words = [w for p in paragraphs for w in p]
-        else:
-            words = norm.split()
-            codes = "".join(map(self._words.__getitem__, words))
-        relevant = self._relevant.intersection(words)
+        codes = self.codes(norm)
+        relevant = self._relevant.intersection(norm.split())
         present = reduce(or_, map(self._word_masks.__getitem__, relevant), 0)
         rules = set().union(*map(self._word_rules.__getitem__, relevant))
         return codes, present, rules
 
     def candidates(self, norm: str) -> dict[int, list[int]]:
-        """Rule number -> the clause numbers where it may match."""
-        codes, present, rules = self.read(norm)
-        rules.update(self._always)
-        need = self._need
+        """Rule number -> the clause numbers where it may match.
+
+        A clause is reduced to the codes in it that belong to a component; from
+        those (remembered per such string) follow the rules that have a word of
+        every component there, since a match lies inside one clause and holds
+        them all. Only those rules' code tests run, over that clause's codes.
+        """
+        codes = self.codes(norm)
+        satisfied = self._satisfied
         found: dict[int, list[int]] = {}
-        for rule in rules:
-            wanted = need.get(rule, 0)
-            if present & wanted != wanted:
+        bounds: list[tuple[int, int]] | None = None
+        for number, piece in enumerate(codes.translate(self._irrelevant).split(BREAK)):
+            if not piece:
                 continue
-            regexes = self._compiled.get(rule)
-            if regexes is None:
-                regexes = self._compiled[rule] = tuple(re.compile(t) for t in self._tests[rule])
-            first = regexes[0].search(codes)
-            if first is None:
+            rules = satisfied.get(piece)
+            if rules is None:
+                rules = self._satisfy(piece)
+            if not rules:
                 continue
-            numbers = _clauses_matching(regexes[0], codes, first)
-            for regex in regexes[1:]:
-                numbers = _in_clauses(regex, codes, numbers)
-                if not numbers:
-                    break
+            if bounds is None:
+                bounds = _clause_bounds(codes)
+            start, end = bounds[number]
+            for rule in rules:
+                for regex in self._compiled.get(rule) or self._compile(rule):
+                    if regex.search(codes, start, end) is None:
+                        break
+                else:
+                    found.setdefault(rule, []).append(number)
+        if self._always:
+            self._test_everywhere(codes, found)
+        return found
+
+    def _satisfy(self, piece: str) -> tuple[int, ...]:
+        """The rules with a code of every component in ``piece`` (one clause's codes)."""
+        codes = set(piece)
+        mask = reduce(or_, map(self._masks.__getitem__, codes), 0)
+        pairs = self._code_pairs
+        rules = tuple(
+            sorted({rule for code in codes for rule, need in pairs[code] if need & mask == need})
+        )
+        if len(self._satisfied) >= MAX_PIECES:
+            self._satisfied.clear()
+        self._satisfied[piece] = rules
+        return rules
+
+    def _compile(self, rule: int) -> tuple[re.Pattern[str], ...]:
+        regexes = self._compiled[rule] = tuple(re.compile(t) for t in self._tests[rule])
+        return regexes
+
+    def _test_everywhere(self, codes: str, found: dict[int, list[int]]) -> None:
+        """Run the code tests of the rules that need no word in every clause."""
+        bounds = _clause_bounds(codes)
+        for rule in self._always:
+            regexes = self._compiled.get(rule) or self._compile(rule)
+            numbers = [
+                k
+                for k, (start, end) in enumerate(bounds)
+                if all(r.search(codes, start, end) is not None for r in regexes)
+            ]
             if numbers:
                 found[rule] = numbers
-        return found
 
     def learn(self, word: str) -> str:
         """The codes of one whitespace-separated word (with the breaks inside it).
@@ -148,6 +197,7 @@ class TokenGate:
         self._word_masks.clear()
         self._word_rules.clear()
         self._relevant.clear()
+        self._satisfied.clear()
 
 
 class _Words(dict[str, str]):
@@ -164,34 +214,17 @@ class _Words(dict[str, str]):
         return codes
 
 
-def _clauses_matching(regex: re.Pattern[str], codes: str, match: re.Match[str]) -> list[int]:
-    """The clauses where ``regex`` matches (each once), from its first ``match`` on."""
-    numbers = []
-    number = codes.count(BREAK, 0, match.start())
-    while True:
-        numbers.append(number)
-        position = codes.find(BREAK, match.end()) + 1
-        if not position:
-            return numbers
-        found = regex.search(codes, position)
-        if found is None:
-            return numbers
-        number += 1 + codes.count(BREAK, position, found.start())
-        match = found
-
-
-def _in_clauses(regex: re.Pattern[str], codes: str, numbers: list[int]) -> list[int]:
-    """Those of the (ascending) clause ``numbers`` where ``regex`` matches."""
-    kept = []
-    start, at = 0, 0
-    for number in numbers:
-        while at < number:
-            start = codes.index(BREAK, start) + 1
-            at += 1
+def _clause_bounds(codes: str) -> list[tuple[int, int]]:
+    """The (start, end) in ``codes`` of each clause, in order."""
+    bounds = []
+    start = 0
+    end = codes.find(BREAK)
+    while end >= 0:
+        bounds.append((start, end))
+        start = end + 1
         end = codes.find(BREAK, start)
-        if regex.search(codes, start, len(codes) if end < 0 else end) is not None:
-            kept.append(number)
-    return kept
+    bounds.append((start, len(codes)))
+    return bounds
 
 
 def token_set(view: str, start: int, end: int) -> frozenset[str]:

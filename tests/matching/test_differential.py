@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screen.matching.matcher import Found, Matcher, ScanResult
+from screen.matching.matcher import Found, Matcher, ScanResult, _whole
 from screen.matching.plan import build_plan
 from screen.patterns.compile import normalise
 from tests.conftest import DATA
@@ -43,7 +43,7 @@ class ReferenceMatcher(Matcher):
                 found += [
                     Found(rule, m.span())
                     for m in re.finditer(rule.parts[0], norm, re.IGNORECASE)
-                    if m.end() > m.start()
+                    if m.end() > m.start() and _whole(norm, *m.span())
                 ]
         evidence = self._evidence(text, note_id, found, _context(self, norm, clauses))
         return ScanResult(evidence, ())
@@ -58,11 +58,11 @@ def _context(matcher, norm, clauses):
 
 
 def signature(result: ScanResult) -> set[tuple[str, str, int, int]]:
-    """What both matchers find from patterns (an age read from the note is the fast one's only)."""
+    """The pattern evidence (an age read onto a pattern's hit stays; an age alone does not)."""
     return {
         (e.indicator, e.status.value, e.start, e.end)
         for e in result.evidence
-        if not (e.pattern or "").endswith("#age")
+        if not e.pattern.endswith("#age")
     }
 
 
@@ -223,3 +223,44 @@ SEPARATORS = [
 def test_agree_on_generated_notes(shipped_matcher, reference, pairs) -> None:
     text = "".join(word + sep for word, sep in pairs)
     assert signature(shipped_matcher.scan(text)) == signature(reference.scan(text))
+
+
+CLAUSE_BREAKS = [";", "; ", "!", "! ", "?", "? ", "\n\n", "\n \n", "\n\t\n", ".\n\n", ". ", ".\n"]
+"""Every way a clause can end, with no space after it and with one."""
+
+
+@pytest.fixture(scope="module")
+def leading_hits(shipped, shipped_matcher) -> list[tuple[str, str]]:
+    """Rulebook examples whose first word starts a hit (so that word is required)."""
+    found = []
+    for indicator in shipped.indicators:
+        for text in indicator.match_examples:
+            hits = shipped_matcher.scan(text).evidence
+            if any(e.start == 0 and e.indicator == indicator.id and e.age is None for e in hits):
+                found.append((indicator.id, text))
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lead=st.lists(st.sampled_from(PIECES), min_size=1, max_size=8),
+    mark=st.sampled_from(CLAUSE_BREAKS),
+    data=st.data(),
+)
+def test_a_required_word_right_after_any_clause_break_is_in_the_next_clause(
+    shipped_matcher, reference, leading_hits, lead, mark, data
+) -> None:
+    """Regression (issue 14): a word right after a blank line, ``;``, ``!`` or ``?``
+    belonged to the clause before it, so rules needing it in its own clause were missed."""
+    indicator, example = data.draw(st.sampled_from(leading_hits))
+    prefix = " ".join(lead) + mark
+    note = prefix + example
+    alone = {
+        (e.indicator, e.status.value, e.start + len(prefix), e.end + len(prefix))
+        for e in shipped_matcher.scan(example).evidence
+        if not e.pattern.endswith("#age")
+    }
+    fast = signature(shipped_matcher.scan(note))
+    assert any(hit[0] == indicator and hit[2] == len(prefix) for hit in fast)
+    assert alone <= fast
+    assert fast == signature(reference.scan(note))
