@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from screen.decision.dimensions import DIMENSION_TITLES
 from screen.model import Dimension, Indicator, Profile
 from screen.results import Counts
 
@@ -150,14 +151,7 @@ SENTENCES: dict[str, dict[str, str]] = {
 }
 
 DIMENSIONS: dict[str, dict[Dimension, str]] = {
-    "en": {
-        Dimension.DECEPTIVE_RECRUITMENT: "deceptive recruitment",
-        Dimension.COERCIVE_RECRUITMENT: "coercive recruitment",
-        Dimension.RECRUITMENT_VULNERABILITY: "recruitment by abuse of vulnerability",
-        Dimension.EXPLOITATIVE_CONDITIONS: "exploitative conditions",
-        Dimension.COERCION_AT_DESTINATION: "coercion at destination",
-        Dimension.VULNERABILITY_AT_DESTINATION: "abuse of vulnerability at destination",
-    },
+    "en": DIMENSION_TITLES,
     "es": {
         Dimension.DECEPTIVE_RECRUITMENT: "captación engañosa",
         Dimension.COERCIVE_RECRUITMENT: "captación coercitiva",
