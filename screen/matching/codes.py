@@ -21,10 +21,12 @@ match, and it drops nearly all the clauses where the phrase does not match.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from screen.patterns.syntax import (
     Gap,
@@ -127,21 +129,36 @@ class TokenTable:
         return "".join(sorted(found))
 
     def slot_codes(self, word: str, prefix: bool) -> str:
-        """The codes of every token that fills a slot (sorted, no repeats)."""
+        """The codes of every token that fills a slot (sorted, no repeats).
+
+        Words and prefixes are numbered in sorted order, so those that start with
+        a prefix are one run of each and their codes are two runs of characters.
+        """
         key = (word, prefix)
         found = self._classes.get(key)
         if found is None:
             if not prefix:
                 found = self.word_codes.get(word, "")
             else:
+                vocab = self.vocab
                 found = "".join(
-                    sorted(
-                        {c for w, c in self.word_codes.items() if w.startswith(word)}
-                        | {c for p, c in self.prefix_codes.items() if p.startswith(word)}
-                    )
+                    [
+                        *map(vocab.word_code, _starting_with(vocab.words, word)),
+                        *map(vocab.prefix_code, _starting_with(vocab.prefixes, word)),
+                    ]
                 )
             self._classes[key] = found
         return found
+
+
+def _starting_with(sorted_words: tuple[str, ...], prefix: str) -> range:
+    """The numbers of the words in ``sorted_words`` that start with ``prefix``.
+
+    Slot pieces are runs of ``[a-z0-9]``, so every word starting with ``prefix``
+    sorts before ``prefix + "{"``.
+    """
+    start = bisect.bisect_left(sorted_words, prefix)
+    return range(start, bisect.bisect_left(sorted_words, prefix + "{", start))
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +173,17 @@ class Seq:
     """Tokens one after the other."""
 
     items: tuple[Node, ...]
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.items,)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type, tuple[object]]:
+        """Pickle by value, so the remembered hash is worked out again."""
+        return (type(self), (self.items,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +191,17 @@ class Alt:
     """One of several sequences."""
 
     options: tuple[Node, ...]
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.options,)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type, tuple[object]]:
+        """Pickle by value, so the remembered hash is worked out again."""
+        return (type(self), (self.options,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +209,17 @@ class Opt:
     """A sequence, or nothing."""
 
     item: Node
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.item,)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type, tuple[object]]:
+        """Pickle by value, so the remembered hash is worked out again."""
+        return (type(self), (self.item,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +287,9 @@ def opt(item: Node) -> Node:
     return Opt(item)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def emit(node: Node) -> str:
-    """The node as a regular expression over code strings."""
+    """The node as a regular expression over code strings (remembered: trees are shared)."""
     if isinstance(node, Cls):
         codes = "".join(sorted(node.codes))
         return codes if len(codes) == 1 else f"[{codes}]"

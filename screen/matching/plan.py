@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from screen.matching.ages import AGE_EXPRESSIONS, probe_form
 from screen.matching.codes import TokenCompiler, TokenTable, Vocabulary, vocabulary
 from screen.model import CueDirection, CueKind, PatternKind, Rulebook
-from screen.patterns.anchors import Anchor, AnchorFinder, cost
-from screen.patterns.compile import PhraseCompiler
+from screen.patterns.anchors import Anchor, cost
+from screen.patterns.shared import compilers
 from screen.patterns.syntax import parse
 
 PLAN_FORMAT = 21
@@ -85,7 +85,7 @@ class Plan:
 def build_plan(rulebook: Rulebook) -> Plan:
     """Compile every pattern and cue of ``rulebook`` into a plan (pure)."""
     lexicon = {entry.name: entry.terms for entry in rulebook.lexicon}
-    compiler, finder = PhraseCompiler(lexicon), AnchorFinder(lexicon)
+    compiler, finder = compilers(lexicon)
     plan = Plan()
     text_rules = []
     for indicator in rulebook.indicators:

@@ -73,7 +73,28 @@ class RegexRejected(ValueError):
     """An expression the scanner cannot run (bad syntax, empty match, too large)."""
 
 
-def check_expert_regex(expression: str) -> None:
+def expert_regex_problems(expressions: tuple[str, ...]) -> dict[int, RegexRejected]:
+    """What :func:`check_expert_regex` says of each expression, by position (none: all fine).
+
+    Hyperscan compiles them together first: one database instead of one per
+    expression. Only when that fails is each compiled on its own to find which.
+    """
+    together = all(e.strip() for e in expressions)
+    if together and expressions:
+        try:
+            _compile(expressions, literal=False, flags=(PROBE_FLAGS,) * len(expressions))
+        except RegexRejected:
+            together = False
+    problems = {}
+    for number, expression in enumerate(expressions):
+        try:
+            check_expert_regex(expression, compiled=together)
+        except RegexRejected as exc:
+            problems[number] = exc
+    return problems
+
+
+def check_expert_regex(expression: str, compiled: bool = False) -> None:
     """Raise RegexRejected unless ``expression`` is safe for both engines.
 
     Hyperscan must compile it (so it has no back-references or look-around), and it
@@ -85,7 +106,8 @@ def check_expert_regex(expression: str) -> None:
     if not expression.strip():
         raise RegexRejected("it is empty")
     try:
-        _compile((expression,), literal=False, flags=(PROBE_FLAGS,))
+        if not compiled:  # ``compiled``: Hyperscan already took it with others
+            _compile((expression,), literal=False, flags=(PROBE_FLAGS,))
     except RegexRejected as exc:
         raise RegexRejected(str(exc).split(" (expression:")[0]) from None
     try:

@@ -127,6 +127,7 @@ class AnchorFinder:
     def __init__(self, lexicon: Mapping[str, tuple[str, ...]]) -> None:
         self._lexicon = lexicon
         self._lists: dict[str, frozenset[Anchor] | None] = {}
+        self._components: dict[str | Phrase, list[frozenset[Anchor]]] = {}
 
     def anchors(self, phrase: str | Phrase) -> frozenset[Anchor] | None:
         """The best anchor set for ``phrase``, or None when no word is required."""
@@ -138,13 +139,12 @@ class AnchorFinder:
 
         Every match of the phrase contains a word from each of these sets.
         """
-        tree = parse(phrase) if isinstance(phrase, str) else phrase
-        found = []
-        for item in tree.required():
-            anchors = self._item(item)
-            if anchors is not None:
-                found.append(anchors)
-        return found
+        found = self._components.get(phrase)
+        if found is None:
+            tree = parse(phrase) if isinstance(phrase, str) else phrase
+            found = [a for a in map(self._item, tree.required()) if a is not None]
+            self._components[phrase] = found
+        return list(found)
 
     def item_anchors(self, item: Item) -> frozenset[Anchor] | None:
         """The anchor set of one unit's item (None when it requires no word)."""
@@ -296,6 +296,7 @@ def frequencies() -> dict[str, int]:
     return FREQUENCIES
 
 
+@lru_cache(maxsize=65536)
 def word_cost(word: str, prefix: bool) -> int:
     """Expected frequency of one anchor word in police notes, as a cost."""
     measured = frequencies()

@@ -51,10 +51,14 @@ class PhraseCompiler:
         self._lexicon = lexicon
         self._cache: dict[str, str] = {}
         self._active: list[str] = []
+        self._phrases: dict[str, str] = {}
 
     def compile(self, phrase: str) -> str:
         """Return the regular expression for ``phrase`` (without outer boundaries)."""
-        return self.emit(parse(phrase))
+        found = self._phrases.get(phrase)
+        if found is None:
+            found = self._phrases[phrase] = self.emit(parse(phrase))
+        return found
 
     def emit(self, phrase: Phrase) -> str:
         """Return the regular expression for a parsed phrase."""

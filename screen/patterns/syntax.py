@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _FOLD = str.maketrans(
     {
@@ -80,6 +80,17 @@ class Group:
     """``(a|b c)``: one of several phrases."""
 
     alternatives: tuple[Phrase, ...]
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.alternatives,)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type, tuple[object]]:
+        """Pickle by value, so the remembered hash is worked out again."""
+        return (type(self), (self.alternatives,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,17 @@ class Phrase:
     """A parsed phrase."""
 
     units: tuple[Unit, ...]
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.units,)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type, tuple[object]]:
+        """Pickle by value, so the remembered hash is worked out again."""
+        return (type(self), (self.units,))
 
     def required(self) -> tuple[Item, ...]:
         """The items every match contains: not optional, not a gap."""

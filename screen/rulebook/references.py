@@ -10,9 +10,10 @@ from __future__ import annotations
 from screen import conditions
 from screen.errors import ConditionError
 from screen.interview.flow import SHORT_FORM_LIMIT, asking_order
-from screen.matching.scanner import RegexRejected, check_expert_regex
+from screen.matching.scanner import expert_regex_problems
 from screen.model import OFFENCES, SPECIAL_ANSWERS, Question, Rulebook
 from screen.patterns.compile import PatternSyntaxError, PhraseCompiler
+from screen.patterns.shared import compilers
 from screen.rulebook import fairness
 from screen.rulebook.fields import Reader, by_id
 from screen.rulebook.yaml_nodes import Node
@@ -21,7 +22,7 @@ from screen.rulebook.yaml_nodes import Node
 def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
     """Record a located problem for every broken reference in ``rulebook``."""
     top = root.value
-    compiler = PhraseCompiler({entry.name: entry.terms for entry in rulebook.lexicon})
+    compiler, _ = compilers({entry.name: entry.terms for entry in rulebook.lexicon})
     _check_lexicon(reader, top.get("lexicon"), rulebook, compiler)
     _check_cues(reader, top.get("cues"), rulebook, compiler)
     _check_patterns(reader, top.get("indicators"), rulebook, compiler)
@@ -97,6 +98,7 @@ def _check_patterns(
     reader: Reader, node: Node | None, rulebook: Rulebook, compiler: PhraseCompiler
 ) -> None:
     nodes = by_id(node)
+    experts: list[tuple[str, Node, str]] = []
     for indicator in rulebook.indicators:
         item = nodes.get(indicator.id)
         if item is None:
@@ -104,24 +106,26 @@ def _check_patterns(
         pattern_nodes = _aligned(item, "patterns", len(indicator.patterns))
         for pattern_node, pattern in zip(pattern_nodes, indicator.patterns):
             where = f"indicator '{indicator.id}'"
+            if pattern.kind == "regex":
+                experts.append((where, pattern_node, pattern.parts[0]))
+                continue
             try:
-                if pattern.kind == "regex":
-                    check_expert_regex(pattern.parts[0])
-                else:
-                    for part in (*pattern.parts, *pattern.unless):
-                        compiler.compile(part)
+                for part in (*pattern.parts, *pattern.unless):
+                    compiler.compile(part)
             except PatternSyntaxError as exc:
                 reader.error(
                     pattern_node,
                     f"{where}: {exc}",
                     "fix the phrase; see the pattern language in docs/rulebook.md",
                 )
-            except RegexRejected as exc:
-                reader.error(
-                    pattern_node,
-                    f"{where}: the regex is refused: {exc}",
-                    "write a phrase instead, or a regex Hyperscan accepts",
-                )
+    problems = expert_regex_problems(tuple(expression for _, _, expression in experts))
+    for number, refused in sorted(problems.items()):
+        where, pattern_node, _ = experts[number]
+        reader.error(
+            pattern_node,
+            f"{where}: the regex is refused: {refused}",
+            "write a phrase instead, or a regex Hyperscan accepts",
+        )
 
 
 def _check_questions(
@@ -337,9 +341,9 @@ EXPENSIVE = 150
 
 def _check_cost(reader: Reader, node: Node, rulebook: Rulebook) -> None:
     """Warn about patterns that require only common words: they slow batch screening."""
-    from screen.patterns.anchors import AnchorFinder, cost
+    from screen.patterns.anchors import cost
 
-    finder = AnchorFinder({entry.name: entry.terms for entry in rulebook.lexicon})
+    _, finder = compilers({entry.name: entry.terms for entry in rulebook.lexicon})
     nodes = by_id(node)
     for indicator in rulebook.indicators:
         if indicator.id not in nodes:
