@@ -458,6 +458,26 @@ class Screening:
 
 
 @dataclass(frozen=True, slots=True)
+class PartnerControl:
+    """Control that, by itself, is domestic abuse rather than a sign of trafficking.
+
+    Coercive control (keeping someone in, taking the phone, violence, threats,
+    holding the money) is how domestic abuse works. With violence by a partner
+    and no sign of work, services or sex for something of value, such signs lead
+    to domestic-abuse services (L4), not to a trafficking referral.
+    """
+
+    categories: tuple[str, ...] = ()
+    """Categories of the means that can be a partner's control (none: the rule is off)."""
+    excluded: tuple[str, ...] = ()
+    """Indicators of those categories that always count as means (written ``except``)."""
+
+    def covers(self, indicator: Indicator) -> bool:
+        """Whether ``indicator`` is control of the kind a partner uses."""
+        return indicator.category in self.categories and indicator.id not in self.excluded
+
+
+@dataclass(frozen=True, slots=True)
 class DecisionSettings:
     """Decision data: the dimension rule, jurisdictions, levels and resources."""
 
@@ -467,6 +487,7 @@ class DecisionSettings:
     levels: tuple[LevelSpec, ...]
     resources: tuple[Resource, ...]
     screening: Screening = Screening()
+    partner_control: PartnerControl = PartnerControl()
 
     def level(self, level_id: Level) -> LevelSpec:
         """Return the level called ``level_id``."""

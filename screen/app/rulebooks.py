@@ -26,7 +26,7 @@ from screen.version import __version__
 if TYPE_CHECKING:
     from screen.matching.matcher import Matcher
 
-RULEBOOK_FORMAT = 3
+RULEBOOK_FORMAT = 4
 """Bumped whenever the cached form of a rulebook changes shape."""
 
 

@@ -26,6 +26,7 @@ from screen.model import (
     Jurisdiction,
     Level,
     Minor,
+    PartnerControl,
     Profile,
     Question,
     Rulebook,
@@ -66,6 +67,9 @@ class _Facts:
     sex: bool
     safety: tuple[Indicator, ...]
     """Signs of immediate danger or urgent need: a flag, shown at once."""
+    partner_only: tuple[Indicator, ...] = ()
+    """The means found, when they are all a partner's control and nothing shows work, services
+    or sex for something of value (see :class:`~screen.model.PartnerControl`); else empty."""
 
 
 def decide(
@@ -144,7 +148,26 @@ def _facts(rulebook: Rulebook, evidence: tuple[Evidence, ...]) -> _Facts:
     sex = Trigger.COMMERCIAL_SEX in triggers or any(
         ind.exploitation is Exploitation.SEX for ind in present
     )
-    return _Facts(present, held, triggers, minor, ages, sex, safety)
+    partner = _partner_only(rulebook.decision.partner_control, present, triggers, safety)
+    return _Facts(present, held, triggers, minor, ages, sex, safety, partner)
+
+
+def _partner_only(
+    rule: PartnerControl,
+    present: tuple[Indicator, ...],
+    triggers: frozenset[Trigger],
+    safety: tuple[Indicator, ...],
+) -> tuple[Indicator, ...]:
+    """The means, when violence by a partner explains them all and nothing shows exploitation."""
+    if Trigger.DOMESTIC_VIOLENCE not in triggers or triggers & {
+        Trigger.COMMERCIAL_SEX,
+        Trigger.LABOUR,
+    }:
+        return ()
+    if any(ind.dimension is PURPOSE and ind.element is not Element.CONTEXT for ind in present):
+        return ()
+    means = tuple(ind for ind in present if ind.element is Element.MEANS and ind not in safety)
+    return means if means and all(rule.covers(ind) for ind in means) else ()
 
 
 def _has_company(indicator: Indicator, found: tuple[Indicator, ...]) -> bool:
@@ -255,7 +278,9 @@ def _emergency(facts: _Facts, fired: Fired, say: Say) -> None:
     signs = [
         ind
         for ind in facts.present
-        if ind not in facts.safety and ind.element in (Element.MEANS, Element.PURPOSE, Element.ACT)
+        if ind not in facts.safety
+        and ind not in facts.partner_only
+        and ind.element in (Element.MEANS, Element.PURPOSE, Element.ACT)
     ]
     if referred or signs:
         fired.append((Level.L0, [say("emergency", signs=say.titles(facts.safety))]))
@@ -284,7 +309,7 @@ def _score_rule(
     signs = [
         ind for ind in facts.present if ind not in facts.safety and ind.element is Element.MEANS
     ]
-    if score >= settings.refer_at and signs:
+    if score >= settings.refer_at and signs and not facts.partner_only:
         fired.append(
             (
                 Level.L3,
@@ -322,7 +347,7 @@ def _minor_gate(facts: _Facts, law: Jurisdiction, fired: Fired, say: Say) -> Non
     control = [
         ind for ind in facts.present if ind.element is Element.MEANS and ind not in facts.safety
     ]
-    if exploitation or control:
+    if exploitation or (control and not facts.partner_only):
         signs = say.titles([*exploitation, *control])
         note = say(
             "federal_child_labour" if law.child_labour_needs_means else "palermo_child_labour"
@@ -362,6 +387,8 @@ def _elements(
     fired: Fired,
     say: Say,
 ) -> None:
+    if facts.partner_only:
+        return  # a partner's control with nothing exploited: domestic abuse (L4)
     means = [dims[n] for n in _means_names(law) if dims[n].positive]
     purpose = dims[PURPOSE]
     vulnerable = [dims[n] for n in VULNERABILITY if dims[n].positive]
@@ -418,7 +445,9 @@ def _other_harm(facts: _Facts, fired: Fired, say: Say) -> None:
         reasons.append(say("labour"))
     if facts.minor is not Minor.NO:
         reasons.append(say("minor_other"))
-    if Trigger.DOMESTIC_VIOLENCE in facts.triggers:
+    if facts.partner_only:
+        reasons.append(say("partner_control", signs=say.titles(facts.partner_only)))
+    elif Trigger.DOMESTIC_VIOLENCE in facts.triggers:
         reasons.append(say("domestic_violence"))
     if Trigger.SEXUAL_ASSAULT in facts.triggers:
         reasons.append(say("sexual_assault"))

@@ -48,6 +48,10 @@ SENTENCES: dict[str, dict[str, str]] = {
         "minor_other": "A person who may be under 18: refer to child protection.",
         "domestic_violence": "Domestic violence without a commercial or labour element: refer "
         "to domestic violence services.",
+        "partner_control": "Control by a partner ({signs}) with no sign that anyone profits "
+        "from the person's work or from sex for something of value: this is domestic abuse; "
+        "refer to domestic violence services and ask whether the person must hand over money, "
+        "work for anyone or have sex for money.",
         "sexual_assault": "Sexual assault: refer to sexual assault services.",
         "held": "Violence or threats ({signs}) with no sign that anyone controls the person's "
         "work, sex or movement: refer to victim services.",
@@ -115,6 +119,10 @@ SENTENCES: dict[str, dict[str, str]] = {
         "minor_other": "Una persona que puede ser menor de 18 años: derive a protección infantil.",
         "domestic_violence": "Violencia doméstica sin elemento comercial ni laboral: derive a "
         "los servicios de violencia doméstica.",
+        "partner_control": "Control por parte de la pareja ({signs}) sin señales de que alguien "
+        "se beneficie del trabajo de la persona ni de sexo a cambio de algo: es violencia "
+        "doméstica; derive a los servicios de violencia doméstica y pregunte si la persona debe "
+        "entregar dinero, trabajar para alguien o tener sexo por dinero.",
         "sexual_assault": "Agresión sexual: derive a los servicios de atención a la agresión "
         "sexual.",
         "held": "Violencia o amenazas ({signs}) sin señales de que alguien controle el "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from screen.model import (
+    CATEGORIES,
     LEVELS,
     OFFENCES,
     Choice,
@@ -12,6 +13,7 @@ from screen.model import (
     Level,
     LevelSpec,
     OffenceFlow,
+    PartnerControl,
     Question,
     QuestionType,
     Resource,
@@ -185,7 +187,7 @@ def read_decision(
         node,
         "decision",
         ("jurisdiction", "dimension_rule", "jurisdictions", "levels", "resources"),
-        ("screening",),
+        ("screening", "partner_control"),
     )
     if fields is None:
         return None
@@ -195,7 +197,23 @@ def read_decision(
     levels = _levels(reader, fields.get("levels"), languages)
     resources = _resources(reader, fields.get("resources"), languages)
     screening = _screening(reader, fields.get("screening"))
-    return DecisionSettings(jurisdiction, rule, jurisdictions, levels, resources, screening)
+    partner = _partner_control(reader, fields.get("partner_control"))
+    return DecisionSettings(
+        jurisdiction, rule, jurisdictions, levels, resources, screening, partner
+    )
+
+
+def _partner_control(reader: Reader, node: Node | None) -> PartnerControl:
+    """``partner_control``: categories of means, and ``except`` indicators (checked later)."""
+    if node is None:
+        return PartnerControl()
+    fields = reader.mapping(node, "decision partner_control", ("categories",), ("except",))
+    if fields is None:
+        return PartnerControl()
+    where = "decision partner_control"
+    categories = reader.choices(fields.get("categories"), f"{where} categories", CATEGORIES)
+    excluded = [v for v, _ in reader.strings(fields.get("except"), f"{where} except")]
+    return PartnerControl(tuple(categories), tuple(excluded))
 
 
 SCREENING_KEYS = ("strong", "medium", "weak", "vulnerability", "context", "refer_at")

@@ -35,6 +35,25 @@ def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
     if "indicators" in top:
         _check_cost(reader, top["indicators"], rulebook)
         _check_counts_with(reader, top["indicators"], rulebook)
+        _check_partner_control(reader, top["decision"], rulebook)
+
+
+def _check_partner_control(reader: Reader, node: Node, rulebook: Rulebook) -> None:
+    """Every ``partner_control.except`` entry names an indicator."""
+    block = node.value.get("partner_control") if isinstance(node.value, dict) else None
+    if block is None or not isinstance(block.value, dict):
+        return
+    listed = block.value.get("except")
+    if listed is None or not isinstance(listed.value, list):
+        return
+    for item in listed.value:
+        name = item.value
+        if isinstance(name, str) and not rulebook.has_indicator(name):
+            reader.error(
+                item,
+                f"decision partner_control except names '{name}', which is not an indicator",
+                "name an indicator id, or remove it",
+            )
 
 
 def _check_counts_with(reader: Reader, node: Node, rulebook: Rulebook) -> None:

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screen.decision.engine import decide, level_of
-from screen.model import Level, Status
+from screen.model import Level, Status, Trigger
 from screen.results import Evidence
 
 LEVEL_ORDER = Level.names()
@@ -182,14 +182,28 @@ def _ids(shipped) -> list[str]:
     return [i.id for i in shipped.indicators]
 
 
+def _partner_violence(shipped) -> set[str]:
+    return {i.id for i in shipped.indicators if Trigger.DOMESTIC_VIOLENCE in i.triggers}
+
+
+def test_partner_violence_is_the_only_evidence_that_can_lower_a_level(shipped) -> None:
+    assert _partner_violence(shipped) == {"intimate-partner-violence"}
+    without = level_of(shipped, ev("not-free-to-leave", "phone-controlled"))
+    with_partner = level_of(
+        shipped, ev("not-free-to-leave", "phone-controlled", *_partner_violence(shipped))
+    )
+    assert without.rank <= Level.L3.rank and with_partner == Level.L4
+
+
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_adding_evidence_never_lowers_the_level(shipped, data) -> None:
+    """The one exception: violence by a partner explains a partner's control (see below)."""
     ids = _ids(shipped)
     base = data.draw(st.lists(st.sampled_from(ids), max_size=8))
-    extra = data.draw(st.sampled_from(ids))
+    extra = data.draw(st.sampled_from([i for i in ids if i not in _partner_violence(shipped)]))
     before = level_of(shipped, ev(*base))
     after = level_of(shipped, ev(*base, extra))
     assert LEVEL_ORDER.index(after) <= LEVEL_ORDER.index(before)
@@ -243,3 +257,37 @@ def test_a_spanish_result_names_no_indicator_in_english(shipped) -> None:
         assert ind.title_in("es") in " ".join(c.title for c in rec.counted), ind.id
         for text in shown:
             assert not [t for t in english if t in text], (ind.id, text)
+
+
+PARTNER_CONTROL = ("intimate-partner-violence", "not-free-to-leave", "phone-controlled")
+
+
+def test_a_partners_control_alone_is_domestic_abuse_not_a_referral(shipped) -> None:
+    rec = decide(shipped, ev(*PARTNER_CONTROL, "physical-violence"))
+    assert rec.level == "L4"
+    assert "domestic abuse" in rec.reasons[0]
+    assert "Not free to leave" in rec.reasons[0] or "leave" in rec.reasons[0].lower()
+
+
+def test_danger_in_a_domestic_call_is_a_safety_flag_not_l0(shipped) -> None:
+    rec = decide(shipped, ev(*PARTNER_CONTROL, "immediate-danger"))
+    assert rec.level == "L4"
+    assert "immediate-danger" in rec.safety
+
+
+def test_a_teenagers_controlling_partner_is_child_protection_not_l1(shipped) -> None:
+    rec = decide(shipped, ev(*PARTNER_CONTROL) + ev("age-under-18", age=16))
+    assert rec.level == "L4"
+    assert any("child protection" in r for r in rec.reasons)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ["documents-held-by-other", "threats-authorities", "commercial-sex-act", "wages-withheld"],
+)
+def test_documents_threats_to_report_and_any_exploitation_still_refer(shipped, extra) -> None:
+    assert level_of(shipped, ev(*PARTNER_CONTROL, extra)).rank <= Level.L3.rank
+
+
+def test_the_same_control_without_a_partner_still_refers(shipped) -> None:
+    assert level_of(shipped, ev(*PARTNER_CONTROL[1:], "physical-violence")).rank <= Level.L3.rank
