@@ -8,7 +8,10 @@ from datetime import date
 from screen.matching.dates import DATE, to_date
 from screen.results import AgeMention
 
-MIN_PLAUSIBLE_AGE = 10
+MIN_PLAUSIBLE_AGE = 5
+"""Younger "ages" are dropped: children that small are with someone, not screened alone,
+and small numbers are more often counts or durations. Children of 5 to 9 are used in
+theft and begging rings, so they are read."""
 _SUSPECT = re.compile(r"\b(?:s\d|suspects?|susp|defendant|def|offender|arrestee)\b")
 _RELATIVE = re.compile(
     r"\b(?:son|sons|daughter|daughters|children|kids|baby|infant|toddler|brother|"
@@ -138,13 +141,17 @@ _NOT_AN_AGE_ES += (
     r"hijas|trabajadores|hermanos|hermanas|veces|cuadras|millas|kilos|anos (?:trabajando|viviendo|"
 )
 _NOT_AN_AGE_ES += r"aqui|en|de casad|de experiencia|laborando|con)))"
-_APPROX = r"(?:approx\.?\s?|approximately\s|about\s|around\s|aprox\.?\s?|est\.?\s?|~\s?)?"
+_APPROX = (
+    r"(?:approx\.?\s?|approximately\s|about\s|around\s|roughly\s|maybe\s|perhaps\s|"
+    r"aprox\.?\s?|aproximadamente\s|unos\s|unas\s|como\s|alrededor de\s|cerca de\s|"
+    r"est\.?\s?|~\s?)?"
+)
 
 AGE_EXPRESSIONS: tuple[tuple[str, str], ...] = (
     (
         "stated",
         r"\b\d{1,2}\s?-?\s?(?:y/o|y\.o\.?|yo|yoa|yrs?\.? old|years? old|year-old|years-old|"
-        r"yr-old|yrs-old|anos|ano de edad|anos de edad)\b",
+        r"yr-old|yrs-old|years of age|yrs of age|anos|ano de edad|anos de edad)\b",
     ),
     ("stated", r"\b(?:age|aged|edad|de edad)[:\s]\s?\d{1,2}\b"),
     ("stated", r"\b(?:juv|juvenile|minor|female|male|v|v1|v2|girl|boy|teen)\s?\(\d{1,2}\)"),
@@ -172,6 +179,13 @@ AGE_EXPRESSIONS: tuple[tuple[str, str], ...] = (
         r"recently turned)\s(?:only\s|just\s|barely\s)?(?:\d{1,2}|" + _WORDS + r")\b" + _NOT_AN_AGE,
     ),
     ("stated", r"(?:\(|\b)(?:f|m)\s?/\s?\d{1,2}\b|\b\d{1,2}\s?/\s?(?:f|m)\b"),
+    (
+        "stated",
+        r"\b(?:girl|boy|child|kid|teen|teenager|juvenile|minor|female|male|youth)\sof\s"
+        + _APPROX
+        + r"\d{1,2}\b"
+        + _NOT_AN_AGE,
+    ),
     (
         "stated",
         r"\b(?:girl|boy|juvenile|juv|minor|teen|teenager|female|male|child|kid|nino|nina|menor|"

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from screen import codec
-from screen.matching.ages import age_basis, read_age
+from screen.matching.ages import AGE_EXPRESSIONS, age_basis, read_age
 from screen.matching.context import LIST_REACH, Clauses, CueHit, Words, classify
 from screen.matching.dates import first_date
 from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
@@ -571,10 +572,14 @@ def _nearest(anchor: Span, spans: list[Span], starts: list[int], chosen: list[Sp
     return None
 
 
+AGES_DIGEST = hashlib.sha256(repr(AGE_EXPRESSIONS).encode()).hexdigest()[:12]
+"""The built-in age expressions are compiled into every plan, so a change to them is a new key."""
+
+
 def compile_matcher(rulebook: Rulebook, artefacts: Artefacts | None = None) -> Matcher:
     """Compile ``rulebook`` for text screening (the plan is kept in ``artefacts``)."""
     plan: Plan | None = None
-    key = f"plan{PLAN_FORMAT}-{rulebook.sha256[:40]}"
+    key = f"plan{PLAN_FORMAT}-{AGES_DIGEST}-{rulebook.sha256[:40]}"
     if artefacts is not None:
         stored = artefacts.get(key)
         if stored is not None:

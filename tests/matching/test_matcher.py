@@ -197,6 +197,10 @@ AGES = [
     ("una niña de quince años en el crucero", 15, "stated"),
     ("Juv. F, 15, at the truck stop", 15, "stated"),
     ("the child, 10, was crying at the door", 10, "stated"),
+    ("a girl of about 14 was with the two men", 14, "stated"),
+    ("a boy roughly 16 years of age was selling", 16, "stated"),
+    ("un chico de unos 15 años vendía en la esquina", 15, "stated"),
+    ("entran con una niña de aproximadamente 6 años", 6, "stated"),
 ]
 
 
@@ -222,6 +226,8 @@ def test_ages_in_the_forms_people_write_them(shipped_matcher, text, age, basis) 
         "V tiene 15 años trabajando en el rancho",
         "V tiene 12 hijos en México",
         "she's 16 minutes away",
+        "a girl of 30 minutes ago said",
+        "the 3 males left in a van",
     ],
 )
 def test_numbers_that_are_not_the_persons_age(shipped_matcher, text) -> None:
