@@ -27,7 +27,8 @@ from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
 from screen.matching.scanner import PROBE_FLAGS, Artefacts, Hit, Scanner, ascii_view
 from screen.matching.tokens import TokenGate, any_anchor, token_set
 from screen.model import CueKind, PatternKind, Rulebook, Status, Trigger
-from screen.patterns.compile import normalise, widen_spaces
+from screen.patterns.compile import widen_spaces
+from screen.patterns.syntax import normalise_note
 from screen.results import AgeMention, Cue, Evidence
 
 __all__ = [
@@ -165,7 +166,7 @@ class Matcher:
         in the note, else to ``today`` (an upper bound); with none of them it is not
         counted.
         """
-        norm = normalise(text)
+        norm = normalise_note(text)
         gated = self.gate.candidates(norm)
         regex_hits = self._regex_spans(norm)
         if not gated and not regex_hits:
@@ -427,7 +428,7 @@ def trace(matcher: Matcher, text: str) -> tuple[Attempt, ...]:
 
     The same checks as :meth:`Matcher.scan`, kept per pattern instead of merged.
     """
-    norm = normalise(text)
+    norm = normalise_note(text)
     _, _, triggered = matcher.gate.read(norm)
     gated = matcher.gate.candidates(norm)
     clauses = Clauses(norm)

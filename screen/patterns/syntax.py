@@ -44,6 +44,24 @@ class PatternSyntaxError(ValueError):
     """A phrase that does not follow the pattern language."""
 
 
+_QUOTED = re.compile(r"(?<![a-z0-9])'((?:[^'\n]|(?<=[a-z])'(?=[a-z])){1,200}?)'(?![a-z0-9])")
+"""A run of words in single quotes used as quotation marks ('my papers'), not apostrophes."""
+
+
+def normalise_note(text: str) -> str:
+    """:func:`normalise` a note, reading single quotation marks as double ones.
+
+    People quote speech with either mark ("she said 'he has my papers'"); a phrase
+    may cross a double quote but not a word glued to an apostrophe, so paired single
+    quotes around words become ``"`` (same length: offsets are unchanged).
+    Apostrophes inside or after a word (don't, the girls' room) stay.
+    """
+    norm = normalise(text)
+    if "'" not in norm:
+        return norm
+    return _QUOTED.sub(lambda m: f'"{m.group(1)}"', norm)
+
+
 def normalise(text: str) -> str:
     """Lower-case ``text`` and fold accents without changing its length."""
     lowered = text.lower()

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from screen.matching.matcher import Found, Matcher, ScanResult, _whole
 from screen.matching.plan import build_plan
-from screen.patterns.compile import normalise
+from screen.patterns.syntax import normalise_note as normalise
 from tests.conftest import DATA
 
 
