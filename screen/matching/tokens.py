@@ -20,6 +20,7 @@ from operator import or_
 
 from screen.matching.codes import BREAK, FILLER, TokenTable, Vocabulary
 from screen.matching.context import CLAUSE_BREAK_SOURCE
+from screen.matching.expressions import Expressions
 from screen.matching.scanner import ascii_view
 
 TOKENS = re.compile(r"[a-z0-9]+|" + CLAUSE_BREAK_SOURCE)
@@ -42,8 +43,10 @@ class TokenGate:
         tests: dict[int, tuple[str, ...]],
         components: list[str],
         rule_components: dict[int, tuple[int, ...]],
+        expressions: Expressions | None = None,
     ) -> None:
         self.table = TokenTable(vocab)
+        self._expressions = expressions if expressions is not None else Expressions(None)
         self._tests = tests
         self._always = tuple(sorted(rule for rule in tests if rule not in rule_components))
         every = [
@@ -147,7 +150,8 @@ class TokenGate:
         return rules
 
     def _compile(self, rule: int) -> tuple[re.Pattern[str], ...]:
-        regexes = self._compiled[rule] = tuple(re.compile(t) for t in self._tests[rule])
+        get = self._expressions.get
+        regexes = self._compiled[rule] = tuple(get(t) for t in self._tests[rule])
         return regexes
 
     def _test_everywhere(self, codes: str, found: dict[int, list[int]]) -> None:
