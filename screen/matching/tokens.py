@@ -63,9 +63,6 @@ class TokenGate:
             for code in components[numbers[0]]:
                 by_code.setdefault(code, []).append(rule)
         self._masks = {**masks, BREAK: 0, FILLER: 0}
-        self._irrelevant = {ord(c): None for c, mask in self._masks.items() if not mask}
-        """Codes that hold no component, deleted before clause masks are taken."""
-        del self._irrelevant[ord(BREAK)]
         self._need = {
             rule: sum(1 << n for n in set(numbers)) for rule, numbers in rule_components.items()
         }
@@ -80,6 +77,8 @@ class TokenGate:
         self._tokens: dict[str, str] = {}
         self._words = _Words(self)
         """Word -> its codes; on a miss its mask and rules are learned too."""
+        self._kept: dict[str, str] = {}
+        """Word -> its codes that belong to a component, and its breaks (learned with it)."""
         self._word_masks: dict[str, int] = {}
         self._word_rules: dict[str, tuple[int, ...]] = {}
         self._relevant: set[str] = set()
@@ -89,11 +88,21 @@ class TokenGate:
 
     def codes(self, norm: str) -> str:
         """The code string of a normalised note."""
+        return self._read(norm)[0]
+
+    def _read(self, norm: str) -> tuple[str, str]:
+        """The code string of a note, and its breaks and component codes alone.
+
+        The second string is what chooses each clause's rules.
+        """
         if "\n" in norm and BLANK_LINE.search(norm):
-            return BREAK.join(
-                "".join(map(self._words.__getitem__, p.split())) for p in BLANK_LINE.split(norm)
-            )
-        return "".join(map(self._words.__getitem__, norm.split()))
+            read = [self._read_words(p.split()) for p in BLANK_LINE.split(norm)]
+            return BREAK.join(c for c, _ in read), BREAK.join(k for _, k in read)
+        return self._read_words(norm.split())
+
+    def _read_words(self, words: list[str]) -> tuple[str, str]:
+        codes = "".join(map(self._words.__getitem__, words))  # learns the new words
+        return codes, "".join(map(self._kept.__getitem__, words))
 
     def read(self, norm: str) -> tuple[str, int, set[int]]:
         """The code string of a note, the components it holds, and the rules it triggers."""
@@ -111,11 +120,12 @@ class TokenGate:
         every component there, since a match lies inside one clause and holds
         them all. Only those rules' code tests run, over that clause's codes.
         """
-        codes = self.codes(norm)
+        codes, kept = self._read(norm)
         satisfied = self._satisfied
+        compiled = self._compiled
         found: dict[int, list[int]] = {}
-        bounds: list[tuple[int, int]] | None = None
-        for number, piece in enumerate(codes.translate(self._irrelevant).split(BREAK)):
+        clauses: list[str] | None = None
+        for number, piece in enumerate(kept.split(BREAK)):
             if not piece:
                 continue
             rules = satisfied.get(piece)
@@ -123,12 +133,14 @@ class TokenGate:
                 rules = self._satisfy(piece)
             if not rules:
                 continue
-            if bounds is None:
-                bounds = _clause_bounds(codes)
-            start, end = bounds[number]
+            if clauses is None:
+                clauses = codes.split(BREAK)
+            # A code test looks at no code before where its match starts, so searching
+            # the clause's own string finds what searching it inside the note would.
+            clause = clauses[number]
             for rule in rules:
-                for regex in self._compiled.get(rule) or self._compile(rule):
-                    if regex.search(codes, start, end) is None:
+                for regex in compiled.get(rule) or self._compile(rule):
+                    if regex.search(clause) is None:
                         break
                 else:
                     found.setdefault(rule, []).append(number)
@@ -177,7 +189,9 @@ class TokenGate:
         else:
             view = word if word.isascii() else ascii_view(word).decode("ascii")
             codes = "".join(map(self._token_code, TOKENS.findall(view + " ")))
-        mask = reduce(or_, map(self._masks.__getitem__, codes), 0)
+        masks = self._masks
+        self._kept[word] = "".join(c for c in codes if c == BREAK or masks[c])
+        mask = reduce(or_, map(masks.__getitem__, codes), 0)
         if mask:
             self._word_masks[word] = mask
             self._word_rules[word] = tuple(
@@ -198,6 +212,7 @@ class TokenGate:
     def forget(self) -> None:
         """Drop what was learned about words (memory stays bounded)."""
         self._words.clear()
+        self._kept.clear()
         self._word_masks.clear()
         self._word_rules.clear()
         self._relevant.clear()
