@@ -77,8 +77,8 @@ class TokenGate:
         self._tokens: dict[str, str] = {}
         self._words = _Words(self)
         """Word -> its codes; on a miss its mask and rules are learned too."""
-        self._kept: dict[str, str] = {}
-        """Word -> its codes that belong to a component, and its breaks (learned with it)."""
+        self._kept = _Kept(self._masks)
+        """A word's codes -> those of them that belong to a component, and its breaks."""
         self._word_masks: dict[str, int] = {}
         self._word_rules: dict[str, tuple[int, ...]] = {}
         self._relevant: set[str] = set()
@@ -101,8 +101,8 @@ class TokenGate:
         return self._read_words(norm.split())
 
     def _read_words(self, words: list[str]) -> tuple[str, str]:
-        codes = "".join(map(self._words.__getitem__, words))  # learns the new words
-        return codes, "".join(map(self._kept.__getitem__, words))
+        each = list(map(self._words.__getitem__, words))  # learns the new words
+        return "".join(each), "".join(map(self._kept.__getitem__, each))
 
     def read(self, norm: str) -> tuple[str, int, set[int]]:
         """The code string of a note, the components it holds, and the rules it triggers."""
@@ -189,9 +189,7 @@ class TokenGate:
         else:
             view = word if word.isascii() else ascii_view(word).decode("ascii")
             codes = "".join(map(self._token_code, TOKENS.findall(view + " ")))
-        masks = self._masks
-        self._kept[word] = "".join(c for c in codes if c == BREAK or masks[c])
-        mask = reduce(or_, map(masks.__getitem__, codes), 0)
+        mask = reduce(or_, map(self._masks.__getitem__, codes), 0)
         if mask:
             self._word_masks[word] = mask
             self._word_rules[word] = tuple(
@@ -231,6 +229,21 @@ class _Words(dict[str, str]):
             self.gate.forget()
         codes = self[word] = self.gate.learn(word)
         return codes
+
+
+class _Kept(dict[str, str]):
+    """A word's codes -> its breaks and the codes that belong to a component (learned once)."""
+
+    def __init__(self, masks: dict[str, int]) -> None:
+        super().__init__()
+        self.masks = masks
+
+    def __missing__(self, codes: str) -> str:
+        if len(self) >= MAX_WORDS:
+            self.clear()
+        masks = self.masks
+        kept = self[codes] = "".join(c for c in codes if c == BREAK or masks[c])
+        return kept
 
 
 def _clause_bounds(codes: str) -> list[tuple[int, int]]:
