@@ -7,6 +7,7 @@ formats its results.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ from screen.decision.engine import decide
 from screen.interview import focus
 from screen.interview.flow import asking_order
 from screen.matching.matcher import Matcher
+from screen.matching.memory import Memory
 from screen.model import OFFENCES, Level, Rulebook, Trigger
 from screen.results import Evidence, NextQuestion, ScreenResult, Verdict
 
@@ -25,6 +27,20 @@ SETTLE_AT = (Level.L3, Level.L4)
 """Levels whose records carry the questions that would settle them."""
 
 SETTLE_COUNT = 3
+SETTLED_FORMAT = 1
+"""Bumped whenever what :func:`settled_memory` keeps, or how it is ranked, changes."""
+SETTLED_LIMIT = 50_000
+"""Rankings remembered between runs (one per evidence signature at L3 or L4)."""
+
+
+def settled_memory(matcher: Matcher, jurisdiction: str | None) -> Memory:
+    """The questions that settle each signature, as ranked by earlier runs of this rulebook.
+
+    Kept in the matcher's artefact store; the rulebook's hash and the jurisdiction
+    are in the key, so an edit or another jurisdiction never reads them.
+    """
+    key = f"settled{SETTLED_FORMAT}-{matcher.rulebook.sha256[:40]}-{jurisdiction or ''}"
+    return Memory(matcher.artefacts, key, SETTLED_LIMIT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +71,11 @@ class Screener:
         jurisdiction: str | None = None,
         today: date | None = None,
         reference: bool = False,
+        memory: Memory | None = None,
     ) -> None:
         self.matcher = matcher
+        self.memory = memory
+        """Rankings of next questions from earlier runs (see :func:`settled_memory`)."""
         self.today = today
         """Counts a date of birth when a note has no date (the application passes it)."""
         self.today_basis = "reference" if reference else "today"
@@ -103,7 +122,7 @@ class Screener:
             rec = decide(self.rulebook, evidence, jurisdiction=self.jurisdiction)
             settle: tuple[NextQuestion, ...] = ()
             if rec.level in SETTLE_AT:
-                settle = self._settle(tuple(evidence), offence)
+                settle = self._remembered(key, tuple(evidence))
             verdict = Verdict(
                 rec.level,
                 rec.title,
@@ -119,6 +138,29 @@ class Screener:
                 self._verdicts.clear()
             self._verdicts[key] = verdict
         return verdict
+
+    def _remembered(
+        self, key: tuple[tuple[str, ...], tuple[int, ...], str], evidence: tuple[Evidence, ...]
+    ) -> tuple[NextQuestion, ...]:
+        """:meth:`_settle`, looked up first in what earlier runs ranked."""
+        if self.memory is None:
+            return self._settle(evidence, key[2])
+        name = json.dumps(key, separators=(",", ":"))
+        known = self.memory.get(name)
+        if isinstance(known, list):
+            try:
+                return tuple(NextQuestion(i, t, a, Level(r)) for i, t, a, r in known)
+            except (TypeError, ValueError):
+                pass  # not what this format keeps: rank afresh
+        settle = self._settle(evidence, key[2])
+        self.memory.put(name, [[q.id, q.text, q.answer, q.would_reach.value] for q in settle])
+        return settle
+
+    def remember(self, force: bool = False) -> None:
+        """Save the compiled expressions and the rankings learned (now and then, or ``force``)."""
+        self.matcher.remember(force)
+        if self.memory is not None:
+            self.memory.save(force)
 
     def _settle(self, evidence: tuple[Evidence, ...], offence: str) -> tuple[NextQuestion, ...]:
         """The questions of the offence's full form that would best settle the note.

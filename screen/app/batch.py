@@ -301,6 +301,7 @@ def records(units: Iterable[Unit], spec: WorkerSpec, jobs: int | None) -> Iterat
     if count <= 1:
         for chunk in work:
             yield from worker.records(chunk)
+        worker.remember(force=True)
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(count, initializer=_start_worker, initargs=(spec,)) as pool:

@@ -25,7 +25,7 @@ from screen.errors import ScreenError
 from screen.matching.ages import BASIS_TEXT
 from screen.model import Level, Minor
 from screen.results import ScreenResult
-from screen.screening import Note, Screener
+from screen.screening import Note, Screener, settled_memory
 from screen.version import __version__
 
 
@@ -88,9 +88,9 @@ class Worker:
         store = Store(Path(spec.cache), __version__) if spec.cache else None
         rulebook = rulebook_from_bytes(spec.rulebook, spec.source, store)
         self.spec = spec
-        self.screener = Screener(
-            compile_checked(rulebook, store), spec.jurisdiction, spec.today, spec.reference
-        )
+        matcher = compile_checked(rulebook, store)
+        memory = settled_memory(matcher, spec.jurisdiction)
+        self.screener = Screener(matcher, spec.jurisdiction, spec.today, spec.reference, memory)
         self.formatter = Formatter(spec.fmt, rulebook.version, rulebook.short_hash, spec.redact)
 
     def screen(self, units: Iterable[Unit]) -> list[ScreenResult]:
@@ -102,10 +102,19 @@ class Worker:
         """Screen and format raw units, in order."""
         record = self.formatter.record
         notes = [parse_unit(unit, self.spec.read) for unit in units]
-        return [
+        done = [
             (record(result), summarise(result, note))
             for note, result in zip(notes, self.screener.screen_many(notes), strict=True)
         ]
+        self.remember()
+        return done
+
+    def remember(self, force: bool = False) -> None:
+        """Save what this worker learned (compiled expressions, rankings) for the next.
+
+        Now and then while it runs; with ``force``, whatever is new (at the end of a run).
+        """
+        self.screener.remember(force)
 
 
 def summarise(result: ScreenResult, note: Note | None = None) -> Summary:

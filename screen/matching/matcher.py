@@ -23,6 +23,7 @@ from screen import codec
 from screen.matching.ages import AGE_EXPRESSIONS, age_basis, read_age
 from screen.matching.context import LIST_REACH, Clauses, CueHit, Words, classify
 from screen.matching.dates import first_date
+from screen.matching.expressions import Expressions
 from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
 from screen.matching.scanner import PROBE_FLAGS, Artefacts, Hit, Scanner, ascii_view
 from screen.matching.tokens import TokenGate, any_anchor, token_set
@@ -102,7 +103,12 @@ class Matcher:
     def __init__(self, rulebook: Rulebook, plan: Plan, artefacts: Artefacts | None) -> None:
         self.rulebook = rulebook
         self.plan = plan
-        self.gate = TokenGate(plan.vocabulary, plan.tests, plan.components, plan.rule_components)
+        self.artefacts = artefacts
+        self.expressions = Expressions(artefacts)
+        """Every Python expression the matcher runs, compiled on first use (and remembered)."""
+        self.gate = TokenGate(
+            plan.vocabulary, plan.tests, plan.components, plan.rule_components, self.expressions
+        )
         # No start-of-match tracking here: Hyperscan only says which expressions match
         # (some SOM scans of repeats crash it); Python's re then finds the positions,
         # which is safe because check_expert_regex refuses nested repeats.
@@ -112,7 +118,6 @@ class Matcher:
             artefacts=artefacts,
             flags=[PROBE_FLAGS] * len(plan.regexes),
         )
-        self._compiled: dict[str, re.Pattern[str]] = {}
         self.cue_words = [
             (
                 frozenset(w for w, prefix in cue.anchors if not prefix),
@@ -147,10 +152,11 @@ class Matcher:
 
     def regex(self, source: str) -> re.Pattern[str]:
         """The compiled Python expression for ``source`` (compiled once, on first use)."""
-        compiled = self._compiled.get(source)
-        if compiled is None:
-            compiled = self._compiled[source] = re.compile(source)
-        return compiled
+        return self.expressions.get(source)
+
+    def remember(self, force: bool = False) -> None:
+        """Save what this process compiled, for the next (now and then, or ``force``)."""
+        self.expressions.save(force)
 
     def scan(
         self,

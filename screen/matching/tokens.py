@@ -20,6 +20,7 @@ from operator import or_
 
 from screen.matching.codes import BREAK, FILLER, TokenTable, Vocabulary
 from screen.matching.context import CLAUSE_BREAK_SOURCE
+from screen.matching.expressions import Expressions
 from screen.matching.scanner import ascii_view
 
 TOKENS = re.compile(r"[a-z0-9]+|" + CLAUSE_BREAK_SOURCE)
@@ -42,8 +43,10 @@ class TokenGate:
         tests: dict[int, tuple[str, ...]],
         components: list[str],
         rule_components: dict[int, tuple[int, ...]],
+        expressions: Expressions | None = None,
     ) -> None:
         self.table = TokenTable(vocab)
+        self._expressions = expressions if expressions is not None else Expressions(None)
         self._tests = tests
         self._always = tuple(sorted(rule for rule in tests if rule not in rule_components))
         every = [
@@ -60,9 +63,6 @@ class TokenGate:
             for code in components[numbers[0]]:
                 by_code.setdefault(code, []).append(rule)
         self._masks = {**masks, BREAK: 0, FILLER: 0}
-        self._irrelevant = {ord(c): None for c, mask in self._masks.items() if not mask}
-        """Codes that hold no component, deleted before clause masks are taken."""
-        del self._irrelevant[ord(BREAK)]
         self._need = {
             rule: sum(1 << n for n in set(numbers)) for rule, numbers in rule_components.items()
         }
@@ -77,6 +77,8 @@ class TokenGate:
         self._tokens: dict[str, str] = {}
         self._words = _Words(self)
         """Word -> its codes; on a miss its mask and rules are learned too."""
+        self._kept = _Kept(self._masks)
+        """A word's codes -> those of them that belong to a component, and its breaks."""
         self._word_masks: dict[str, int] = {}
         self._word_rules: dict[str, tuple[int, ...]] = {}
         self._relevant: set[str] = set()
@@ -86,11 +88,21 @@ class TokenGate:
 
     def codes(self, norm: str) -> str:
         """The code string of a normalised note."""
+        return self._read(norm)[0]
+
+    def _read(self, norm: str) -> tuple[str, str]:
+        """The code string of a note, and its breaks and component codes alone.
+
+        The second string is what chooses each clause's rules.
+        """
         if "\n" in norm and BLANK_LINE.search(norm):
-            return BREAK.join(
-                "".join(map(self._words.__getitem__, p.split())) for p in BLANK_LINE.split(norm)
-            )
-        return "".join(map(self._words.__getitem__, norm.split()))
+            read = [self._read_words(p.split()) for p in BLANK_LINE.split(norm)]
+            return BREAK.join(c for c, _ in read), BREAK.join(k for _, k in read)
+        return self._read_words(norm.split())
+
+    def _read_words(self, words: list[str]) -> tuple[str, str]:
+        each = list(map(self._words.__getitem__, words))  # learns the new words
+        return "".join(each), "".join(map(self._kept.__getitem__, each))
 
     def read(self, norm: str) -> tuple[str, int, set[int]]:
         """The code string of a note, the components it holds, and the rules it triggers."""
@@ -108,11 +120,12 @@ class TokenGate:
         every component there, since a match lies inside one clause and holds
         them all. Only those rules' code tests run, over that clause's codes.
         """
-        codes = self.codes(norm)
+        codes, kept = self._read(norm)
         satisfied = self._satisfied
+        compiled = self._compiled
         found: dict[int, list[int]] = {}
-        bounds: list[tuple[int, int]] | None = None
-        for number, piece in enumerate(codes.translate(self._irrelevant).split(BREAK)):
+        clauses: list[str] | None = None
+        for number, piece in enumerate(kept.split(BREAK)):
             if not piece:
                 continue
             rules = satisfied.get(piece)
@@ -120,12 +133,14 @@ class TokenGate:
                 rules = self._satisfy(piece)
             if not rules:
                 continue
-            if bounds is None:
-                bounds = _clause_bounds(codes)
-            start, end = bounds[number]
+            if clauses is None:
+                clauses = codes.split(BREAK)
+            # A code test looks at no code before where its match starts, so searching
+            # the clause's own string finds what searching it inside the note would.
+            clause = clauses[number]
             for rule in rules:
-                for regex in self._compiled.get(rule) or self._compile(rule):
-                    if regex.search(codes, start, end) is None:
+                for regex in compiled.get(rule) or self._compile(rule):
+                    if regex.search(clause) is None:
                         break
                 else:
                     found.setdefault(rule, []).append(number)
@@ -147,7 +162,8 @@ class TokenGate:
         return rules
 
     def _compile(self, rule: int) -> tuple[re.Pattern[str], ...]:
-        regexes = self._compiled[rule] = tuple(re.compile(t) for t in self._tests[rule])
+        get = self._expressions.get
+        regexes = self._compiled[rule] = tuple(get(t) for t in self._tests[rule])
         return regexes
 
     def _test_everywhere(self, codes: str, found: dict[int, list[int]]) -> None:
@@ -194,6 +210,7 @@ class TokenGate:
     def forget(self) -> None:
         """Drop what was learned about words (memory stays bounded)."""
         self._words.clear()
+        self._kept.clear()
         self._word_masks.clear()
         self._word_rules.clear()
         self._relevant.clear()
@@ -212,6 +229,21 @@ class _Words(dict[str, str]):
             self.gate.forget()
         codes = self[word] = self.gate.learn(word)
         return codes
+
+
+class _Kept(dict[str, str]):
+    """A word's codes -> its breaks and the codes that belong to a component (learned once)."""
+
+    def __init__(self, masks: dict[str, int]) -> None:
+        super().__init__()
+        self.masks = masks
+
+    def __missing__(self, codes: str) -> str:
+        if len(self) >= MAX_WORDS:
+            self.clear()
+        masks = self.masks
+        kept = self[codes] = "".join(c for c in codes if c == BREAK or masks[c])
+        return kept
 
 
 def _clause_bounds(codes: str) -> list[tuple[int, int]]:
