@@ -26,17 +26,19 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from screen.patterns.syntax import (
     Gap,
     Group,
+    HashedOnce,
     Item,
     ListRef,
     Money,
     PatternSyntaxError,
     Phrase,
     Word,
+    hash_slot,
     parse,
 )
 
@@ -169,57 +171,30 @@ class Cls:
 
 
 @dataclass(frozen=True, slots=True)
-class Seq:
+class Seq(HashedOnce):
     """Tokens one after the other."""
 
     items: tuple[Node, ...]
-    _hash: int = field(default=0, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.items,)))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __reduce__(self) -> tuple[type, tuple[object]]:
-        """Pickle by value, so the remembered hash is worked out again."""
-        return (type(self), (self.items,))
+    _hash: int = hash_slot()
+    __hash__ = HashedOnce.__hash__
 
 
 @dataclass(frozen=True, slots=True)
-class Alt:
+class Alt(HashedOnce):
     """One of several sequences."""
 
     options: tuple[Node, ...]
-    _hash: int = field(default=0, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.options,)))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __reduce__(self) -> tuple[type, tuple[object]]:
-        """Pickle by value, so the remembered hash is worked out again."""
-        return (type(self), (self.options,))
+    _hash: int = hash_slot()
+    __hash__ = HashedOnce.__hash__
 
 
 @dataclass(frozen=True, slots=True)
-class Opt:
+class Opt(HashedOnce):
     """A sequence, or nothing."""
 
     item: Node
-    _hash: int = field(default=0, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.item,)))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __reduce__(self) -> tuple[type, tuple[object]]:
-        """Pickle by value, so the remembered hash is worked out again."""
-        return (type(self), (self.item,))
+    _hash: int = hash_slot()
+    __hash__ = HashedOnce.__hash__
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 _FOLD = str.maketrans(
     {
@@ -38,6 +39,38 @@ WORD_CHARS = re.compile(r"[a-z0-9'/.$#&\-]+")
 """The characters a literal word may hold."""
 MAX_GAP = 10
 MAX_GAPS = 2
+
+
+class HashedOnce:
+    """Mixin for frozen tree nodes of one value field: the hash is worked out once.
+
+    Trees are deeply nested and used as dictionary keys while a rulebook is
+    compiled, so hashing them afresh at every lookup costs more than the lookups.
+    A node class declares ``_hash: int = hash_slot()`` and ``__hash__ =
+    HashedOnce.__hash__`` (a frozen dataclass otherwise writes its own). Nodes
+    pickle by value, so the hash is worked out again where they are loaded.
+    """
+
+    __slots__ = ()
+    _hash: int
+    __match_args__: tuple[str, ...]
+
+    def _value(self) -> object:
+        return getattr(self, self.__match_args__[0])
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self._value(),)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type, tuple[object]]:
+        return (type(self), (self._value(),))
+
+
+def hash_slot() -> Any:
+    """The ``_hash`` field of a :class:`HashedOnce` node (not compared, not shown)."""
+    return field(default=0, init=False, repr=False, compare=False)
 
 
 class PatternSyntaxError(ValueError):
@@ -94,21 +127,12 @@ class Money:
 
 
 @dataclass(frozen=True, slots=True)
-class Group:
+class Group(HashedOnce):
     """``(a|b c)``: one of several phrases."""
 
     alternatives: tuple[Phrase, ...]
-    _hash: int = field(default=0, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.alternatives,)))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __reduce__(self) -> tuple[type, tuple[object]]:
-        """Pickle by value, so the remembered hash is worked out again."""
-        return (type(self), (self.alternatives,))
+    _hash: int = hash_slot()
+    __hash__ = HashedOnce.__hash__
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,21 +154,12 @@ class Unit:
 
 
 @dataclass(frozen=True, slots=True)
-class Phrase:
+class Phrase(HashedOnce):
     """A parsed phrase."""
 
     units: tuple[Unit, ...]
-    _hash: int = field(default=0, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.units,)))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __reduce__(self) -> tuple[type, tuple[object]]:
-        """Pickle by value, so the remembered hash is worked out again."""
-        return (type(self), (self.units,))
+    _hash: int = hash_slot()
+    __hash__ = HashedOnce.__hash__
 
     def required(self) -> tuple[Item, ...]:
         """The items every match contains: not optional, not a gap."""
