@@ -458,6 +458,20 @@ class Screening:
 
 
 @dataclass(frozen=True, slots=True)
+class LearnedSettings:
+    """The learned layer a rulebook uses (``learned:``): a model file and how to read it."""
+
+    model: str
+    """The model file, relative to the rulebook's folder."""
+    sha256: str
+    """The model file's sha256: the rulebook's hash then covers the model too."""
+    threshold: float = 0.7
+    """The probability at which a sentence counts as evidence for an indicator."""
+    skip: tuple[str, ...] = ()
+    """Indicators the layer never reports (where it reads innocent notes wrongly)."""
+
+
+@dataclass(frozen=True, slots=True)
 class PartnerControl:
     """Control that, by itself, is domestic abuse rather than a sign of trafficking.
 
@@ -518,6 +532,7 @@ class Rulebook:
     opening: tuple[str, ...]
     flows: tuple[OffenceFlow, ...]
     decision: DecisionSettings
+    learned: LearnedSettings | None = None
     warnings: tuple[str, ...] = ()
     _by_id: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
     _questions_by_id: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
