@@ -106,7 +106,8 @@ def _learned_steps(screener: Screener, result: ScreenResult, text: str) -> list[
             e.start,
             e.end,
             text,
-            detail=f"no rule found it; probability {odds.get(e.indicator, 0.0):.2f}",
+            detail=f"no rule found it; probability {odds.get(e.indicator, 0.0):.2f}; "
+            "not counted unless confirmed",
         )
         for e in learned
     ]

@@ -247,6 +247,9 @@ class Status(Named):
     HISTORICAL = "historical"
     UNKNOWN = "unknown"
     DECLINED = "declined"
+    SUGGESTED = "suggested"
+    """Read by the learned layer, not by a rule: shown for review and proposed in an
+    interview, never counted toward a level until someone confirms it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,7 +113,13 @@ def test_examples(
         }
         if paraphrases:
             report["paraphrases"] = [
-                {**s._asdict(), "recall": s.recall, "false_fire_rate": s.false_fire_rate}
+                {
+                    **s._asdict(),
+                    "recall": s.recall,
+                    "false_fire_rate": s.false_fire_rate,
+                    "suggested_recall": s.suggested_recall,
+                    "suggested_false_fire_rate": s.suggested_false_fire_rate,
+                }
                 for s in scores
             ]
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))

@@ -50,8 +50,8 @@ def propose(
 ) -> tuple[tuple[Proposal, ...], tuple[Seen, ...]]:
     """Proposed answers and seen-but-not-present signs, in asking order."""
     evidence = tuple(evidence)
-    present = {e.indicator: e for e in evidence if e.counts and e.age is None}
-    other = {e.indicator: e for e in evidence if not e.counts}
+    present = {e.indicator: e for e in evidence if _proposable(e) and e.age is None}
+    other = {e.indicator: e for e in evidence if not _proposable(e)}
     age = _subject_age(evidence, tuple(ages))
     proposals: list[Proposal] = []
     seen: list[Seen] = []
@@ -74,6 +74,11 @@ def propose(
                     e = other[indicator]
                     seen.append(Seen(question.id, indicator, e.status, e.snippet))
     return tuple(proposals), tuple(seen)
+
+
+def _proposable(evidence: Evidence) -> bool:
+    """Found in the note, or suggested by the learned layer: the officer confirms either."""
+    return evidence.counts or evidence.status is Status.SUGGESTED
 
 
 def _best_value(question: Question, present: dict[str, Evidence]) -> tuple[str, Evidence] | None:

@@ -1,4 +1,9 @@
-"""The learned layer as the matcher sees it: evidence where no rule spoke.
+"""The learned layer as the matcher sees it: suggestions where no rule spoke.
+
+Its evidence has the status ``suggested``: it is shown (batch records, explain)
+and proposed to the officer in an interview started from the note, but never
+counts toward a level. On the sealed blind notes, counting it found no more
+victims and referred four more look-alikes (docs/learned-layer.md).
 
 The model is read on first use (numpy and the model file cost about a tenth of a
 second, which an interview without a note never pays).
@@ -9,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from screen.model import LearnedSettings
+from screen.model import LearnedSettings, Status
 from screen.results import Evidence
 
 if TYPE_CHECKING:
@@ -54,6 +59,7 @@ class Learned:
                     note_id=note_id,
                     start=start,
                     end=end,
+                    status=Status.SUGGESTED,
                     snippet=_quoted(text[start:end]),
                     pattern=f"{hit.indicator}#{LEARNED_PATTERN}",
                 )

@@ -43,8 +43,18 @@ def test_a_wording_no_rule_knows_is_found_and_explained(trained: Path) -> None:
     assert done.code == 0, done.stderr
     steps = json.loads(done.stdout)["steps"]
     learned = [s for s in steps if s["pattern"] == "not-free-to-leave#learned"]
-    assert learned and learned[0]["outcome"] == "present"
+    assert learned and learned[0]["outcome"] == "suggested"
     assert learned[0]["snippet"] == NEW_WORDING
+    assert "probability" in learned[0]["detail"]
+
+
+def test_a_suggestion_never_counts_toward_the_level(trained: Path) -> None:
+    done = run_cli("explain", NEW_WORDING, "-f", "json", "--rules", str(trained))
+    body = json.loads(done.stdout)
+    assert body["decision"]["level"] == "L5"
+    table = run_cli("explain", NEW_WORDING, "--rules", str(trained)).stdout
+    assert "suggested by the learned layer" in table
+    assert table.index("fired (counts toward the level):\n  nothing") < table.index("suggested")
 
 
 def test_the_rules_verdict_wins(trained: Path) -> None:
@@ -67,7 +77,8 @@ def test_batch_names_learned_evidence(trained: Path, tmp_path: Path) -> None:
     done = run_cli("batch", str(notes), "-f", "jsonl", "--rules", str(trained))
     assert done.code == 0, done.stderr
     record = json.loads(done.stdout.splitlines()[0])
-    assert "not-free-to-leave#learned" in json.dumps(record)
+    [hit] = [i for i in record["indicators"] if i["pattern"] == "not-free-to-leave#learned"]
+    assert hit["status"] == "suggested" and record["level"] == "L5"
 
 
 def test_a_missing_model_is_a_rulebook_error(trained: Path, tmp_path: Path) -> None:
