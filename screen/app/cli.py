@@ -359,6 +359,13 @@ def batch(
         ),
     ] = None,
     redact: Annotated[bool, typer.Option(help="Leave note text out of the output.")] = False,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            help="Add the learned layer's suggestions: signs no rule found, with their "
+            "sentence (shown, never counted; about twice the time per note)."
+        ),
+    ] = False,
     resume: Annotated[
         bool, typer.Option(help="Continue an interrupted run into --output.")
     ] = False,
@@ -437,6 +444,7 @@ def batch(
         _iso_date("--reference-date", reference_date),
         summary,
         quiet,
+        suggest,
     )
     raise typer.Exit(batch_exit(batchrun.run(request, env)))
 

@@ -198,13 +198,17 @@ def load_checked(path: Path, store: Store | None) -> Rulebook:
     return rulebook
 
 
-def compile_checked(rulebook: Rulebook, store: Store | None) -> Matcher:
-    """Compile ``rulebook`` for screening; a pattern the scanner refuses is a rulebook error."""
+def compile_checked(rulebook: Rulebook, store: Store | None, suggest: bool = True) -> Matcher:
+    """Compile ``rulebook`` for screening; a pattern the scanner refuses is a rulebook error.
+
+    ``suggest`` turns on the rulebook's learned layer, if it has one (batch runs ask
+    for it with ``--suggest``: it about doubles the time per note).
+    """
     from screen.matching.matcher import compile_matcher
     from screen.matching.scanner import RegexRejected
 
     try:
-        return compile_matcher(rulebook, store, learned_loader(rulebook))
+        return compile_matcher(rulebook, store, learned_loader(rulebook) if suggest else None)
     except RegexRejected as exc:
         raise RulebookError(
             (

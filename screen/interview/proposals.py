@@ -30,6 +30,8 @@ class Proposal:
     gate: tuple[str, str] | None = None
     """An earlier question and answer the proposal implies, to open its question
     ("someone else holds the passport" answers "Do you have your passport?" no)."""
+    suggested: bool = False
+    """Read by the learned layer from the sentence's wording, not by a rule."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,17 @@ def propose(
         if best is not None:
             value, hit = best
             words = _around(text, hit.start, hit.end) if hit.start >= 0 else hit.snippet
-            proposals.append(Proposal(question.id, value, hit.indicator, words, hit.start, hit.end))
+            proposals.append(
+                Proposal(
+                    question.id,
+                    value,
+                    hit.indicator,
+                    words,
+                    hit.start,
+                    hit.end,
+                    suggested=hit.status is Status.SUGGESTED,
+                )
+            )
             continue
         for _, ids in question.sets:
             for indicator in ids:

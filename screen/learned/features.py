@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from screen.rulebook.fairness import descriptors_in
+from screen.rulebook.fairness import DESCRIPTOR_PATTERN
 
 FEATURES_VERSION = 1
 """Changes whenever :func:`features` changes; a model names the version it was trained with."""
@@ -19,20 +19,46 @@ _WORD = re.compile(r"[a-z0-9ñ$][a-z0-9ñ$'/]*")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n\s*")
 
 
+def _unaccented(text: str) -> str:
+    """``text`` without combining marks (ñ kept)."""
+    marked = text.replace("ñ", "\0")
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", marked) if not unicodedata.combining(c)
+    )
+    return plain.replace("\0", "ñ")
+
+
+def _fold_table() -> dict[int, str]:
+    """Latin letters with one-letter unaccented forms (é → e, º → o); ñ stays."""
+    table = {}
+    for code in range(0xA0, 0x250):
+        plain = _unaccented(chr(code))
+        if len(plain) == 1 and plain != chr(code) and plain.isascii():
+            table[code] = plain
+    return table
+
+
+_FOLD = str.maketrans(_fold_table())
+
+
 def fold(text: str) -> str:
     """Lower case without accents (ñ kept); protected descriptors blanked out.
 
     The descriptors (nationality, ethnicity, race, religion, language) are removed
-    before any feature is made, so no model can learn them.
+    before any feature is made, so no model can learn them. Most text is ASCII or
+    Latin letters, which a translation table folds; anything else is decomposed.
     """
-    lowered = text.lower().replace("ñ", "\0")
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c)
-    )
-    plain = plain.replace("\0", "ñ")
-    for word in set(descriptors_in(plain)):
-        plain = re.sub(rf"\b{re.escape(word)}\b", " ", plain)
-    return plain
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = lowered.translate(_FOLD)
+        if not lowered.replace("ñ", "n").isascii():
+            lowered = _unaccented(lowered)
+    return DESCRIPTOR_PATTERN.sub(" ", lowered)
+
+
+def words_of(text: str) -> list[str]:
+    """The words of one sentence, folded."""
+    return _WORD.findall(fold(text))
 
 
 def features(text: str) -> list[str]:

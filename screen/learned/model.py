@@ -8,12 +8,13 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from screen.learned.features import FEATURES_VERSION, features, sentences
+from screen.learned.features import FEATURES_VERSION, STEM, sentences, words_of
 
 Span = tuple[int, int]
 FORMAT = "htscreen-learned/1"
@@ -45,27 +46,38 @@ class LearnedModel:
     trained_on: dict[str, Any] = field(default_factory=dict)
     """What it was trained on: suites, texts per kind, settings (for the record)."""
 
+    @cached_property
+    def _lookup(self) -> _Lookup:
+        return _Lookup(self.vocabulary)
+
+    def feature_ids(self, sentence: str) -> list[int]:
+        """The model's feature numbers in one sentence (a feature may repeat)."""
+        return self._lookup.ids(words_of(sentence))
+
     def sentence_scores(self, text: str) -> tuple[list[Span], npt.NDArray[np.float32]]:
         """The sentences of ``text`` and each one's log-odds per indicator."""
         spans = list(sentences(text))
-        scores = np.tile(self.bias, (len(spans), 1))
+        scores = np.empty((len(spans), len(self.bias)), dtype=np.float32)
+        scores[:] = self.bias
         ids: list[int] = []
-        values: list[float] = []
+        counts: list[int] = []
         rows: list[int] = []
+        firsts: list[int] = []
         for row, (start, end) in enumerate(spans):
-            counts = Counter(
-                self.vocabulary[f] for f in features(text[start:end]) if f in self.vocabulary
-            )
-            if not counts:
-                continue
-            weighted = [(1.0 + math.log(n)) * float(self.idf[i]) for i, n in counts.items()]
-            norm = math.sqrt(sum(v * v for v in weighted))
-            ids.extend(counts)
-            values.extend(v / norm for v in weighted)
-            rows.extend([row] * len(counts))
-        if ids:
-            contributions = self.weights[ids] * np.asarray(values, dtype=np.float32)[:, None]
-            np.add.at(scores, np.asarray(rows), contributions)
+            found = Counter(self.feature_ids(text[start:end]))
+            if found:
+                firsts.append(len(ids))
+                ids.extend(found)
+                counts.extend(found.values())
+                rows.append(row)
+        if not ids:
+            return spans, scores
+        at = np.asarray(ids)
+        values = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * self.idf[at]
+        starts = np.asarray(firsts)
+        norms = np.sqrt(np.add.reduceat(values * values, starts))
+        values /= np.repeat(norms, np.diff(starts, append=len(ids)))
+        scores[rows] += np.add.reduceat(self.weights[at] * values[:, None], starts)
         return spans, scores
 
     def hits(self, text: str, threshold: float, skip: frozenset[str] = frozenset()) -> list[Hit]:
@@ -83,6 +95,55 @@ class LearnedModel:
             logit = float(scores[best[column], column])
             found.append(Hit(indicator, spans[best[column]], 1.0 / (1.0 + math.exp(-logit))))
         return found
+
+
+class _Lookup:
+    """Feature numbers by word, stem and pair, without building feature strings.
+
+    Every word met is remembered with its own and its stem's numbers, so a word
+    costs one dictionary look-up after the first time (at most ``WORDS`` kept).
+    """
+
+    WORDS = 200_000
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        self.words: dict[str, int] = {}
+        self.stems: dict[str, int] = {}
+        self.pairs: dict[tuple[str, str], int] = {}
+        self.stem_pairs: dict[tuple[str, str], int] = {}
+        for feature, number in vocabulary.items():
+            stemmed = feature.startswith("~")
+            body = feature[1:] if stemmed else feature
+            first, _, second = body.partition(" ")
+            if second:
+                (self.stem_pairs if stemmed else self.pairs)[(first, second)] = number
+            else:
+                (self.stems if stemmed else self.words)[body] = number
+        self._seen: dict[str, tuple[int, int, str]] = {}
+
+    def _word(self, word: str) -> tuple[int, int, str]:
+        seen = self._seen.get(word)
+        if seen is None:
+            stem = word[:STEM]
+            own = self.stems.get(stem, -1) if len(word) > STEM else -1
+            seen = (self.words.get(word, -1), own, stem)
+            if len(self._seen) >= self.WORDS:
+                self._seen.clear()
+            self._seen[word] = seen
+        return seen
+
+    def ids(self, words: list[str]) -> list[int]:
+        info = [self._word(w) for w in words]
+        out = [n for number, stem_number, _ in info for n in (number, stem_number) if n >= 0]
+        pairs, stem_pairs = self.pairs, self.stem_pairs
+        for k in range(len(words) - 1):
+            pair = pairs.get((words[k], words[k + 1]), -1)
+            if pair >= 0:
+                out.append(pair)
+            stems = stem_pairs.get((info[k][2], info[k + 1][2]), -1)
+            if stems >= 0:
+                out.append(stems)
+        return out
 
 
 def _array(data: npt.NDArray[np.float32]) -> dict[str, Any]:

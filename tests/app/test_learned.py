@@ -74,11 +74,13 @@ def test_without_the_section_the_layer_is_off() -> None:
 def test_batch_names_learned_evidence(trained: Path, tmp_path: Path) -> None:
     notes = tmp_path / "notes.jsonl"
     notes.write_text(json.dumps({"id": "N1", "text": NEW_WORDING}) + "\n", encoding="utf-8")
-    done = run_cli("batch", str(notes), "-f", "jsonl", "--rules", str(trained))
+    done = run_cli("batch", str(notes), "-f", "jsonl", "--suggest", "--rules", str(trained))
     assert done.code == 0, done.stderr
     record = json.loads(done.stdout.splitlines()[0])
     [hit] = [i for i in record["indicators"] if i["pattern"] == "not-free-to-leave#learned"]
     assert hit["status"] == "suggested" and record["level"] == "L5"
+    plain = run_cli("batch", str(notes), "-f", "jsonl", "--rules", str(trained))
+    assert "#learned" not in plain.stdout, "batch suggests only when asked (--suggest)"
 
 
 def test_a_missing_model_is_a_rulebook_error(trained: Path, tmp_path: Path) -> None:
