@@ -193,7 +193,7 @@ def evaluate_labelled(
         (parse_unit(unit, read), unit_fields(unit))
         for unit in iter_units(_labelled_files(labelled), read)
     )
-    screener = Screener(compile_checked(rulebook, store), jurisdiction, date.today())
+    screener = Screener(compile_checked(rulebook, store, suggest=False), jurisdiction, date.today())
     result = evaluate(labelled_notes, screener)
     if fmt == "json":
         data = {"rulebook": render.rulebook_meta(rulebook), **result.as_dict(sealed)}
