@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from screen.matching.matcher import Matcher
-from screen.model import Rulebook
+from screen.model import Rulebook, Status
 
 
 class ExampleFailure(NamedTuple):
@@ -65,11 +65,25 @@ class ParaphraseScore(NamedTuple):
     false_fires: int
     spanish_says: int
     spanish_found: int
+    suggested: int = 0
+    """Ways of saying it found by a rule or suggested by the learned layer."""
+    suggested_false_fires: int = 0
+    """Look-alikes a rule fires or the learned layer suggests."""
 
     @property
     def recall(self) -> float | None:
         """Share of the ways of saying it that fire it (None without any)."""
         return self.found / self.says if self.says else None
+
+    @property
+    def suggested_recall(self) -> float | None:
+        """Share of the ways of saying it found or suggested (None without any)."""
+        return self.suggested / self.says if self.says else None
+
+    @property
+    def suggested_false_fire_rate(self) -> float | None:
+        """Share of the look-alikes found or suggested (None without any)."""
+        return self.suggested_false_fires / self.lookalikes if self.lookalikes else None
 
     @property
     def false_fire_rate(self) -> float | None:
@@ -81,19 +95,21 @@ def score_paraphrases(matcher: Matcher, paraphrases: list[Paraphrase]) -> list[P
     """Recall and false fires per indicator, in rulebook order (CheckList-style tests)."""
     counts: dict[str, list[int]] = {}
     for item in paraphrases:
-        present = any(
-            e.indicator == item.indicator and e.counts for e in matcher.scan(item.text).evidence
-        )
-        row = counts.setdefault(item.indicator, [0, 0, 0, 0, 0, 0])
+        own = [e for e in matcher.scan(item.text).evidence if e.indicator == item.indicator]
+        present = any(e.counts for e in own)
+        shown = present or any(e.status is Status.SUGGESTED for e in own)
+        row = counts.setdefault(item.indicator, [0, 0, 0, 0, 0, 0, 0, 0])
         if item.kind == "says":
             row[0] += 1
             row[1] += present
+            row[6] += shown
             if item.lang != "en":
                 row[4] += 1
                 row[5] += present
         else:
             row[2] += 1
             row[3] += present
+            row[7] += shown
     order = [ind.id for ind in matcher.rulebook.indicators]
     known = [i for i in order if i in counts] + sorted(set(counts) - set(order))
     return [ParaphraseScore(i, *counts[i]) for i in known]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from screen.decision.engine import decide
+from screen.matching.learned import LEARNED_PATTERN
 from screen.matching.matcher import AGE_PATTERN, Attempt, trace
 from screen.matching.plan import CueRule
 from screen.model import CueDirection, PatternKind, Rulebook, Status, Trigger
@@ -78,6 +79,7 @@ def explain(screener: Screener, note: Note) -> Explanation:
         for e in result.evidence
         if e.pattern.endswith("#" + AGE_PATTERN)
     ]
+    steps += _learned_steps(screener, result, note.text)
     context = offence_evidence(rulebook, note.offence)
     return Explanation(
         note,
@@ -86,6 +88,29 @@ def explain(screener: Screener, note: Note) -> Explanation:
         tuple(e.indicator for e in context),
         _decide(screener, result.evidence + context),
     )
+
+
+def _learned_steps(screener: Screener, result: ScreenResult, text: str) -> list[Step]:
+    """Evidence the learned layer added, with the probability it gave each sentence."""
+    learned = [e for e in result.evidence if e.pattern.endswith("#" + LEARNED_PATTERN)]
+    layer = screener.matcher.learned
+    if not learned or layer is None:
+        return []
+    settings = layer.settings
+    odds = {h.indicator: h.probability for h in layer.model.hits(text, settings.threshold)}
+    written = f"the learned layer read this sentence (threshold {settings.threshold:.2f})"
+    return [
+        _replace(
+            _step(screener.rulebook, e, e.pattern, written, text),
+            e.status.value,
+            e.start,
+            e.end,
+            text,
+            detail=f"no rule found it; probability {odds.get(e.indicator, 0.0):.2f}; "
+            "not counted unless confirmed",
+        )
+        for e in learned
+    ]
 
 
 def _decide(screener: Screener, evidence: tuple[Evidence, ...]) -> Recommendation:

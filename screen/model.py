@@ -247,6 +247,9 @@ class Status(Named):
     HISTORICAL = "historical"
     UNKNOWN = "unknown"
     DECLINED = "declined"
+    SUGGESTED = "suggested"
+    """Read by the learned layer, not by a rule: shown for review and proposed in an
+    interview, never counted toward a level until someone confirms it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +461,20 @@ class Screening:
 
 
 @dataclass(frozen=True, slots=True)
+class LearnedSettings:
+    """The learned layer a rulebook uses (``learned:``): a model file and how to read it."""
+
+    model: str
+    """The model file, relative to the rulebook's folder."""
+    sha256: str
+    """The model file's sha256: the rulebook's hash then covers the model too."""
+    threshold: float = 0.7
+    """The probability at which a sentence counts as evidence for an indicator."""
+    skip: tuple[str, ...] = ()
+    """Indicators the layer never reports (where it reads innocent notes wrongly)."""
+
+
+@dataclass(frozen=True, slots=True)
 class PartnerControl:
     """Control that, by itself, is domestic abuse rather than a sign of trafficking.
 
@@ -518,6 +535,7 @@ class Rulebook:
     opening: tuple[str, ...]
     flows: tuple[OffenceFlow, ...]
     decision: DecisionSettings
+    learned: LearnedSettings | None = None
     warnings: tuple[str, ...] = ()
     _by_id: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
     _questions_by_id: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)

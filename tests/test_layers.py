@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("screen.decision",),
     ("screen.interview",),
     ("screen.rulebook",),
+    ("screen.learned",),
     ("screen.screening", "screen.evaluation", "screen.examples", "screen.explaining"),
     ("screen.app",),
 )

@@ -72,6 +72,8 @@ class BatchRequest:
     """Print the run's summary on stderr even when it is not a terminal."""
     quiet: bool = False
     """Print no summary, not even at a terminal."""
+    suggest: bool = False
+    """Add the learned layer's suggestions (never counted) to each record."""
 
     @property
     def threshold(self) -> Level:
@@ -237,6 +239,7 @@ def prepare(request: BatchRequest, env: Environment) -> tuple[Rulebook, WorkerSp
         str(env.cache) if env.cache else None,
         request.reference_date or date.today(),
         request.reference_date is not None,
+        request.suggest,
     )
     return rulebook, spec
 

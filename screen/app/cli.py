@@ -359,6 +359,13 @@ def batch(
         ),
     ] = None,
     redact: Annotated[bool, typer.Option(help="Leave note text out of the output.")] = False,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            help="Add the learned layer's suggestions: signs no rule found, with their "
+            "sentence (shown, never counted; about twice the time per note)."
+        ),
+    ] = False,
     resume: Annotated[
         bool, typer.Option(help="Continue an interrupted run into --output.")
     ] = False,
@@ -437,6 +444,7 @@ def batch(
         _iso_date("--reference-date", reference_date),
         summary,
         quiet,
+        suggest,
     )
     raise typer.Exit(batch_exit(batchrun.run(request, env)))
 
@@ -627,6 +635,49 @@ def evaluate(
         _check_settings(local, rules_path, env)
     chosen = jurisdiction or local.get("jurisdiction")
     commands.evaluate_labelled(rules_path, tuple(paths), fmt, text_field, chosen, env, sealed)
+
+
+@rules_app.command("train")
+def rules_train(
+    paraphrases: Annotated[
+        list[Path],
+        typer.Option(
+            "--paraphrases",
+            "-p",
+            help="Paraphrase suites to learn from (JSONL files or folders).",
+            show_default=False,
+        ),
+    ],
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Rulebook (default: the active rulebook).", show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Model file to write (default: the one the rulebook names, beside it).",
+            show_default=False,
+        ),
+    ] = None,
+    c: Annotated[
+        float,
+        typer.Option("--c", min=0.01, max=1000.0, help="Inverse L2 penalty: larger fits closer."),
+    ] = 4.0,
+    rules: RulesOption = None,
+) -> None:
+    """Train the learned layer on paraphrase suites and the rulebook's examples.
+
+    Prints the sha256 to put in the rulebook's learned section. Example:
+    htscreen rules train --paraphrases tests/data/paraphrases/tuning
+    """
+    from screen.app import rules as commands
+
+    env = environment.current()
+    commands.train_model(
+        resolve_rules(_one_rulebook(path, rules), env), tuple(paraphrases), output, c, env
+    )
 
 
 @rules_app.command("export")

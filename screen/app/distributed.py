@@ -98,7 +98,7 @@ def screen_texts(
 
     store = store_of(environment.current())
     book = rulebook or load_rulebook(store=store)
-    screener = Screener(compile_checked(book, store), jurisdiction, date.today())
+    screener = Screener(compile_checked(book, store, suggest=False), jurisdiction, date.today())
     formatter = Formatter("json", book.version, book.short_hash, redact)
     for number, item in enumerate(texts):
         ident, text = item if isinstance(item, tuple) else (str(number), item)

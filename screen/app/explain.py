@@ -18,6 +18,7 @@ from screen.app.fields import normalise_offence, recognised
 from screen.app.rulebooks import compile_checked, load_checked, store_of
 from screen.errors import InputError, UsageError
 from screen.explaining import Explanation, Step, explain
+from screen.model import Status
 from screen.screening import Note, Screener
 
 FORMATS = ("table", "json")
@@ -87,8 +88,12 @@ def lines(found: Explanation, source: str) -> list[str]:
     ]
     fired = [s for s in found.steps if s.counts]
     out += [line for step in fired for line in _step_lines(step)] or ["  nothing"]
+    suggested = [s for s in found.steps if s.outcome == Status.SUGGESTED.value]
+    if suggested:
+        out += ["", "suggested by the learned layer (shown for review; does not count):"]
+        out += [line for step in suggested for line in _step_lines(step)]
     out += ["", "nearly fired (found but not counted, or not complete):"]
-    near = [s for s in found.steps if not s.counts]
+    near = [s for s in found.steps if not s.counts and s.outcome != Status.SUGGESTED.value]
     out += [line for step in near for line in _step_lines(step)] or ["  nothing"]
     if found.context:
         out += ["", f"from the cover offence: {', '.join(found.context)}"]

@@ -28,6 +28,7 @@ WORDS = {
     "en": {
         "heading": "FROM THE NOTE",
         "from": "From the note",
+        "suggested": "Suggested by the note's wording (no rule found it; check it)",
         "keys": "y confirm · n not so · u unknown · ? help · b back · q save & quit",
         "answer": "proposed answer",
         "mentions": "The note mentions this",
@@ -42,6 +43,7 @@ WORDS = {
     "es": {
         "heading": "DE LA NOTA",
         "from": "De la nota",
+        "suggested": "Sugerido por la redacción de la nota (ninguna regla lo halló; compruébelo)",
         "keys": "y confirmar · n no es así · u se desconoce · ? ayuda · b atrás · q guardar",
         "answer": "respuesta propuesta",
         "mentions": "La nota menciona esto",
@@ -153,7 +155,8 @@ class TerminalPrompter:
                 shown = _shown(gate, proposal.gate[1], lang)
                 self.console.print(as_text(f"{localise(gate.text, lang)} → {shown}", "bold"))
             self.console.print(as_text(localise(question.text, lang), "bold"))
-            self.console.print(as_text(f"{said['from']}: «{proposal.snippet}»"))
+            source = said["suggested"] if proposal.suggested else said["from"]
+            self.console.print(as_text(f"{source}: «{proposal.snippet}»"))
             self.console.print(
                 as_text(f"{said['answer']}: {_shown(question, proposal.value, lang)}")
             )

@@ -281,10 +281,14 @@ def paraphrase_table(scores: Sequence[Any]) -> Table:
         title="Paraphrases: ways of saying it that fire it, look-alikes that do",
     )
     table.add_column("indicator", no_wrap=True)
-    for name in ("says", "recall", "Spanish", "look-alikes", "false fires"):
+    learned = any(s.suggested or s.suggested_false_fires for s in scores)
+    names = ["says", "recall", "Spanish", "look-alikes", "false fires"]
+    names += ["with suggestions", "their false fires"] if learned else []
+    for name in names:
         table.add_column(name, justify="right", no_wrap=True)
-    totals = [0, 0, 0, 0, 0, 0]
+    totals = [0] * 8
     for s in scores:
+        extra = [_rate(s.suggested, s.says), _rate(s.suggested_false_fires, s.lookalikes)]
         table.add_row(
             s.indicator,
             str(s.says),
@@ -292,11 +296,14 @@ def paraphrase_table(scores: Sequence[Any]) -> Table:
             _rate(s.spanish_found, s.spanish_says),
             str(s.lookalikes),
             _rate(s.false_fires, s.lookalikes),
+            *(extra if learned else []),
         )
         for i, v in enumerate(
             (s.says, s.found, s.lookalikes, s.false_fires, s.spanish_says, s.spanish_found)
+            + (s.suggested, s.suggested_false_fires)
         ):
             totals[i] += v
+    extra = [_rate(totals[6], totals[0]), _rate(totals[7], totals[2])]
     table.add_row(
         "all",
         str(totals[0]),
@@ -304,6 +311,7 @@ def paraphrase_table(scores: Sequence[Any]) -> Table:
         _rate(totals[5], totals[4]),
         str(totals[2]),
         _rate(totals[3], totals[2]),
+        *(extra if learned else []),
         style="bold",
     )
     return table

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,9 +25,10 @@ from screen.model import MAX_RULEBOOK_BYTES, Rulebook
 from screen.version import __version__
 
 if TYPE_CHECKING:
+    from screen.learned.model import LearnedModel
     from screen.matching.matcher import Matcher
 
-RULEBOOK_FORMAT = 4
+RULEBOOK_FORMAT = 5
 """Bumped whenever the cached form of a rulebook changes shape."""
 
 
@@ -196,13 +198,17 @@ def load_checked(path: Path, store: Store | None) -> Rulebook:
     return rulebook
 
 
-def compile_checked(rulebook: Rulebook, store: Store | None) -> Matcher:
-    """Compile ``rulebook`` for screening; a pattern the scanner refuses is a rulebook error."""
+def compile_checked(rulebook: Rulebook, store: Store | None, suggest: bool = True) -> Matcher:
+    """Compile ``rulebook`` for screening; a pattern the scanner refuses is a rulebook error.
+
+    ``suggest`` turns on the rulebook's learned layer, if it has one (batch runs ask
+    for it with ``--suggest``: it about doubles the time per note).
+    """
     from screen.matching.matcher import compile_matcher
     from screen.matching.scanner import RegexRejected
 
     try:
-        return compile_matcher(rulebook, store)
+        return compile_matcher(rulebook, store, learned_loader(rulebook) if suggest else None)
     except RegexRejected as exc:
         raise RulebookError(
             (
@@ -215,3 +221,54 @@ def compile_checked(rulebook: Rulebook, store: Store | None) -> Matcher:
                 ),
             )
         ) from None
+
+
+def learned_loader(rulebook: Rulebook) -> Callable[[], LearnedModel] | None:
+    """A reader for the model a rulebook's ``learned`` section names (None without one).
+
+    The file is checked now (it must exist and match the sha256 the rulebook names);
+    it is parsed, and numpy imported, only when a note is first screened.
+    """
+    settings = rulebook.learned
+    if settings is None:
+        return None
+    path = Path(rulebook.source).parent / settings.model
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _learned_problem(
+            rulebook,
+            f"cannot read the learned model {path} ({exc.strerror or type(exc).__name__})",
+            "train it with `htscreen rules train`, or remove the rulebook's learned section",
+        ) from None
+    if hashlib.sha256(data).hexdigest() != settings.sha256:
+        raise _learned_problem(
+            rulebook,
+            f"the learned model {path} is not the one the rulebook names (sha256 differs)",
+            "put the sha256 `htscreen rules train` printed into the rulebook's learned section",
+        )
+
+    def load() -> LearnedModel:
+        from screen.learned.model import ModelError, loads
+
+        try:
+            model = loads(data)
+        except ModelError as exc:
+            raise _learned_problem(
+                rulebook, f"the learned model {path}: {exc}", "train it again"
+            ) from None
+        unknown = [i for i in model.indicators if not rulebook.has_indicator(i)]
+        if unknown:
+            raise _learned_problem(
+                rulebook,
+                f"the learned model {path} names indicators the rulebook lacks: "
+                + ", ".join(unknown[:5]),
+                "train it again with this rulebook (`htscreen rules train`)",
+            )
+        return model
+
+    return load
+
+
+def _learned_problem(rulebook: Rulebook, message: str, hint: str) -> RulebookError:
+    return RulebookError((Problem(rulebook.source, 1, 1, message, hint),))

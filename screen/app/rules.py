@@ -113,7 +113,13 @@ def test_examples(
         }
         if paraphrases:
             report["paraphrases"] = [
-                {**s._asdict(), "recall": s.recall, "false_fire_rate": s.false_fire_rate}
+                {
+                    **s._asdict(),
+                    "recall": s.recall,
+                    "false_fire_rate": s.false_fire_rate,
+                    "suggested_recall": s.suggested_recall,
+                    "suggested_false_fire_rate": s.suggested_false_fire_rate,
+                }
                 for s in scores
             ]
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
@@ -187,7 +193,7 @@ def evaluate_labelled(
         (parse_unit(unit, read), unit_fields(unit))
         for unit in iter_units(_labelled_files(labelled), read)
     )
-    screener = Screener(compile_checked(rulebook, store), jurisdiction, date.today())
+    screener = Screener(compile_checked(rulebook, store, suggest=False), jurisdiction, date.today())
     result = evaluate(labelled_notes, screener)
     if fmt == "json":
         data = {"rulebook": render.rulebook_meta(rulebook), **result.as_dict(sealed)}
@@ -288,3 +294,47 @@ def _labelled_files(paths: tuple[str, ...]) -> list[str]:
         else:
             found.append(name)
     return found
+
+
+def train_model(
+    path: Path, paraphrases: tuple[Path, ...], output: Path | None, c: float, env: Environment
+) -> None:
+    """Train the learned layer on paraphrase suites and the rulebook's examples; save it."""
+    from screen.errors import InputError
+    from screen.learned.model import digest, dumps
+    from screen.learned.train import Example, Settings, train
+
+    rulebook = load_rulebook(path, store_of(env))
+    known = [ind.id for ind in rulebook.indicators]
+    examples = [
+        Example(item.text, item.indicator, item.kind == "says")
+        for item in read_paraphrases(paraphrases)
+        if item.indicator in set(known)
+    ]
+    for ind in rulebook.indicators:
+        examples += [Example(text, ind.id, True) for text in ind.match_examples]
+        examples += [Example(text, ind.id, False) for text in ind.no_match_examples]
+    if not any(e.says for e in examples):
+        raise InputError(
+            "no text to learn from: the paraphrase suites name none of the rulebook's "
+            "indicators and it has no examples"
+        )
+    model = train(examples, known, Settings(c=c))
+    data = dumps(model)
+    target = output or path.parent / (
+        rulebook.learned.model if rulebook.learned else f"{path.stem}.learned.json"
+    )
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the model to {target} ({exc.strerror or type(exc).__name__})"
+        ) from None
+    out = render.console(no_color=env.no_color)
+    out.print(
+        f"trained on {len(examples)} texts ({sum(e.says for e in examples)} ways of saying "
+        f"an indicator), {len(model.vocabulary)} features; wrote {target}"
+    )
+    out.print("the rulebook's learned section:", markup=False)
+    name = target.name if target.parent.resolve() == path.parent.resolve() else str(target)
+    out.print(f"learned:\n  model: {name}\n  sha256: {digest(data)}", markup=False)

@@ -50,6 +50,8 @@ class WorkerSpec:
     """The date a date of birth is counted to when a note has none (same for every worker)."""
     reference: bool = False
     """Whether ``today`` is a ``--reference-date`` rather than the date of the run."""
+    suggest: bool = False
+    """Whether the learned layer adds its suggestions (``--suggest``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ class Worker:
         store = Store(Path(spec.cache), __version__) if spec.cache else None
         rulebook = rulebook_from_bytes(spec.rulebook, spec.source, store)
         self.spec = spec
-        matcher = compile_checked(rulebook, store)
+        matcher = compile_checked(rulebook, store, spec.suggest)
         memory = settled_memory(matcher, spec.jurisdiction)
         self.screener = Screener(matcher, spec.jurisdiction, spec.today, spec.reference, memory)
         self.formatter = Formatter(spec.fmt, rulebook.version, rulebook.short_hash, spec.redact)

@@ -30,6 +30,8 @@ class Proposal:
     gate: tuple[str, str] | None = None
     """An earlier question and answer the proposal implies, to open its question
     ("someone else holds the passport" answers "Do you have your passport?" no)."""
+    suggested: bool = False
+    """Read by the learned layer from the sentence's wording, not by a rule."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +52,8 @@ def propose(
 ) -> tuple[tuple[Proposal, ...], tuple[Seen, ...]]:
     """Proposed answers and seen-but-not-present signs, in asking order."""
     evidence = tuple(evidence)
-    present = {e.indicator: e for e in evidence if e.counts and e.age is None}
-    other = {e.indicator: e for e in evidence if not e.counts}
+    present = {e.indicator: e for e in evidence if _proposable(e) and e.age is None}
+    other = {e.indicator: e for e in evidence if not _proposable(e)}
     age = _subject_age(evidence, tuple(ages))
     proposals: list[Proposal] = []
     seen: list[Seen] = []
@@ -66,7 +68,17 @@ def propose(
         if best is not None:
             value, hit = best
             words = _around(text, hit.start, hit.end) if hit.start >= 0 else hit.snippet
-            proposals.append(Proposal(question.id, value, hit.indicator, words, hit.start, hit.end))
+            proposals.append(
+                Proposal(
+                    question.id,
+                    value,
+                    hit.indicator,
+                    words,
+                    hit.start,
+                    hit.end,
+                    suggested=hit.status is Status.SUGGESTED,
+                )
+            )
             continue
         for _, ids in question.sets:
             for indicator in ids:
@@ -74,6 +86,11 @@ def propose(
                     e = other[indicator]
                     seen.append(Seen(question.id, indicator, e.status, e.snippet))
     return tuple(proposals), tuple(seen)
+
+
+def _proposable(evidence: Evidence) -> bool:
+    """Found in the note, or suggested by the learned layer: the officer confirms either."""
+    return evidence.counts or evidence.status is Status.SUGGESTED
 
 
 def _best_value(question: Question, present: dict[str, Evidence]) -> tuple[str, Evidence] | None:

@@ -470,6 +470,7 @@ def vars_of_proposal(proposal: Proposal) -> dict[str, object]:
         "snippet": proposal.snippet,
         "start": proposal.start,
         "end": proposal.end,
+        "suggested": proposal.suggested,
     }
 
 
@@ -489,6 +490,7 @@ def _restore_note(interview: Interview, data: dict[str, Any]) -> None:
                 str(p.get("snippet", "")),
                 int(p.get("start", -1)),
                 int(p.get("end", -1)),
+                suggested=p.get("suggested") is True,
             )
             for p in note.get("proposals", [])
         )

@@ -24,6 +24,7 @@ from screen.matching.ages import AGE_EXPRESSIONS, age_basis, read_age
 from screen.matching.context import LIST_REACH, Clauses, CueHit, Words, classify
 from screen.matching.dates import first_date
 from screen.matching.expressions import Expressions
+from screen.matching.learned import Learned, LearnedLoader
 from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
 from screen.matching.scanner import PROBE_FLAGS, Artefacts, Hit, Scanner, ascii_view
 from screen.matching.tokens import TokenGate, any_anchor, token_set
@@ -100,8 +101,16 @@ def _with_age(
 class Matcher:
     """A rulebook compiled for text screening."""
 
-    def __init__(self, rulebook: Rulebook, plan: Plan, artefacts: Artefacts | None) -> None:
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        plan: Plan,
+        artefacts: Artefacts | None,
+        learned: LearnedLoader | None = None,
+    ) -> None:
         self.rulebook = rulebook
+        self.learned = Learned(learned, rulebook.learned) if learned and rulebook.learned else None
+        """The rulebook's learned layer (None when it has none, or it was not loaded)."""
         self.plan = plan
         self.artefacts = artefacts
         self.expressions = Expressions(artefacts)
@@ -172,6 +181,23 @@ class Matcher:
         in the note, else to ``today`` (an upper bound); with none of them it is not
         counted.
         """
+        found = self._rule_scan(text, note_id, report_date, today, today_basis)
+        if self.learned is None:
+            return found
+        extra = self.learned.evidence(text, note_id, {e.indicator for e in found.evidence})
+        if not extra:
+            return found
+        return ScanResult((*found.evidence, *extra), found.ages, found.age_basis)
+
+    def _rule_scan(
+        self,
+        text: str,
+        note_id: str,
+        report_date: date | None,
+        today: date | None,
+        today_basis: str,
+    ) -> ScanResult:
+        """What the rules find in one note (:meth:`scan` adds the learned layer's)."""
         norm = normalise_note(text)
         gated = self.gate.candidates(norm)
         regex_hits = self._regex_spans(norm)
@@ -583,8 +609,14 @@ AGES_DIGEST = hashlib.sha256(repr(AGE_EXPRESSIONS).encode()).hexdigest()[:12]
 """The built-in age expressions are compiled into every plan, so a change to them is a new key."""
 
 
-def compile_matcher(rulebook: Rulebook, artefacts: Artefacts | None = None) -> Matcher:
-    """Compile ``rulebook`` for text screening (the plan is kept in ``artefacts``)."""
+def compile_matcher(
+    rulebook: Rulebook, artefacts: Artefacts | None = None, learned: LearnedLoader | None = None
+) -> Matcher:
+    """Compile ``rulebook`` for text screening (the plan is kept in ``artefacts``).
+
+    ``learned`` reads the model the rulebook's ``learned`` section names (on first use);
+    without it the learned layer is off.
+    """
     plan: Plan | None = None
     key = f"plan{PLAN_FORMAT}-{AGES_DIGEST}-{rulebook.sha256[:40]}"
     if artefacts is not None:
@@ -598,4 +630,4 @@ def compile_matcher(rulebook: Rulebook, artefacts: Artefacts | None = None) -> M
         plan = build_plan(rulebook)
         if artefacts is not None:
             artefacts.put(key, codec.dumps(plan))
-    return Matcher(rulebook, plan, artefacts)
+    return Matcher(rulebook, plan, artefacts, learned)

@@ -34,11 +34,13 @@ TOP_KEYS = (
     "interview",
     "decision",
 )
+OPTIONAL_KEYS = ("learned",)
 
 
 def parse_rulebook(data: bytes, source: str) -> Rulebook:
     """Validate rulebook bytes; ``source`` names the file in messages."""
     from screen.rulebook.fields import Reader
+    from screen.rulebook.learned import check_learned
     from screen.rulebook.references import check_references
     from screen.rulebook.yaml_nodes import YamlReadError, read_yaml
 
@@ -50,6 +52,7 @@ def parse_rulebook(data: bytes, source: str) -> Rulebook:
     rulebook = _build(reader, root, hashlib.sha256(data).hexdigest())
     if rulebook is not None:
         check_references(reader, root, rulebook)
+        check_learned(reader, root, rulebook)
     if reader.problems or rulebook is None:
         raise RulebookError(_sorted(reader.problems))
     warnings = tuple(str(w) for w in _sorted(reader.warnings))
@@ -59,8 +62,9 @@ def parse_rulebook(data: bytes, source: str) -> Rulebook:
 def _build(reader: Reader, root: Node, sha256: str) -> Rulebook | None:
     from screen.rulebook import indicators as sections
     from screen.rulebook import interview as flowschema
+    from screen.rulebook.learned import read_learned
 
-    top = reader.mapping(root, "the rulebook", TOP_KEYS)
+    top = reader.mapping(root, "the rulebook", TOP_KEYS, OPTIONAL_KEYS)
     if top is None:
         return None
     reader.integer(top.get("schema"), "schema", 1, 1)
@@ -76,6 +80,7 @@ def _build(reader: Reader, root: Node, sha256: str) -> Rulebook | None:
     questions = flowschema.read_questions(reader, top.get("questions"), languages)
     opening, flows = flowschema.read_interview(reader, top.get("interview"), languages)
     decision = flowschema.read_decision(reader, top.get("decision"), languages)
+    learned = read_learned(reader, top.get("learned"))
     if decision is None:
         return None
     return Rulebook(
@@ -91,6 +96,7 @@ def _build(reader: Reader, root: Node, sha256: str) -> Rulebook | None:
         opening=opening,
         flows=flows,
         decision=decision,
+        learned=learned,
     )
 
 

@@ -33,14 +33,14 @@ LANGUAGES = (
     "creole", "k'iche'", "mam", "portuguese",
 )  # fmt: skip
 DESCRIPTORS = NATIONALITIES + ETHNICITIES + RELIGIONS + LANGUAGES
-_FIND = re.compile(
+DESCRIPTOR_PATTERN = re.compile(
     r"\b(" + "|".join(re.escape(d) for d in sorted(DESCRIPTORS, key=len, reverse=True)) + r")\b"
 )
 
 
 def descriptors_in(text: str) -> list[str]:
     """Return the protected descriptors named in ``text``."""
-    return _FIND.findall(text.lower())
+    return DESCRIPTOR_PATTERN.findall(text.lower())
 
 
 def check(reader: Reader, top: dict[str, Node], rulebook: Rulebook) -> None:

@@ -63,6 +63,9 @@ def rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A frozen copy of the shipped rulebook, so both engines surely use the same bytes."""
     path = tmp_path_factory.mktemp("rules") / "indicators.yaml"
     shutil.copyfile(SHIPPED, path)
+    shutil.copyfile(
+        SHIPPED.parent / "indicators.learned.json", path.parent / "indicators.learned.json"
+    )
     return path
 
 

@@ -65,3 +65,15 @@ def test_snippets_are_cut_at_word_boundaries(minimal) -> None:
     proposals, _ = propose(questions, [evidence("documents-held", "mgr has her ppt")], (), NOTE)
     words = proposals[0].snippet.split()
     assert all(word in NOTE.split() for word in words)
+
+
+def test_a_suggestion_is_proposed_and_marked_for_the_officer(minimal) -> None:
+    questions = asking_order(minimal, "domestic_abuse", "full")
+    found = [evidence("not-free-to-leave", "She can't leave.", Status.SUGGESTED)]
+    proposals, seen = propose(questions, found, (), NOTE)
+    assert [(p.question, p.value, p.suggested) for p in proposals] == [
+        ("free-to-leave", "no", True)
+    ]
+    assert seen == ()
+    ruled, _ = propose(questions, [evidence("not-free-to-leave", "can't leave")], (), NOTE)
+    assert [p.suggested for p in ruled] == [False]
