@@ -1,5 +1,6 @@
 """The learned layer from the command line: train, name it in the rulebook, screen with it."""
 
+import hashlib
 import json
 import re
 import shutil
@@ -112,3 +113,20 @@ def test_train_learns_from_the_rulebooks_examples_alone(tmp_path: Path) -> None:
     texts = says + sum(len(i.no_match_examples) for i in book.indicators)
     trained = json.loads(out.read_bytes())["trained_on"]
     assert (trained["says"], trained["texts"]) == (says, texts)
+
+
+def test_validate_reads_the_whole_model(trained: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    shutil.copy(trained, rules)
+    model = json.loads((trained.parent / "rules.learned.json").read_bytes())
+    model["indicators"][0] = "renamed-since"
+    data = json.dumps(model).encode()
+    (tmp_path / "rules.learned.json").write_bytes(data)
+    text = rules.read_text(encoding="utf-8")
+    sha = re.search(r"sha256: ([0-9a-f]{64})", text)
+    assert sha
+    rules.write_text(text.replace(sha.group(1), hashlib.sha256(data).hexdigest()))
+    done = run_cli("rules", "validate", str(rules))
+    assert done.code == 3
+    assert "names indicators the rulebook lacks: renamed-since" in done.stderr
+    assert run_cli("rules", "validate", str(trained)).code == 0
