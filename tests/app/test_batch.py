@@ -196,7 +196,7 @@ def test_sigint_leaves_whole_records_and_resume_completes(tmp_path: Path) -> Non
     proc = subprocess.Popen(
         [*base, "-o", str(out)], env=env, stderr=subprocess.PIPE, preexec_fn=default_sigint
     )
-    deadline = time.time() + 30
+    deadline = time.time() + 120  # a loaded machine may first compile the rulebook (10 s+)
     while (not out.exists() or out.stat().st_size < 20000) and time.time() < deadline:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
