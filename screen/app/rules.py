@@ -16,13 +16,7 @@ from rich.markup import escape
 
 from screen.app import render
 from screen.app.environment import Environment
-from screen.app.rulebooks import (
-    compile_checked,
-    learned_loader,
-    load_checked,
-    load_rulebook,
-    store_of,
-)
+from screen.app.rulebooks import compile_checked, load_checked, load_rulebook, store_of
 from screen.errors import UsageError
 from screen.model import CATEGORIES, OFFENCES
 
@@ -32,10 +26,10 @@ if TYPE_CHECKING:
 
 def validate(path: Path, env: Environment) -> None:
     """Validate ``path`` afresh (never from the cache); print warnings and a summary."""
-    rulebook = load_checked(path, None)
-    loader = learned_loader(rulebook)
-    if loader is not None:
-        loader()  # the whole model read now: damaged, or naming unknown indicators
+    rulebook = load_rulebook(path, None)
+    learned = compile_checked(rulebook, None).learned
+    if learned is not None:
+        learned.model  # noqa: B018  read the whole model now: damaged, or naming unknown indicators
     err = render.console(stderr=True, no_color=env.no_color)
     for warning in rulebook.warnings:
         err.print(escape(warning), style="yellow")

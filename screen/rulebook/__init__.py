@@ -40,7 +40,6 @@ OPTIONAL_KEYS = ("learned",)
 def parse_rulebook(data: bytes, source: str) -> Rulebook:
     """Validate rulebook bytes; ``source`` names the file in messages."""
     from screen.rulebook.fields import Reader
-    from screen.rulebook.learned import check_learned
     from screen.rulebook.references import check_references
     from screen.rulebook.yaml_nodes import YamlReadError, read_yaml
 
@@ -52,7 +51,6 @@ def parse_rulebook(data: bytes, source: str) -> Rulebook:
     rulebook = _build(reader, root, hashlib.sha256(data).hexdigest())
     if rulebook is not None:
         check_references(reader, root, rulebook)
-        check_learned(reader, root, rulebook)
     if reader.problems or rulebook is None:
         raise RulebookError(_sorted(reader.problems))
     warnings = tuple(str(w) for w in _sorted(reader.warnings))

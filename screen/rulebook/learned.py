@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from screen.model import LearnedSettings, Rulebook
+from screen.model import LearnedSettings
 from screen.rulebook.fields import Reader
 from screen.rulebook.yaml_nodes import Node
 
@@ -42,20 +42,3 @@ def read_learned(reader: Reader, node: Node | None) -> LearnedSettings | None:
         threshold = value if value is not None else threshold
     skip = tuple(name for name, _ in reader.strings(fields.get("skip"), "learned skip"))
     return LearnedSettings(model, digest, threshold, skip)
-
-
-def check_learned(reader: Reader, top: Node, rulebook: Rulebook) -> None:
-    """Every ``learned.skip`` entry names an indicator."""
-    block = top.value.get("learned") if isinstance(top.value, dict) else None
-    if block is None or not isinstance(block.value, dict):
-        return
-    listed = block.value.get("skip")
-    if listed is None or not isinstance(listed.value, list):
-        return
-    for item in listed.value:
-        if isinstance(item.value, str) and not rulebook.has_indicator(item.value):
-            reader.error(
-                item,
-                f"learned skip names '{item.value}', which is not an indicator",
-                "name an indicator id, or remove it",
-            )

@@ -35,23 +35,31 @@ def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
     if "indicators" in top:
         _check_cost(reader, top["indicators"], rulebook)
         _check_counts_with(reader, top["indicators"], rulebook)
-        _check_partner_control(reader, top["decision"], rulebook)
+        decision = top["decision"]
+        _check_named_indicators(
+            reader, decision, ("partner_control", "except"), rulebook, "decision "
+        )
+    _check_named_indicators(reader, root, ("learned", "skip"), rulebook)
 
 
-def _check_partner_control(reader: Reader, node: Node, rulebook: Rulebook) -> None:
-    """Every ``partner_control.except`` entry names an indicator."""
-    block = node.value.get("partner_control") if isinstance(node.value, dict) else None
+def _check_named_indicators(
+    reader: Reader, node: Node, path: tuple[str, str], rulebook: Rulebook, prefix: str = ""
+) -> None:
+    """Every entry of the list at ``path`` (section, key) under ``node`` names an indicator."""
+    section, key = path
+    block = node.value.get(section) if isinstance(node.value, dict) else None
     if block is None or not isinstance(block.value, dict):
         return
-    listed = block.value.get("except")
+    listed = block.value.get(key)
     if listed is None or not isinstance(listed.value, list):
         return
+    where = f"{prefix}{section} {key}"
     for item in listed.value:
         name = item.value
         if isinstance(name, str) and not rulebook.has_indicator(name):
             reader.error(
                 item,
-                f"decision partner_control except names '{name}', which is not an indicator",
+                f"{where} names '{name}', which is not an indicator",
                 "name an indicator id, or remove it",
             )
 

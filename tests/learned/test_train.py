@@ -54,3 +54,11 @@ def test_pruning_zeroes_small_weights() -> None:
     nonzero = pruned.weights[pruned.weights != 0]
     assert nonzero.size and (np.abs(nonzero) >= 0.5).all()
     assert pruned.trained_on["prune"] == 0.5
+
+
+def test_scoring_reads_the_same_features_training_made(model) -> None:
+    from screen.learned.features import features
+
+    for text in [e.text for e in examples()] + ["Él NO la dejó salir; año", "Ñandú 3º grado"]:
+        wanted = sorted(model.vocabulary[f] for f in features(text) if f in model.vocabulary)
+        assert sorted(model.feature_ids(text)) == wanted, text
