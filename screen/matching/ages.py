@@ -141,6 +141,13 @@ _NOT_AN_AGE_ES += (
     r"hijas|trabajadores|hermanos|hermanas|veces|cuadras|millas|kilos|anos (?:trabajando|viviendo|"
 )
 _NOT_AN_AGE_ES += r"aqui|en|de casad|de experiencia|laborando|con)))"
+_YOUNG_ES = (
+    r"nina|nino|ninas|ninos|chica|chico|chicas|chicos|chaval|chavala|chavalin|cria|crio|"
+    r"muchacha|muchacho|muchachas|muchachos|adolescente|adolescentes|menor|menores|jovencita|"
+    r"jovencito|chamaca|chamaco|morra|morrita|morro|piba|pibe|pelada|pelado|cipota|cipote|"
+    r"gurisa|guriza|gurisito|nena|nene|patojo|patoja|chavo|chava|chamo|chama"
+)
+"""Spanish words for a young person that are followed by "de" and the age ("niña de 15")."""
 _APPROX = (
     r"(?:approx\.?\s?|approximately\s|about\s|around\s|roughly\s|maybe\s|perhaps\s|"
     r"aprox\.?\s?|aproximadamente\s|unos\s|unas\s|como\s|alrededor de\s|cerca de\s|"
@@ -189,7 +196,8 @@ AGE_EXPRESSIONS: tuple[tuple[str, str], ...] = (
     (
         "stated",
         r"\b(?:girl|boy|juvenile|juv|minor|teen|teenager|female|male|child|kid|nino|nina|menor|"
-        r"joven|chica|chico),\s" + _APPROX + r"\d{1,2},",
+        r"joven|chica|chico|lad|lass|youngster|youth|adolescent|pupil|student|adolescente|"
+        r"muchacha|muchacho),\s" + _APPROX + r"\d{1,2},",
     ),
     (
         "stated",
@@ -202,6 +210,17 @@ AGE_EXPRESSIONS: tuple[tuple[str, str], ...] = (
         r"(?:only\s|just\s|apenas\s|solo\s)?" + _WORDS + r"\b" + _NOT_AN_AGE + _NOT_AN_AGE_ES,
     ),
     ("stated", r"\b(?:aged|age|edad de|de)\s" + _WORDS + r"\b"),
+    (
+        "stated",
+        r"\b(?:" + _YOUNG_ES + r")\s(?:de\s)" + _APPROX + r"\d{1,2}\b"
+        + _NOT_AN_AGE
+        + _NOT_AN_AGE_ES,
+    ),
+    (
+        "stated",
+        r"\b(?:aged|ages|age range|edades de|de edades|con edades de|con edades entre)\s"
+        r"(?:between\s|from\s|entre\s)?\d{1,2}\s?(?:and|to|-|y|a)\s?\d{1,2}\b",
+    ),
     ("stated", r"\b" + _WORDS + r"[\s-](?:years?[\s-]old|year-old|y/o|anos)\b"),
     (
         "dob",

@@ -201,6 +201,11 @@ AGES = [
     ("a boy roughly 16 years of age was selling", 16, "stated"),
     ("un chico de unos 15 años vendía en la esquina", 15, "stated"),
     ("entran con una niña de aproximadamente 6 años", 6, "stated"),
+    ("dice la niña de 15 que le pagaban", 15, "stated"),
+    ("una chavala de 14 vivía con ellos", 14, "stated"),
+    ("The lad, 14, was holding the bag", 14, "stated"),
+    ("two girls aged between 14 and 17 were found", 14, "stated"),
+    ("adolescentes con edades de 14 a 17", 14, "stated"),
 ]
 
 
@@ -228,6 +233,9 @@ def test_ages_in_the_forms_people_write_them(shipped_matcher, text, age, basis) 
         "she's 16 minutes away",
         "a girl of 30 minutes ago said",
         "the 3 males left in a van",
+        "una chica de 15 minutos de aquí",
+        "el chico de 15 kilos de mercancía",
+        "la menor de 5 hermanos",
     ],
 )
 def test_numbers_that_are_not_the_persons_age(shipped_matcher, text) -> None:
