@@ -212,7 +212,11 @@ AGE_EXPRESSIONS: tuple[tuple[str, str], ...] = (
     ("stated", r"\b(?:aged|age|edad de|de)\s" + _WORDS + r"\b"),
     (
         "stated",
-        r"\b(?:" + _YOUNG_ES + r")\s(?:de\s)" + _APPROX + r"\d{1,2}\b"
+        r"\b(?:"
+        + _YOUNG_ES
+        + r")\s(?:de\s)"
+        + _APPROX
+        + r"\d{1,2}\b"
         + _NOT_AN_AGE
         + _NOT_AN_AGE_ES,
     ),
