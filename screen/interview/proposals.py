@@ -94,12 +94,17 @@ def _proposable(evidence: Evidence) -> bool:
 
 
 def _best_value(question: Question, present: dict[str, Evidence]) -> tuple[str, Evidence] | None:
-    """The answer whose indicators the note shows most fully (fewest unshown on a tie)."""
+    """The answer whose indicators the note shows all of (the most of them on a tie).
+
+    An answer that would also set an indicator the note does not show is never
+    proposed: confirming "I have to do sexual things to pay the debt" would add
+    debt bondage to a note that shows only the sex.
+    """
     scored = []
     for order, (value, ids) in enumerate(question.sets):
         shown = [present[i] for i in ids if i in present]
-        if shown:
-            scored.append((-len(shown), len(ids) - len(shown), order, value, shown[0]))
+        if shown and len(shown) == len(ids):
+            scored.append((-len(shown), 0, order, value, shown[0]))
     if not scored:
         return None
     *_, value, hit = min(scored, key=lambda row: row[:3])

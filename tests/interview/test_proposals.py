@@ -77,3 +77,22 @@ def test_a_suggestion_is_proposed_and_marked_for_the_officer(minimal) -> None:
     assert seen == ()
     ruled, _ = propose(questions, [evidence("not-free-to-leave", "can't leave")], (), NOTE)
     assert [p.suggested for p in ruled] == [False]
+
+
+DEBT_NOTE = "V1, 15, says older men visit her and she owes him for the trip."
+
+
+def debt_evidence(indicator: str, text: str) -> Evidence:
+    start = DEBT_NOTE.index(text)
+    return Evidence(indicator, Status.PRESENT, snippet=text, start=start, end=start + len(text))
+
+
+def test_an_answer_that_would_add_an_unshown_sign_is_not_proposed(shipped) -> None:
+    questions = asking_order(shipped, "prostitution", "full")
+    sex = debt_evidence("commercial-sex-act", "older men visit her")
+    proposals, _ = propose(questions, [sex], (), DEBT_NOTE)
+    # "I have to do sexual things to pay it" also sets debt bondage, which the note lacks.
+    assert "debt-how" not in [p.question for p in proposals]
+    debt = debt_evidence("debt-bondage", "she owes him for the trip")
+    proposals, _ = propose(questions, [sex, debt], (), DEBT_NOTE)
+    assert ("debt-how", "sexual-acts") in [(p.question, p.value) for p in proposals]
