@@ -15,7 +15,10 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -307,9 +310,32 @@ def records(units: Iterable[Unit], spec: WorkerSpec, jobs: int | None) -> Iterat
         worker.remember(force=True)
         return
     context = multiprocessing.get_context("spawn")
-    with context.Pool(count, initializer=_start_worker, initargs=(spec,)) as pool:
+    with _sigint_held():
+        pool = context.Pool(count, initializer=_start_worker, initargs=(spec,))
+    with pool:
         for results in pool.imap(_pool_work, work, chunksize=1):
             yield from results
+
+
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold SIGINT while the worker processes start.
+
+    A Ctrl-C that arrived while a worker was being spawned cut its start-up data
+    short, and the half-started process printed a traceback. Held, it arrives
+    once the pool is up and stops the run as usual. The workers inherit the held
+    signal and ignore it (:func:`_start_worker`): the parent alone stops the run.
+    """
+    if not hasattr(signal, "pthread_sigmask") or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
@@ -323,7 +349,13 @@ _POOL: dict[str, Any] = {}
 
 
 def _start_worker(spec: WorkerSpec) -> None:
-    """Build this pool process's worker; a failure is kept and reported once, not retried."""
+    """Build this pool process's worker; a failure is kept and reported once, not retried.
+
+    Ctrl-C is the parent's to handle (it ends the pool), so the worker ignores it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         _POOL["worker"] = worker_for(spec)
     except Exception as exc:  # noqa: BLE001 - handed back to the parent as one clear error
