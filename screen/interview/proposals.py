@@ -104,10 +104,10 @@ def _best_value(question: Question, present: dict[str, Evidence]) -> tuple[str, 
     for order, (value, ids) in enumerate(question.sets):
         shown = [present[i] for i in ids if i in present]
         if shown and len(shown) == len(ids):
-            scored.append((-len(shown), 0, order, value, shown[0]))
+            scored.append((-len(shown), order, value, shown[0]))
     if not scored:
         return None
-    *_, value, hit = min(scored, key=lambda row: row[:3])
+    *_, value, hit = min(scored, key=lambda row: row[:2])
     return value, hit
 
 
