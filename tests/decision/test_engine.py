@@ -283,10 +283,22 @@ def test_a_teenagers_controlling_partner_is_child_protection_not_l1(shipped) -> 
 
 @pytest.mark.parametrize(
     "extra",
-    ["documents-held-by-other", "threats-authorities", "commercial-sex-act", "wages-withheld"],
+    ["documents-held-by-other", "sold-or-bought", "commercial-sex-act", "wages-withheld"],
 )
-def test_documents_threats_to_report_and_any_exploitation_still_refer(shipped, extra) -> None:
+def test_documents_being_sold_and_any_exploitation_still_refer(shipped, extra) -> None:
     assert level_of(shipped, ev(*PARTNER_CONTROL, extra)).rank <= Level.L3.rank
+
+
+@pytest.mark.parametrize(
+    "extra", ["threats-authorities", "threats-exposure", "coerced-into-travel"]
+)
+def test_a_partners_threat_to_report_or_forced_trip_alone_is_domestic_abuse(
+    shipped, extra
+) -> None:
+    """Abusers threaten to call immigration or drag a partner along; with no work, sex for
+    something of value or earnings in sight, that is domestic abuse (session 9)."""
+    assert level_of(shipped, ev(*PARTNER_CONTROL, extra)) == Level.L4
+    assert level_of(shipped, ev(*PARTNER_CONTROL, extra, "earnings-taken")).rank <= Level.L3.rank
 
 
 def test_the_same_control_without_a_partner_still_refers(shipped) -> None:
