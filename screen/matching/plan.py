@@ -21,7 +21,7 @@ from screen.patterns.anchors import Anchor, cost
 from screen.patterns.shared import compilers
 from screen.patterns.syntax import parse
 
-PLAN_FORMAT = 21
+PLAN_FORMAT = 22
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
 
 Component = frozenset[Anchor]

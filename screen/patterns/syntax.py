@@ -242,7 +242,29 @@ def _unit(token: str) -> Unit:
     return Unit(_word(token), optional)
 
 
+SHORTHAND = {"with": ("w/",), "without": ("w/o", "w/out")}
+"""Words that notes often write in shorthand: a phrase's ``with`` also matches ``w/``.
+
+The shorthand is added when the phrase is parsed, so every reader of the tree (the
+expressions, the code tests, the anchors) sees the same alternatives; :func:`render`
+writes the word back alone."""
+
+
 def _word(token: str) -> Item:
+    word = _plain_word(token)
+    forms = SHORTHAND.get(word.text) if isinstance(word, Word) and not word.prefix else None
+    if forms is None or word.quoted:
+        return word
+    return _shorthand_group(word.text)
+
+
+@functools.lru_cache(maxsize=None)
+def _shorthand_group(text: str) -> Group:
+    forms = (text, *SHORTHAND[text])
+    return Group(tuple(Phrase((Unit(Word(form)),)) for form in forms))
+
+
+def _plain_word(token: str) -> Item:
     if token.startswith("@"):
         return ListRef(token[1:])
     if token == "$":
@@ -250,7 +272,7 @@ def _word(token: str) -> Item:
     prefix = token.endswith("*")
     stem = token[:-1] if prefix else token
     if len(stem) > 2 and stem.startswith("'") and stem.endswith("'"):
-        inner = _word(stem[1:-1] + ("*" if prefix else ""))
+        inner = _plain_word(stem[1:-1] + ("*" if prefix else ""))
         if not isinstance(inner, Word):
             raise PatternSyntaxError(f"'{token}': only a word can stand in scare quotes")
         return Word(inner.text, inner.prefix, quoted=True)
@@ -270,6 +292,9 @@ def _gap(token: str) -> Gap:
     return Gap(int(count))
 
 
+_SHORTHAND_WORDS = {_shorthand_group(word): word for word in SHORTHAND}
+
+
 def render(phrase: Phrase) -> str:
     """The phrase written back in canonical form (normalised, single spaces)."""
     return " ".join(_render_unit(unit) for unit in phrase.units)
@@ -277,6 +302,9 @@ def render(phrase: Phrase) -> str:
 
 def _render_unit(unit: Unit) -> str:
     item = unit.item
+    short = _SHORTHAND_WORDS.get(item) if isinstance(item, Group) else None
+    if short is not None:
+        return f"({short})?" if unit.optional else short
     if isinstance(item, Group):
         text = "(" + "|".join(render(alt) for alt in item.alternatives) + ")"
         return text + "?" if unit.optional else text
