@@ -252,13 +252,12 @@ writes the word back alone."""
 
 def _word(token: str) -> Item:
     word = _plain_word(token)
-    forms = SHORTHAND.get(word.text) if isinstance(word, Word) and not word.prefix else None
-    if forms is None or word.quoted:
+    if not isinstance(word, Word) or word.prefix or word.quoted or word.text not in SHORTHAND:
         return word
     return _shorthand_group(word.text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _shorthand_group(text: str) -> Group:
     forms = (text, *SHORTHAND[text])
     return Group(tuple(Phrase((Unit(Word(form)),)) for form in forms))

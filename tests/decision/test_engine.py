@@ -292,9 +292,7 @@ def test_documents_being_sold_and_any_exploitation_still_refer(shipped, extra) -
 @pytest.mark.parametrize(
     "extra", ["threats-authorities", "threats-exposure", "coerced-into-travel"]
 )
-def test_a_partners_threat_to_report_or_forced_trip_alone_is_domestic_abuse(
-    shipped, extra
-) -> None:
+def test_a_partners_threat_to_report_or_forced_trip_alone_is_domestic_abuse(shipped, extra) -> None:
     """Abusers threaten to call immigration or drag a partner along; with no work, sex for
     something of value or earnings in sight, that is domestic abuse (session 9)."""
     assert level_of(shipped, ev(*PARTNER_CONTROL, extra)) == Level.L4
