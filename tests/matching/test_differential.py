@@ -168,12 +168,13 @@ def test_agree_when_notes_use_unicode_separators(shipped_matcher, reference, var
     assert not disagreements
 
 
-PARAPHRASE_STRIDE = 3
-"""Every third tuning paraphrase (all writers, all indicators): the reference takes
-about 25 ms a text, and the suites grew to 5,040 lines; every note still runs."""
+PARAPHRASE_STRIDE = 4
+"""Every fourth tuning paraphrase (all writers, all indicators): the reference takes
+about 25 ms a text, and the suites grew to 9,360 lines (session 9); every note still
+runs."""
 
 
-def test_agree_on_a_third_of_the_tuning_paraphrases(shipped_matcher, reference) -> None:
+def test_agree_on_a_quarter_of_the_tuning_paraphrases(shipped_matcher, reference) -> None:
     texts = paraphrase_texts()[::PARAPHRASE_STRIDE]
     assert len(texts) > 1500
     slow = reference_signatures(reference, [("", text) for text in texts])
