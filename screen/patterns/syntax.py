@@ -250,17 +250,18 @@ expressions, the code tests, the anchors) sees the same alternatives; :func:`ren
 writes the word back alone."""
 
 
+_SHORTHAND_GROUPS = {
+    text: Group(tuple(Phrase((Unit(Word(form)),)) for form in (text, *forms)))
+    for text, forms in SHORTHAND.items()
+}
+_SHORTHAND_WORDS = {group: text for text, group in _SHORTHAND_GROUPS.items()}
+
+
 def _word(token: str) -> Item:
     word = _plain_word(token)
-    if not isinstance(word, Word) or word.prefix or word.quoted or word.text not in SHORTHAND:
+    if not isinstance(word, Word) or word.prefix or word.quoted:
         return word
-    return _shorthand_group(word.text)
-
-
-@functools.cache
-def _shorthand_group(text: str) -> Group:
-    forms = (text, *SHORTHAND[text])
-    return Group(tuple(Phrase((Unit(Word(form)),)) for form in forms))
+    return _SHORTHAND_GROUPS.get(word.text, word)
 
 
 def _plain_word(token: str) -> Item:
@@ -289,9 +290,6 @@ def _gap(token: str) -> Gap:
     if not count.isdigit() or not 1 <= int(count) <= MAX_GAP:
         raise PatternSyntaxError(f"'{token}': a gap is '~' or '~N' with N from 1 to {MAX_GAP}")
     return Gap(int(count))
-
-
-_SHORTHAND_WORDS = {_shorthand_group(word): word for word in SHORTHAND}
 
 
 def render(phrase: Phrase) -> str:

@@ -1,6 +1,11 @@
 """Reading notes: normalisation before matching."""
 
+import re
+
 import pytest
+
+from screen.patterns.shared import compilers
+from screen.patterns.syntax import normalise, parse, render
 
 
 @pytest.mark.parametrize(
@@ -33,17 +38,10 @@ def test_single_quotation_marks_read_as_quotes_and_apostrophes_stay(text, expect
     ],
 )
 def test_with_and_without_read_their_shorthand(phrase: str, text: str, found: bool) -> None:
-    import re
-
-    from screen.patterns.shared import compilers
-    from screen.patterns.syntax import normalise
-
     compiler, _ = compilers({})
     assert (re.search(compiler.compile(phrase), normalise(text)) is not None) is found
 
 
 def test_shorthand_is_written_back_as_the_word() -> None:
-    from screen.patterns.syntax import parse, render
-
     assert render(parse("sleeping with (the)? landlord")) == "sleeping with (the)? landlord"
     assert render(parse("sent home (without)? pay")) == "sent home (without)? pay"
