@@ -7,6 +7,13 @@ worker of a ``--jobs`` pool, starts with it. Saving merges with what other
 processes saved meanwhile (one whose save races with another's may lose its
 newest entries; they are learned again). A damaged or foreign entry reads as
 empty: a memory is only ever a shortcut to a value that would be computed anyway.
+
+A memory is bounded twice, in entries and in bytes, and keeps the entries used
+most recently: each save moves what this process read or learned to the newest
+end, and drops the oldest beyond either bound. So entries that no run needs any
+more (expressions of rules since edited, rankings of an older rulebook) leave
+on their own, and every run reads a store of bounded size. Saves are spaced so
+that they never take more than about a twentieth of a run's time.
 """
 
 from __future__ import annotations
@@ -21,23 +28,34 @@ SAVE_EVERY = 5.0
 """Seconds between two saves of new entries (the first save may come sooner: SAVE_AT)."""
 SAVE_AT = 200
 """New entries that are saved at once, however recent the last save."""
+SAVE_SHARE = 20
+"""A save waits at least this many times as long as the last one took."""
 
 
 class Memory:
     """Name -> JSON value, loaded from ``artefacts`` and saved back with :meth:`save`."""
 
-    def __init__(self, artefacts: Artefacts | None, key: str, limit: int) -> None:
+    def __init__(
+        self, artefacts: Artefacts | None, key: str, limit: int, max_bytes: int = 1 << 24
+    ) -> None:
         self._artefacts = artefacts
         self.key = key
         self.limit = limit
-        """The most entries kept; the oldest go first beyond it."""
+        """The most entries kept."""
+        self.max_bytes = max_bytes
+        """The most bytes of names and JSON values kept in the store."""
         self.known: dict[str, Any] = self._stored()
         self._new: dict[str, Any] = {}
+        self._used: set[str] = set()
         self._last = time.monotonic()
+        self._cost = 0.0
 
     def get(self, name: str) -> Any:
         """The value remembered as ``name``, or None."""
-        return self.known.get(name)
+        value = self.known.get(name)
+        if value is not None:
+            self._used.add(name)
+        return value
 
     def put(self, name: str, value: Any) -> None:
         """Remember ``value`` (JSON data) as ``name``, to be saved by the next :meth:`save`."""
@@ -58,16 +76,25 @@ class Memory:
         """
         if not self._new or self._artefacts is None:
             return False
-        now = time.monotonic()
-        if not force and len(self._new) < SAVE_AT and now - self._last < SAVE_EVERY:
+        started = time.monotonic()
+        waited = started - self._last
+        due = len(self._new) >= SAVE_AT or waited >= SAVE_EVERY
+        if not force and (not due or waited < SAVE_SHARE * self._cost):
             return False
         merged = self._stored()
-        merged.update(self._new)
-        if len(merged) > self.limit:
-            merged = dict(list(merged.items())[-self.limit :])
-        self._artefacts.put(self.key, json.dumps(merged, separators=(",", ":")).encode())
+        for name in self._used - self._new.keys():
+            value = merged.pop(name, None)
+            if value is not None:
+                merged[name] = value
+        for name, value in self._new.items():
+            merged.pop(name, None)
+            merged[name] = value
+        kept = newest(merged, self.limit, self.max_bytes)
+        self._artefacts.put(self.key, json.dumps(kept, separators=(",", ":")).encode())
         self._new.clear()
-        self._last = now
+        self._used.clear()
+        self._last = time.monotonic()
+        self._cost = self._last - started
         return True
 
     def _stored(self) -> dict[str, Any]:
@@ -79,3 +106,24 @@ class Memory:
         except ValueError:
             return {}
         return found if isinstance(found, dict) else {}
+
+
+def newest(entries: dict[str, Any], limit: int, max_bytes: int) -> dict[str, Any]:
+    """The last entries of ``entries`` (in order) that fit ``limit`` entries and ``max_bytes``."""
+    size = 2
+    first = len(entries)
+    for name, value in reversed(entries.items()):
+        size += len(name) + _size(value) + 6
+        if size > max_bytes or len(entries) - first >= limit:
+            break
+        first -= 1
+    if first == 0:
+        return entries
+    return dict(list(entries.items())[first:])
+
+
+def _size(value: Any) -> int:
+    """About how many bytes ``value`` takes as JSON (exactly, for plain ASCII strings)."""
+    if isinstance(value, str):
+        return len(value)
+    return len(json.dumps(value, separators=(",", ":")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_a_rebuilt_pattern_equals_the_compiled_one(shipped_matcher: Matcher) -> 
         pattern, spec = compile_spec(source)
         assert spec is not None
         assert pattern == re.compile(source)  # Pattern equality compares the compiled code
-        rebuilt = from_spec(source, json.loads(json.dumps(spec)))
+        rebuilt = from_spec(source, json.loads(json.dumps(spec)))  # as the store keeps it
         assert rebuilt == re.compile(source)
         assert rebuilt.groupindex == re.compile(source).groupindex
 
@@ -63,6 +64,13 @@ def test_a_damaged_form_is_compiled_afresh() -> None:
     shelf = Shelf()
     key = Expressions(shelf).memory.key
     shelf.items[key] = json.dumps({r"\bx\b": [0, [1, 2, 3], 0, {}, []]}).encode()
+    assert Expressions(shelf).get(r"\bx\b") == re.compile(r"\bx\b")
+    _, spec = compile_spec(r"\by\b")
+    assert spec is not None
+    shelf.items[key] = json.dumps({r"\bx\b": spec}).encode()  # another expression's code
+    assert Expressions(shelf).get(r"\bx\b") == re.compile(r"\bx\b")
+    check = format(zlib.crc32(rb"\bx\b"), "x")
+    shelf.items[key] = json.dumps({r"\bx\b": f"{check} 0 0 bm90IGNvZGU= [{{}},[]]"}).encode()
     assert Expressions(shelf).get(r"\bx\b") == re.compile(r"\bx\b")
     shelf.items[key] = b"not json"
     assert Expressions(shelf).get(r"\bx\b") == re.compile(r"\bx\b")
@@ -97,6 +105,41 @@ def test_the_store_keeps_the_newest_entries_up_to_the_limit() -> None:
         kept.put(str(n), n)
         kept.save(force=True)
     assert list(Memory(shelf, "k", 3).known) == ["2", "3", "4"]
+
+
+def test_the_store_is_bounded_in_bytes_and_keeps_the_newest() -> None:
+    shelf = Shelf()
+    kept = Memory(shelf, "k", 10_000, max_bytes=1_000)
+    for n in range(50):
+        kept.put(f"e{n:02}", "x" * 90)
+    kept.save(force=True)
+    assert len(shelf.items["k"]) <= 1_000
+    names = list(Memory(shelf, "k", 10_000, max_bytes=1_000).known)
+    assert names == [f"e{n:02}" for n in range(50 - len(names), 50)] and len(names) >= 9
+
+
+def test_entries_read_by_a_run_outlive_entries_no_run_needs() -> None:
+    shelf = Shelf()
+    first = Memory(shelf, "k", 3)
+    for name in ("stale", "used", "other"):
+        first.put(name, 1)
+    first.save(force=True)
+    second = Memory(shelf, "k", 3)
+    assert second.get("used") == 1
+    second.put("new", 1)
+    second.save(force=True)
+    assert list(Memory(shelf, "k", 3).known) == ["other", "used", "new"]
+
+
+def test_a_slow_save_spaces_out_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = iter([0.0, 100.0, 130.0, 200.0, 100_000.0, 100_000.0])
+    monkeypatch.setattr(memory.time, "monotonic", lambda: next(clock))
+    kept = Memory(Shelf(), "k", 10_000)  # created at 0
+    kept.put("a", 1)
+    assert kept.save()  # at 100, due by time; took 30 s
+    kept.put("b", 1)
+    assert not kept.save()  # at 200: due, but 100 s < 20 x 30 s
+    assert kept.save()  # at 100,000
 
 
 def test_rankings_come_back_from_the_store(
