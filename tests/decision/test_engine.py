@@ -283,18 +283,20 @@ def test_a_teenagers_controlling_partner_is_child_protection_not_l1(shipped) -> 
 
 @pytest.mark.parametrize(
     "extra",
-    ["documents-held-by-other", "sold-or-bought", "commercial-sex-act", "wages-withheld"],
+    ["sold-or-bought", "commercial-sex-act", "wages-withheld"],
 )
-def test_documents_being_sold_and_any_exploitation_still_refer(shipped, extra) -> None:
+def test_being_sold_and_any_exploitation_still_refer(shipped, extra) -> None:
     assert level_of(shipped, ev(*PARTNER_CONTROL, extra)).rank <= Level.L3.rank
 
 
 @pytest.mark.parametrize(
-    "extra", ["threats-authorities", "threats-exposure", "coerced-into-travel"]
+    "extra",
+    ["threats-authorities", "threats-exposure", "coerced-into-travel", "documents-held-by-other"],
 )
 def test_a_partners_threat_to_report_or_forced_trip_alone_is_domestic_abuse(shipped, extra) -> None:
-    """Abusers threaten to call immigration or drag a partner along; with no work, sex for
-    something of value or earnings in sight, that is domestic abuse (session 9)."""
+    """Abusers threaten to call immigration, drag a partner along or keep her passport in a
+    drawer; with no work, sex for something of value or earnings in sight, that is domestic
+    abuse (sessions 9 and 10)."""
     assert level_of(shipped, ev(*PARTNER_CONTROL, extra)) == Level.L4
     assert level_of(shipped, ev(*PARTNER_CONTROL, extra, "earnings-taken")).rank <= Level.L3.rank
 
