@@ -1,11 +1,11 @@
-"""The token engine agrees with a plain reference matcher on every note we have.
+"""The token engine agrees with a plain reference matcher on the notes we have.
 
 The reference checks every pattern of the rulebook with Python's ``re`` in every
 clause of the note: no token gate, no code tests, no Hyperscan. If the gate ever
 dropped a clause where a pattern matches, the two would disagree. Notes: the
-annotated corpus, the tuning corpus, the tuning paraphrases, every rulebook
-example, and generated notes with Unicode separators, blank lines and every
-kind of clause break.
+annotated corpus, a quarter of the tuning corpus, an eighth of the tuning
+paraphrases, every rulebook example, and generated notes with Unicode
+separators, blank lines and every kind of clause break.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -104,10 +105,23 @@ def reference_signatures(
         _REFERENCE.clear()
 
 
-def corpus_texts() -> list[tuple[str, str]]:
-    paths = [DATA / "notes" / "corpus.jsonl", *sorted((DATA / "corpus" / "tuning").glob("*.jsonl"))]
-    rows = [json.loads(line) for path in paths for line in path.open(encoding="utf-8")]
+TUNING_STRIDE = 4
+"""Every annotated note, and every fourth tuning note: the tuning notes grew to 932 long
+ones and the reference took 166 s over all of them (session 10), most of CI's budget."""
+
+
+def _rows(path: Path) -> list[tuple[str, str]]:
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
     return [(row["id"], row["text"]) for row in rows]
+
+
+def corpus_texts() -> list[tuple[str, str]]:
+    tuning = [
+        item
+        for path in sorted((DATA / "corpus" / "tuning").glob("*.jsonl"))
+        for item in _rows(path)
+    ]
+    return _rows(DATA / "notes" / "corpus.jsonl") + tuning[::TUNING_STRIDE]
 
 
 def paraphrase_texts() -> list[str]:
@@ -122,8 +136,9 @@ def test_the_reference_says_the_same_on_every_core_as_in_one_process(reference) 
     assert any(serial)  # the notes do hold evidence, so the comparison says something
 
 
-def test_agree_on_every_corpus_note(shipped_matcher, reference) -> None:
+def test_agree_on_the_corpus_notes(shipped_matcher, reference) -> None:
     items = corpus_texts()
+    assert len(items) > 181 + 200
     slow = reference_signatures(reference, items)
     disagreements = []
     for (note_id, text), expected in zip(items, slow, strict=True):
@@ -159,24 +174,24 @@ UNICODE_SEPARATORS = {
 @pytest.mark.parametrize("variant", sorted(UNICODE_SEPARATORS))
 def test_agree_when_notes_use_unicode_separators(shipped_matcher, reference, variant) -> None:
     change = UNICODE_SEPARATORS[variant]
-    disagreements = []
-    for note_id, text in corpus_texts()[:181]:  # the annotated corpus
-        changed = change(text)
-        fast = signature(shipped_matcher.scan(changed, note_id))
-        if fast != signature(reference.scan(changed, note_id)):
-            disagreements.append(note_id)
+    items = [(note_id, change(text)) for note_id, text in corpus_texts()[:181]]  # annotated
+    slow = reference_signatures(reference, items)
+    disagreements = [
+        note_id
+        for (note_id, text), expected in zip(items, slow, strict=True)
+        if signature(shipped_matcher.scan(text, note_id)) != expected
+    ]
     assert not disagreements
 
 
-PARAPHRASE_STRIDE = 4
-"""Every fourth tuning paraphrase (all writers, all indicators): the reference takes
-about 25 ms a text, and the suites grew to 9,360 lines (session 9); every note still
-runs."""
+PARAPHRASE_STRIDE = 8
+"""Every eighth tuning paraphrase (all writers, all indicators): the reference takes
+about 40 ms a text, and the suites grew to 11,520 lines (session 10)."""
 
 
-def test_agree_on_a_quarter_of_the_tuning_paraphrases(shipped_matcher, reference) -> None:
+def test_agree_on_an_eighth_of_the_tuning_paraphrases(shipped_matcher, reference) -> None:
     texts = paraphrase_texts()[::PARAPHRASE_STRIDE]
-    assert len(texts) > 1500
+    assert len(texts) > 1200
     slow = reference_signatures(reference, [("", text) for text in texts])
     disagreements = [
         text[:40]
