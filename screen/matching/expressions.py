@@ -49,11 +49,11 @@ MAX_BYTES = 16 << 20
 
 Spec = str
 """A compiled form: ``"check flags groups code names"``, where ``check`` is the CRC-32
-of the source (so a form rebuilds only the expression it was compiled from),
-``code`` is the compiled code
-(what ``_sre.compile`` takes) packed, deflated and in base64, and ``names`` is JSON
-``[groupindex, indexgroup]``. Packed so that a store of thousands reads in
-milliseconds (a JSON list of integers parses about ten times slower)."""
+of the source (so a form rebuilds only the expression it was compiled from), ``code``
+is the compiled code (what ``_sre.compile`` takes) packed, deflated and in base64,
+and ``names`` is JSON ``[groupindex, indexgroup]``. Packed so that a store of
+thousands reads in milliseconds (a JSON list of integers parses about ten times
+slower)."""
 
 
 def compile_spec(source: str) -> tuple[re.Pattern[str], Spec | None]:
