@@ -48,7 +48,7 @@ def run(
 
         interview, rec = replay(rulebook, request, start)
     else:
-        prompter = TerminalPrompter(out, request.plain)
+        prompter = TerminalPrompter(out, request.plain, request.lang)
         interview, maybe, saved = session.run_interactive(
             rulebook, request, prompter, env.data, start
         )

@@ -14,13 +14,11 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from screen.app.labels import label
 from screen.app.render import as_text
 from screen.interview.proposals import Proposal
 from screen.interview.protocol import Action
 from screen.model import OffenceFlow, Question, QuestionType, localise
-
-CONTROLS = "u unknown · d declined · s skip · b back · ? help · + note · q save & quit"
-
 
 _SPECIAL_KEYS = {"u": "unknown", "d": "declined", "s": "skip"}
 
@@ -67,9 +65,11 @@ def words(lang: str) -> dict[str, str]:
 class TerminalPrompter:
     """Asks questions in a terminal with Rich."""
 
-    def __init__(self, console: Console, plain: bool = False) -> None:
+    def __init__(self, console: Console, plain: bool = False, lang: str = "en") -> None:
         self.console = console
         self.plain = plain
+        self.lang = lang
+        """The language of the officer's prompts (the interview's; English if we lack it)."""
 
     def _key(self) -> str:
         return typer.getchar().lower()
@@ -87,11 +87,12 @@ class TerminalPrompter:
 
     def choose_offence(self, flows: tuple[OffenceFlow, ...]) -> str:
         """Menu of cover offences; return the chosen one."""
-        self.console.print("\n[bold]What brought you to this person?[/bold]")
+        self.console.print()
+        self.console.print(Text(label(self.lang, "what_brought"), style="bold"))
         for number, flow in enumerate(flows, start=1):
-            self.console.print(as_text(f"  {number}  {localise(flow.title, 'en')}"))
+            self.console.print(as_text(f"  {number}  {localise(flow.title, self.lang)}"))
         while True:
-            self.console.print(f"Press 1-{len(flows)}: ", end="")
+            self.console.print(label(self.lang, "press_range", count=str(len(flows))), end="")
             key = self._key()
             self.console.print(key)
             if key.isdigit() and 1 <= int(key) <= len(flows):
@@ -103,7 +104,7 @@ class TerminalPrompter:
 
     def confirm(self, prompt: str) -> bool:
         """Ask a yes/no question of the officer."""
-        self.console.print(as_text(f"{prompt} [y/n] "), end="")
+        self.console.print(as_text(f"{prompt} {label(self.lang, 'yes_no')} "), end="")
         while True:
             key = self._key()
             if key in ("y", "n"):
@@ -131,10 +132,10 @@ class TerminalPrompter:
                 )
             action = self._read(question)
             if action.kind == "help":
-                self.console.print(as_text(localise(question.help, "en"), "italic", lines=True))
+                self.console.print(as_text(localise(question.help, lang), "italic", lines=True))
                 continue
             if action.kind == "note":
-                note = self.text("Note (kept with this answer): ")
+                note = self.text(label(self.lang, "note_prompt"))
                 continue
             return Action(action.kind, action.value, note)
 
@@ -150,7 +151,9 @@ class TerminalPrompter:
         said = words(lang)
         while True:
             self.console.print()
-            self.console.print(Text(f"{said['heading']} · {position[0]} of {position[1]}", "dim"))
+            at, total = str(position[0]), str(position[1])
+            heading = label(lang, "position", section=said["heading"], at=at, total=total)
+            self.console.print(Text(heading, "dim"))
             if gate is not None and proposal.gate is not None:
                 shown = _shown(gate, proposal.gate[1], lang)
                 self.console.print(as_text(f"{localise(gate.text, lang)} → {shown}", "bold"))
@@ -176,18 +179,23 @@ class TerminalPrompter:
     ) -> None:
         section = question.section.replace("_", " ").upper()
         self.console.print()
-        self.console.print(Text(f"{section} · {position[0]} of {position[1]}", style="dim"))
+        at, total = str(position[0]), str(position[1])
+        self.console.print(
+            Text(label(lang, "position", section=section, at=at, total=total), style="dim")
+        )
         self.console.print(as_text(localise(question.text, lang), "bold"))
         for number, choice in enumerate(question.choices, start=1):
             self.console.print(as_text(f"  {number}  {localise(choice.text, lang)}"))
         if previous:
-            self.console.print(as_text(f"(previous answer: {previous})", "dim"))
+            self.console.print(as_text(label(lang, "previous", answer=previous), "dim"))
         if note:
-            self.console.print(as_text(f"(note: {note})", "dim"))
-        keys = {"yes_no": "y yes · n no · ", "choice": f"1-{len(question.choices)} choose · "}
-        self.console.print(
-            Text(keys.get(question.type, "type and press Enter · ") + CONTROLS, style="dim")
-        )
+            self.console.print(as_text(label(lang, "note_shown", note=note), "dim"))
+        keys = {
+            "yes_no": label(lang, "keys_yes_no"),
+            "choice": label(lang, "keys_choice", count=str(len(question.choices))),
+        }
+        shown = keys.get(question.type, label(lang, "keys_text")) + label(lang, "controls")
+        self.console.print(Text(shown, style="dim"))
 
     def _read(self, question: Question) -> Action:
         if question.type in (QuestionType.YES_NO, QuestionType.CHOICE):
@@ -215,20 +223,17 @@ class TerminalPrompter:
                 and key.isdigit()
                 and 1 <= int(key) <= len(question.choices)
             ):
-                self.console.print(as_text(localise(question.choices[int(key) - 1].text, "en")))
+                choice = question.choices[int(key) - 1]
+                self.console.print(as_text(localise(choice.text, self.lang)))
                 return Action("answer", key)
 
     def review(self, table: Any, count: int) -> Action:
         """Show every answer; return finish, quit, or change with a number."""
         self.console.print()
-        self.console.print(Text("REVIEW · check every answer before finishing", style="bold"))
+        self.console.print(Text(label(self.lang, "review_title"), style="bold"))
         self.console.print(table)
         while True:
-            line = (
-                self._line("Enter to finish · a number to change that answer · q save & quit: ")
-                .strip()
-                .lower()
-            )
+            line = self._line(label(self.lang, "review_prompt")).strip().lower()
             if line in ("", "f"):
                 return Action("finish")
             if line == "q":

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from screen.app import storage as store
+from screen.app.labels import label
 from screen.app.report import answers_table, emergency_panel, render_report
 from screen.errors import InputError, InterviewInterrupted, UsageError
 from screen.interview.proposals import Proposal, propose
@@ -174,9 +175,11 @@ def _start(
     if request.save:
         path = request.save
         _lock(path, held)
-        resumed = _resume_named(rulebook, prompter, path, start) if path.exists() else None
+        resumed = (
+            _resume_named(rulebook, prompter, path, start, request.lang) if path.exists() else None
+        )
     else:
-        resumed, found = _resume_default(rulebook, prompter, data_dir, start, held)
+        resumed, found = _resume_default(rulebook, prompter, data_dir, start, held, request.lang)
         path = found or save_path(request, data_dir)
         if resumed is None:
             _lock(path, held)
@@ -186,7 +189,7 @@ def _start(
     offence = offence_of(request, start, None) or prompter.choose_offence(rulebook.flows)
     interview = new_interview(rulebook, request, offence, start)
     if request.case_ref is None:
-        interview.case_ref = prompter.text("Case reference (optional, Enter to skip): ")
+        interview.case_ref = prompter.text(label(interview.lang, "case_prompt"))
     store.save_json(path, interview.to_dict())
     return interview, path
 
@@ -202,11 +205,11 @@ def _lock(path: Path, held: contextlib.ExitStack) -> None:
 
 
 def _resume_named(
-    rulebook: Rulebook, prompter: Prompter, path: Path, start: NoteStart | None
+    rulebook: Rulebook, prompter: Prompter, path: Path, start: NoteStart | None, lang: str
 ) -> Interview | None:
     """The interview saved in ``--save`` FILE, if unfinished and the officer wants it."""
     data = store.load_json(path)
-    if data.get("finished") or not _offer(prompter, data):
+    if data.get("finished") or not _offer(prompter, data, lang):
         return None
     try:
         interview = Interview.from_dict(rulebook, data)
@@ -227,6 +230,7 @@ def _resume_default(
     data_dir: Path,
     start: NoteStart | None,
     held: contextlib.ExitStack,
+    lang: str,
 ) -> tuple[Interview | None, Path | None]:
     """The newest unfinished interview of the data folder, if the officer wants it.
 
@@ -236,7 +240,7 @@ def _resume_default(
     """
     for path, data in store.saved_interviews(data_dir):
         if data is None or data.get("format") != FORMAT:
-            prompter.show(f"Skipped {path.name} in {data_dir}: not a saved interview.")
+            prompter.show(label(lang, "skipped_not_saved", name=path.name, folder=str(data_dir)))
             continue
         if data.get("finished"):
             continue
@@ -252,9 +256,9 @@ def _resume_default(
             interview = Interview.from_dict(rulebook, data)
         except (KeyError, ValueError):
             held.close()
-            prompter.show(f"Skipped {path.name} in {data_dir}: it cannot be resumed.")
+            prompter.show(label(lang, "skipped_cannot", name=path.name, folder=str(data_dir)))
             continue
-        if not _offer(prompter, data) or not _keeps_answers(interview, data, path, prompter):
+        if not _offer(prompter, data, lang) or not _keeps_answers(interview, data, path, prompter):
             held.close()
             return None, None
         _warn_changed(interview, start, prompter)
@@ -262,10 +266,10 @@ def _resume_default(
     return None, None
 
 
-def _offer(prompter: Prompter, data: dict[str, Any]) -> bool:
+def _offer(prompter: Prompter, data: dict[str, Any], lang: str) -> bool:
+    count = str(len(data.get("answers", [])))
     return prompter.confirm(
-        f"Resume the unfinished interview saved {data.get('updated', '')} "
-        f"({len(data.get('answers', []))} answers)?"
+        label(lang, "resume", updated=str(data.get("updated", "")), count=count)
     )
 
 
@@ -286,28 +290,25 @@ def _keeps_answers(
         data.get("rulebook", {}).get("sha256", "") if isinstance(data.get("rulebook"), dict) else ""
     )
     prompter.show(
-        f"The rulebook has changed since {path.name} was saved (sha256 {str(was)[:12]}, now "
-        f"{interview.rulebook.sha256[:12]}): it no longer takes the answers to "
-        f"{', '.join(dropped)}."
+        label(
+            interview.lang,
+            "rulebook_changed",
+            name=path.name,
+            was=str(was)[:12],
+            now=interview.rulebook.sha256[:12],
+            dropped=", ".join(dropped),
+        )
     )
-    return prompter.confirm(
-        "Resume without those answers? (n leaves the saved interview unchanged)"
-    )
+    return prompter.confirm(label(interview.lang, "resume_without"))
 
 
 def _warn_changed(interview: Interview, start: NoteStart | None, prompter: Prompter) -> None:
     if not interview.note_ref:
         return
     if start is None:
-        prompter.show(
-            f"This interview started from the note {interview.note_ref}; pass --note again "
-            "to check the note has not changed since."
-        )
+        prompter.show(label(interview.lang, "note_again", ref=interview.note_ref))
     elif start.sha256 != interview.note_sha256:
-        prompter.show(
-            f"The note {start.ref} has changed since this interview was saved: the answers "
-            "proposed from it came from the earlier text. Check them against the note."
-        )
+        prompter.show(label(interview.lang, "note_changed", ref=start.ref))
 
 
 def _loop(interview: Interview, prompter: Prompter, path: Path, plain: bool) -> None:
@@ -326,9 +327,7 @@ def _loop(interview: Interview, prompter: Prompter, path: Path, plain: bool) -> 
                 continue
             action = _review(interview, prompter, plain)
             if action.kind == "finish":
-                interview.officer_notes = prompter.text(
-                    "Officer's notes for the report (optional, Enter to skip): "
-                )
+                interview.officer_notes = prompter.text(label(interview.lang, "notes_prompt"))
                 return
             if action.kind == "quit":
                 raise _Quit
@@ -348,10 +347,8 @@ def _loop(interview: Interview, prompter: Prompter, path: Path, plain: bool) -> 
 def _rest_prompt(interview: Interview) -> str:
     level = interview.recommendation().level
     count = len(interview.remaining())
-    return (
-        f"No question left can make the level more urgent than {level}. "
-        f"Go on to the other {count} question{'s' if count != 1 else ''} of the form?"
-    )
+    key = "rest_one" if count == 1 else "rest"
+    return label(interview.lang, key, level=str(level), count=str(count))
 
 
 def _remarks(interview: Interview, question_id: str) -> tuple[tuple[str, str], ...]:
@@ -381,7 +378,7 @@ def _answer(interview: Interview, prompter: Prompter, action: Action, plain: boo
     try:
         urgent = interview.answer(action.value, action.note)
     except AnswerRejected as exc:
-        prompter.show(f"Not accepted: {exc}")
+        prompter.show(label(interview.lang, "not_accepted", reason=str(exc)))
         return
     _alert(interview, prompter, urgent, plain)
 

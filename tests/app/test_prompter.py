@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console
 
 from screen.app.prompter import TerminalPrompter
+from screen.model import localise
 
 
 def prompter(
@@ -21,13 +23,13 @@ def prompter(
     return p, buffer
 
 
-def test_spanish_question_with_english_controls(minimal) -> None:
+def test_spanish_question_with_spanish_controls_and_the_same_keys(minimal) -> None:
     p, out = prompter(["n"])
     action = p.ask(minimal.question("safety-now"), "es", (1, 4))
     text = out.getvalue()
     assert action.kind == "answer" and action.value == "no"
-    assert "¿Está en peligro ahora mismo?" in text and "1 of 4" in text
-    assert "y yes · n no" in text
+    assert "¿Está en peligro ahora mismo?" in text and "1 de 4" in text
+    assert "y sí · n no" in text and "s omitir" in text and " of " not in text
 
 
 def test_help_then_note_then_answer(minimal) -> None:
@@ -58,6 +60,41 @@ def test_offence_menu(minimal) -> None:
     p, out = prompter(["9", "4"])
     assert p.choose_offence(minimal.flows) == "labour_dispute"
     assert "Labour dispute" in out.getvalue()
+
+
+def spanish(keys: list[str]) -> tuple[TerminalPrompter, io.StringIO]:
+    p, out = prompter(keys)
+    p.lang = "es"
+    return p, out
+
+
+def test_offence_menu_in_the_interview_language(shipped) -> None:
+    p, out = spanish(["4"])
+    assert p.choose_offence(shipped.flows) == shipped.flows[3].offence
+    text = out.getvalue()
+    assert "¿Por qué motivo intervino con esta persona?" in text and "Pulse 1-" in text
+    assert "What brought you" not in text
+    for flow in shipped.flows:
+        assert localise(flow.title, "es") in text
+        assert localise(flow.title, "es") != localise(flow.title, "en")
+
+
+def test_confirm_names_the_keys_in_spanish_and_takes_y_or_n(minimal) -> None:
+    p, out = spanish(["s", "x", "y"])  # 's' is skip elsewhere, so it is not a yes here
+    assert p.confirm("¿Reanudar?") is True
+    assert "[y sí / n no]" in out.getvalue()
+    p, _ = spanish(["n"])
+    assert p.confirm("¿Reanudar?") is False
+
+
+def test_every_label_has_both_languages() -> None:
+    from screen.app.labels import LABELS
+
+    assert set(LABELS["en"]) == set(LABELS["es"])
+    for lang, table in LABELS.items():
+        for key, text in table.items():
+            fields = set(re.findall(r"{(\w+)}", LABELS["en"][key]))
+            assert set(re.findall(r"{(\w+)}", text)) == fields, (lang, key)
 
 
 HOSTILE = "[/b] [bold]x \x1b[2J\x1b]0;owned\x07 \u202etxt"
