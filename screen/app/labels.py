@@ -190,6 +190,33 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+SECTIONS: dict[str, dict[str, str]] = {
+    "es": {
+        "age": "edad",
+        "crime": "delitos",
+        "debt": "deudas",
+        "documents": "documentos",
+        "living": "vivienda",
+        "money": "dinero",
+        "movement": "libertad de movimiento",
+        "observation": "observación",
+        "recruitment": "captación",
+        "safety": "seguridad",
+        "sex": "sexo comercial",
+        "threats": "amenazas",
+        "vulnerability": "vulnerabilidad",
+        "work": "trabajo",
+    },
+}
+"""Question sections in each language but English (a section not listed keeps its key)."""
+
+
+def section_name(lang: str, section: str) -> str:
+    """The heading of a question section in ``lang``, upper case."""
+    name = SECTIONS.get(lang, {}).get(section, section.replace("_", " "))
+    return name.upper()
+
+
 def label(lang: str, key: str, **fields: str) -> str:
     """The label ``key`` in ``lang`` (English when the language or the label is missing)."""
     text = LABELS.get(lang, {}).get(key) or LABELS["en"][key]

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from screen.app.labels import label
+from screen.app.labels import label, section_name
 from screen.app.render import as_text
 from screen.interview.proposals import Proposal
 from screen.interview.protocol import Action
@@ -177,7 +177,7 @@ class TerminalPrompter:
     def _header(
         self, question: Question, lang: str, position: tuple[int, int], previous: str, note: str
     ) -> None:
-        section = question.section.replace("_", " ").upper()
+        section = section_name(lang, question.section)
         self.console.print()
         at, total = str(position[0]), str(position[1])
         self.console.print(

@@ -30,6 +30,7 @@ def test_spanish_question_with_spanish_controls_and_the_same_keys(minimal) -> No
     assert action.kind == "answer" and action.value == "no"
     assert "¿Está en peligro ahora mismo?" in text and "1 de 4" in text
     assert "y sí · n no" in text and "s omitir" in text and " of " not in text
+    assert "SEGURIDAD · 1 de 4" in text and "SAFETY" not in text
 
 
 def test_help_then_note_then_answer(minimal) -> None:
@@ -137,3 +138,10 @@ def test_a_non_utf8_byte_typed_at_the_prompt_is_kept_and_saved(minimal, tmp_path
         saved["person-age"]["note"] == "caf\ufffd gate \ufffd"
         and saved["person-age"]["value"] == "30"
     )
+
+
+def test_every_shipped_question_section_has_a_spanish_heading(shipped) -> None:
+    from screen.app.labels import SECTIONS
+
+    sections = {question.section for question in shipped.questions}
+    assert sections and sections <= set(SECTIONS["es"])
