@@ -53,8 +53,9 @@ def run(
             rulebook, request, prompter, env.data, start
         )
         if maybe is None:
-            out.print(Text(f"Interview saved to {saved} (not finished)."), soft_wrap=True)
-            out.print(Text(f"Resume it with: htscreen interview --save {saved}"), soft_wrap=True)
+            lang, command = interview.lang, f"htscreen interview --save {saved}"
+            out.print(Text(label(lang, "saved_unfinished", path=str(saved))), soft_wrap=True)
+            out.print(Text(label(lang, "resume_with", command=command)), soft_wrap=True)
             return
         rec = maybe
     out.print(recommendation_panel(rec, request.plain, interview))
