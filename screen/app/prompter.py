@@ -130,12 +130,12 @@ class TerminalPrompter:
                         f"{said['mentions']}, {said.get(status, status)}: «{snippet}»", "italic"
                     )
                 )
-            action = self._read(question)
+            action = self._read(question, lang)
             if action.kind == "help":
                 self.console.print(as_text(localise(question.help, lang), "italic", lines=True))
                 continue
             if action.kind == "note":
-                note = self.text(label(self.lang, "note_prompt"))
+                note = self.text(label(lang, "note_prompt"))
                 continue
             return Action(action.kind, action.value, note)
 
@@ -151,9 +151,7 @@ class TerminalPrompter:
         said = words(lang)
         while True:
             self.console.print()
-            at, total = str(position[0]), str(position[1])
-            heading = label(lang, "position", section=said["heading"], at=at, total=total)
-            self.console.print(Text(heading, "dim"))
+            self.console.print(_position(lang, said["heading"], position))
             if gate is not None and proposal.gate is not None:
                 shown = _shown(gate, proposal.gate[1], lang)
                 self.console.print(as_text(f"{localise(gate.text, lang)} → {shown}", "bold"))
@@ -179,10 +177,7 @@ class TerminalPrompter:
     ) -> None:
         section = section_name(lang, question.section)
         self.console.print()
-        at, total = str(position[0]), str(position[1])
-        self.console.print(
-            Text(label(lang, "position", section=section, at=at, total=total), style="dim")
-        )
+        self.console.print(_position(lang, section, position))
         self.console.print(as_text(localise(question.text, lang), "bold"))
         for number, choice in enumerate(question.choices, start=1):
             self.console.print(as_text(f"  {number}  {localise(choice.text, lang)}"))
@@ -197,9 +192,9 @@ class TerminalPrompter:
         shown = keys.get(question.type, label(lang, "keys_text")) + label(lang, "controls")
         self.console.print(Text(shown, style="dim"))
 
-    def _read(self, question: Question) -> Action:
+    def _read(self, question: Question, lang: str) -> Action:
         if question.type in (QuestionType.YES_NO, QuestionType.CHOICE):
-            return self._read_key(question)
+            return self._read_key(question, lang)
         line = self._line("> ").strip()
         if line.lower() in ("b", "q", "?", "+"):
             return _control(line.lower())
@@ -207,7 +202,7 @@ class TerminalPrompter:
             return Action("answer", _SPECIAL_KEYS[line.lower()])
         return Action("answer", line if line else "skip")
 
-    def _read_key(self, question: Question) -> Action:
+    def _read_key(self, question: Question, lang: str) -> Action:
         while True:
             key = self._key()
             if key in ("b", "q", "?", "+"):
@@ -224,7 +219,7 @@ class TerminalPrompter:
                 and 1 <= int(key) <= len(question.choices)
             ):
                 choice = question.choices[int(key) - 1]
-                self.console.print(as_text(localise(choice.text, self.lang)))
+                self.console.print(as_text(localise(choice.text, lang)))
                 return Action("answer", key)
 
     def review(self, table: Any, count: int) -> Action:
@@ -266,3 +261,9 @@ def _shown(question: Question, value: str, lang: str) -> str:
 
 def _control(key: str) -> Action:
     return Action({"b": "back", "q": "quit", "?": "help", "+": "note"}[key])
+
+
+def _position(lang: str, section: str, position: tuple[int, int]) -> Text:
+    """The dim heading over a question: its section and where it is in the form."""
+    at, total = str(position[0]), str(position[1])
+    return Text(label(lang, "position", section=section, at=at, total=total), style="dim")
