@@ -7,16 +7,17 @@ import re
 
 from rich.console import Console
 
+from screen.app.labels import LABELS, SECTIONS
 from screen.app.prompter import TerminalPrompter
 from screen.model import localise
 
 
 def prompter(
-    keys: list[str], lines: list[str] | None = None
+    keys: list[str], lines: list[str] | None = None, lang: str = "en"
 ) -> tuple[TerminalPrompter, io.StringIO]:
     buffer = io.StringIO()
     console = Console(file=buffer, width=80, color_system=None)
-    p = TerminalPrompter(console, plain=True)
+    p = TerminalPrompter(console, plain=True, lang=lang)
     key_iter, line_iter = iter(keys), iter(lines or [])
     p._key = lambda: next(key_iter)  # type: ignore[method-assign]
     p._line = lambda prompt: next(line_iter)  # type: ignore[method-assign]
@@ -63,14 +64,8 @@ def test_offence_menu(minimal) -> None:
     assert "Labour dispute" in out.getvalue()
 
 
-def spanish(keys: list[str]) -> tuple[TerminalPrompter, io.StringIO]:
-    p, out = prompter(keys)
-    p.lang = "es"
-    return p, out
-
-
 def test_offence_menu_in_the_interview_language(shipped) -> None:
-    p, out = spanish(["4"])
+    p, out = prompter(["4"], lang="es")
     assert p.choose_offence(shipped.flows) == shipped.flows[3].offence
     text = out.getvalue()
     assert "¿Por qué motivo intervino con esta persona?" in text and "Pulse 1-" in text
@@ -81,16 +76,14 @@ def test_offence_menu_in_the_interview_language(shipped) -> None:
 
 
 def test_confirm_names_the_keys_in_spanish_and_takes_y_or_n(minimal) -> None:
-    p, out = spanish(["s", "x", "y"])  # 's' is skip elsewhere, so it is not a yes here
+    p, out = prompter(["s", "x", "y"], lang="es")  # 's' is skip elsewhere, so it is not a yes here
     assert p.confirm("¿Reanudar?") is True
     assert "[y sí / n no]" in out.getvalue()
-    p, _ = spanish(["n"])
+    p, _ = prompter(["n"], lang="es")
     assert p.confirm("¿Reanudar?") is False
 
 
 def test_every_label_has_both_languages() -> None:
-    from screen.app.labels import LABELS
-
     assert set(LABELS["en"]) == set(LABELS["es"])
     for lang, table in LABELS.items():
         for key, text in table.items():
@@ -141,7 +134,5 @@ def test_a_non_utf8_byte_typed_at_the_prompt_is_kept_and_saved(minimal, tmp_path
 
 
 def test_every_shipped_question_section_has_a_spanish_heading(shipped) -> None:
-    from screen.app.labels import SECTIONS
-
     sections = {question.section for question in shipped.questions}
     assert sections and sections <= set(SECTIONS["es"])
