@@ -32,21 +32,37 @@ def outcome(matcher, row: dict, text: str) -> tuple[str, frozenset]:
     return str(result.level), frozenset((e.indicator, e.status) for e in result.evidence)
 
 
-def variants(text: str) -> list[str]:
+def variants(text: str, turn: int = 0) -> list[str]:
+    """Versions of ``text`` that differ only in a protected descriptor or a name.
+
+    Each note gets two of the five swaps, chosen by ``turn``, so every swap is
+    tried on two notes in five and the test stays quick as the corpus grows.
+    """
+    swaps = [SWAPS[turn % len(SWAPS)], SWAPS[(turn + 2) % len(SWAPS)]]
     out = []
     if _FOUND.search(text):
-        out += [_FOUND.sub(swap, text) for swap in SWAPS]
-    out += [p.format(swap) + " " + text for p in PREFIXES for swap in SWAPS]
+        out += [_FOUND.sub(swap, text) for swap in swaps]
+    out += [p.format(swap) + " " + text for p in PREFIXES for swap in swaps]
     out += [line + " " + text for line in LANGUAGE]
     out += [text.replace("[NAME]", name) for name in NAMES if "[NAME]" in text]
     return out
 
 
+def test_every_swap_is_tried() -> None:
+    tried = {
+        swap
+        for turn in range(len(SWAPS))
+        for swap in SWAPS
+        if f"V1 is {swap}." in " ".join(variants("x", turn))
+    }
+    assert tried == set(SWAPS)
+
+
 def test_no_level_or_indicator_changes_under_swaps(shipped_matcher) -> None:
     changed = []
-    for row in rows():
+    for turn, row in enumerate(rows()):
         base = outcome(shipped_matcher, row, row["text"])
-        for text in variants(row["text"]):
+        for text in variants(row["text"], turn):
             if outcome(shipped_matcher, row, text) != base:
                 changed.append((row["id"], text[:60]))
     assert not changed

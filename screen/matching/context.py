@@ -19,9 +19,10 @@ from screen.results import Cue
 _SCOPE_BREAK = re.compile(r"[,()]")
 """A comma or a parenthesis between a cue and the hit after it ends the cue's reach:
 '(not related per juv), does all the cooking' is not a negation of the cooking."""
-CLAUSE_BREAK_SOURCE = r"[.!?;\n](?:(?<=\.)(?=\s|$)|(?<=[!?;])|(?<=\n)\s*\n)"
+CLAUSE_BREAK_SOURCE = r"[.!?;\n](?:(?<=\.)(?=[\"'\u201d\u2019\u00bb)\]]*(?:\s|$))|(?<=[!?;])|(?<=\n)\s*\n)"
 _CLAUSE_BREAK = re.compile(CLAUSE_BREAK_SOURCE)
-r"""A full stop before a space or the end, ``! ? ;``, or a blank line. (Written to
+r"""A full stop before a space or the end (closing quotes or brackets may come
+between: ``hid them." On arrival``), ``! ? ;``, or a blank line. (Written to
 start with a character class, which Python's ``re`` searches for twice as fast
 as the plain alternation ``\.(?=\s|$)|[!?;]|\n\s*\n``.)"""
 STATUS_ORDER = (
