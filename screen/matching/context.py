@@ -19,7 +19,9 @@ from screen.results import Cue
 _SCOPE_BREAK = re.compile(r"[,()]")
 """A comma or a parenthesis between a cue and the hit after it ends the cue's reach:
 '(not related per juv), does all the cooking' is not a negation of the cooking."""
-CLAUSE_BREAK_SOURCE = r"[.!?;\n](?:(?<=\.)(?=[\"'\u201d\u2019\u00bb)\]]*(?:\s|$))|(?<=[!?;])|(?<=\n)\s*\n)"
+CLAUSE_BREAK_SOURCE = (
+    r"[.!?;\n](?:(?<=\.)(?=[\"'\u201d\u2019\u00bb)\]]*(?:\s|$))|(?<=[!?;])|(?<=\n)\s*\n)"
+)
 _CLAUSE_BREAK = re.compile(CLAUSE_BREAK_SOURCE)
 r"""A full stop before a space or the end (closing quotes or brackets may come
 between: ``hid them." On arrival``), ``! ? ;``, or a blank line. (Written to
@@ -205,8 +207,80 @@ def classify(
         if _holds(terminators, gap):
             continue
         found[cue.kind] = cue
+    if CueKind.HYPOTHETICAL not in found:
+        mark = yes_no_question(text, span, (clause_start, clause_end))
+        if mark is not None:
+            found[CueKind.HYPOTHETICAL] = CueHit(
+                CueKind.HYPOTHETICAL, CueDirection.BOTH, 0, mark, mark + 1
+            )
     for kind, status in STATUS_ORDER:
         if kind in found:
             hit = found[kind]
             return status, Cue(kind, text[hit.start : hit.end], hit.start, hit.end)
     return Status.PRESENT, None
+
+
+_QUESTION_WORDS = frozenset(
+    """who whom whose what where when why how which quién quien quiénes quienes qué que
+    dónde donde adónde adonde cuándo cuando cuánto cuanto cuánta cuanta cuántos cuantos
+    cuántas cuantas cómo como cuál cual cuáles cuales""".split()  # noqa: SIM905
+)
+"""Words that open a question about something taken as given ("who keeps her
+passport?"), which, unlike a yes/no question, still reports the sign."""
+_AUXILIARIES = frozenset(
+    """do does did are is was were am has have had can could will would should may
+    might must shall""".split()  # noqa: SIM905
+)
+"""How an English yes/no question opens when nothing else marks it."""
+_ASKED = frozenset("q p pregunta question asked preguntado preguntada preguntados".split())  # noqa: SIM905
+"""The label before a ':' that makes what follows a question ("Q: you live here?")."""
+_LEAD_WORDS = frozenset("y e and but so pero entonces o or well bueno".split())  # noqa: SIM905
+_OPENERS = ':"\u2014'
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def yes_no_question(text: str, span: tuple[int, int], clause: tuple[int, int]) -> int | None:
+    """Where the '?' is, when the hit at ``span`` is asked in a yes/no question.
+
+    "Q: Do you owe money for the journey?" or "¿Le quitaron el pasaporte?" asks
+    about the sign and does not report it; the answer, in the next clause, says
+    whether it is there. A question that opens with a question word ("who holds
+    your passport?", "¿y a dónde me voy, si debo?") takes the sign as given and is
+    left alone, and so is a statement with a question tagged on after the hit
+    ("the boss keeps her passport, can you believe it?").
+    """
+    clause_start, clause_end = clause
+    piece = text[clause_start:clause_end].rstrip()
+    if not piece.endswith("?"):
+        return None
+    opened = max(text.rfind(c, clause_start, span[0]) for c in _OPENERS)
+    begin = opened + 1 if opened >= 0 else clause_start
+    words = [w for w in _LETTERS.findall(text, begin, span[1]) if w not in _LEAD_WORDS]
+    if not words or words[0] in _QUESTION_WORDS or words[:2] in (["por", "qué"], ["por", "que"]):
+        return None
+    marked = _inverted(text, clause_start) or (
+        opened >= 0 and text[opened] == ":" and _before(text, clause_start, opened) in _ASKED
+    )
+    if not marked and words[0] not in _AUXILIARIES:
+        return None
+    return clause_start + len(piece) - 1
+
+
+def _inverted(text: str, clause_start: int) -> bool:
+    """Whether the clause opens with a Spanish '¿'.
+
+    Folding makes '¿' a '?', which ends the clause before it; one glued to the
+    next word opened a question rather than closed one.
+    """
+    return (
+        clause_start > 0
+        and text[clause_start - 1] == "?"
+        and clause_start < len(text)
+        and not text[clause_start].isspace()
+    )
+
+
+def _before(text: str, start: int, end: int) -> str:
+    """The last word of ``text[start:end]``, or ''."""
+    found = _LETTERS.findall(text, start, end)
+    return found[-1] if found else ""

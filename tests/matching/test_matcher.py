@@ -60,6 +60,39 @@ def test_cues_set_status(minimal_matcher, text: str, status: str, cue: str) -> N
     assert found[0].cue is not None and found[0].cue.text.lower() == cue
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Q: Is it true the boss has her passport? A: No, it is in her bag.",
+        "Asked: does the boss hold her ID? She said no.",
+        "Is the boss holding her passport? She did not answer.",
+        "¿El jefe tiene su pasaporte? — No, lo tengo yo.",
+        "La agente pregunta: ¿el jefe tiene su pasaporte? Dice que no.",
+    ],
+)
+def test_a_yes_no_question_asks_about_the_sign_and_does_not_report_it(
+    minimal_matcher, text: str
+) -> None:
+    found = [e for e in minimal_matcher.scan(text).evidence if e.indicator == "documents-held"]
+    assert found and {e.status.value for e in found} == {"hypothetical"}
+    assert found[0].cue is not None and found[0].cue.text == "?"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Q: Why is it that the boss has her passport? A: For safekeeping.",
+        "¿Por qué el jefe tiene su pasaporte? Ella no sabe.",
+        "She said the boss has her passport, can you believe it?",
+        "The boss has her passport. Is that allowed?",
+    ],
+)
+def test_a_question_that_takes_the_sign_as_given_still_reports_it(
+    minimal_matcher, text: str
+) -> None:
+    assert statuses(minimal_matcher, text)["documents-held"] == "present"
+
+
 def test_own_words_never_negate(minimal_matcher) -> None:
     assert statuses(minimal_matcher, "V not allowed to leave the house")["not-free-to-leave"] == (
         "present"
