@@ -186,9 +186,22 @@ def rulebook_from_bytes(data: bytes, source: str, store: Store | None = None) ->
             rulebook = None
         if isinstance(rulebook, Rulebook) and rulebook.source == source:
             return rulebook
-    rulebook = parse_rulebook(data, source)
+    from screen.matching.memory import Memory
+
+    memo = Memory(store, CHECKS_KEY, CHECKS_LIMIT, CHECKS_BYTES)
+    try:
+        rulebook = parse_rulebook(data, source, memo)
+    finally:
+        memo.save(force=True)
     store.put(key, codec.dumps(rulebook))
     return rulebook
+
+
+CHECKS_KEY = "rulebook-checks"
+"""Where the validator's per-phrase results are kept (screen.rulebook.memo)."""
+CHECKS_LIMIT = 60_000
+"""About four rulebooks' worth of phrases, lists and patterns."""
+CHECKS_BYTES = 1 << 23
 
 
 def load_checked(path: Path, store: Store | None) -> Rulebook:

@@ -25,7 +25,7 @@ from screen.matching.context import LIST_REACH, Clauses, CueHit, Words, classify
 from screen.matching.dates import first_date
 from screen.matching.expressions import Expressions
 from screen.matching.learned import Learned, LearnedLoader
-from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan
+from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan, plan_digest
 from screen.matching.scanner import PROBE_FLAGS, Artefacts, Hit, Scanner, ascii_view
 from screen.matching.tokens import TokenGate, any_anchor, token_set
 from screen.model import CueKind, PatternKind, Rulebook, Status, Trigger
@@ -618,7 +618,7 @@ def compile_matcher(
     without it the learned layer is off.
     """
     plan: Plan | None = None
-    key = f"plan{PLAN_FORMAT}-{AGES_DIGEST}-{rulebook.sha256[:40]}"
+    key = f"plan{PLAN_FORMAT}-{AGES_DIGEST}-{plan_digest(rulebook)[:40]}"
     if artefacts is not None:
         stored = artefacts.get(key)
         if stored is not None:

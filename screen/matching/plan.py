@@ -12,6 +12,7 @@ so the rule is not even tried.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from screen.matching.ages import AGE_EXPRESSIONS, probe_form
@@ -80,6 +81,22 @@ class Plan:
     regex_rules: dict[int, int] = field(default_factory=dict)
     ages: dict[int, str] = field(default_factory=dict)
     cues: list[CueRule] = field(default_factory=list)
+
+
+def plan_digest(rulebook: Rulebook) -> str:
+    """A hash of exactly what :func:`build_plan` reads.
+
+    That is the lexicon, the cues, and each indicator's id and patterns, in order.
+    Titles, descriptions, notes, examples, questions and the decision are left
+    out, so editing them keeps the compiled plan (the first run after such an
+    edit only validates).
+    """
+    read = (
+        rulebook.lexicon,
+        rulebook.cues,
+        tuple((indicator.id, indicator.patterns) for indicator in rulebook.indicators),
+    )
+    return hashlib.sha256(repr(read).encode()).hexdigest()
 
 
 def build_plan(rulebook: Rulebook) -> Plan:

@@ -17,6 +17,7 @@ from screen.model import Rulebook
 
 if TYPE_CHECKING:
     from screen.rulebook.fields import Reader
+    from screen.rulebook.memo import Memo
     from screen.rulebook.yaml_nodes import Node
 
 # The validator (YAML, schema, cross-references) is imported only when a rulebook
@@ -37,8 +38,11 @@ TOP_KEYS = (
 OPTIONAL_KEYS = ("learned",)
 
 
-def parse_rulebook(data: bytes, source: str) -> Rulebook:
-    """Validate rulebook bytes; ``source`` names the file in messages."""
+def parse_rulebook(data: bytes, source: str, memo: Memo | None = None) -> Rulebook:
+    """Validate rulebook bytes; ``source`` names the file in messages.
+
+    ``memo`` keeps check results between runs (see :mod:`screen.rulebook.memo`).
+    """
     from screen.rulebook.fields import Reader
     from screen.rulebook.references import check_references
     from screen.rulebook.yaml_nodes import YamlReadError, read_yaml
@@ -50,7 +54,7 @@ def parse_rulebook(data: bytes, source: str) -> Rulebook:
     reader = Reader(source)
     rulebook = _build(reader, root, hashlib.sha256(data).hexdigest())
     if rulebook is not None:
-        check_references(reader, root, rulebook)
+        check_references(reader, root, rulebook, memo)
     if reader.problems or rulebook is None:
         raise RulebookError(_sorted(reader.problems))
     warnings = tuple(str(w) for w in _sorted(reader.warnings))

@@ -7,25 +7,38 @@ name earlier questions and possible values, flows and levels are complete.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from screen import conditions
 from screen.errors import ConditionError
 from screen.interview.flow import SHORT_FORM_LIMIT, asking_order
 from screen.matching.scanner import expert_regex_problems
 from screen.model import OFFENCES, SPECIAL_ANSWERS, Question, Rulebook
+from screen.patterns.anchors import AnchorFinder
 from screen.patterns.compile import PatternSyntaxError, PhraseCompiler
 from screen.patterns.shared import compilers
 from screen.rulebook import fairness
 from screen.rulebook.fields import Reader, by_id
+from screen.rulebook.memo import Forgetful, Keys, Memo, experts_key
 from screen.rulebook.yaml_nodes import Node
 
 
-def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
-    """Record a located problem for every broken reference in ``rulebook``."""
+def check_references(
+    reader: Reader, root: Node, rulebook: Rulebook, memo: Memo | None = None
+) -> None:
+    """Record a located problem for every broken reference in ``rulebook``.
+
+    ``memo`` holds the results of checks made before on the same words (see
+    :mod:`screen.rulebook.memo`); without one every check runs.
+    """
     top = root.value
-    compiler, _ = compilers({entry.name: entry.terms for entry in rulebook.lexicon})
-    _check_lexicon(reader, top.get("lexicon"), rulebook, compiler)
+    lexicon = {entry.name: entry.terms for entry in rulebook.lexicon}
+    compiler, _ = compilers(lexicon)
+    checks = _Checks(memo or Forgetful(), Keys(lexicon))
+    _check_lexicon(reader, top.get("lexicon"), rulebook, compiler, checks)
     _check_cues(reader, top.get("cues"), rulebook, compiler)
-    _check_patterns(reader, top.get("indicators"), rulebook, compiler)
+    _check_patterns(reader, top.get("indicators"), rulebook, compiler, checks)
     declared = frozenset(by_id(top.get("indicators")))
     _check_questions(reader, top.get("questions"), rulebook, declared)
     _check_interview(reader, top.get("interview"), root, rulebook)
@@ -33,7 +46,7 @@ def check_references(reader: Reader, root: Node, rulebook: Rulebook) -> None:
     if "indicators" in top:  # fairness.check reads that section unguarded
         fairness.check(reader, top, rulebook)
     if "indicators" in top:
-        _check_cost(reader, top["indicators"], rulebook)
+        _check_cost(reader, top["indicators"], rulebook, checks)
         _check_counts_with(reader, top["indicators"], rulebook)
         decision = top["decision"]
         _check_named_indicators(
@@ -81,17 +94,42 @@ def _check_counts_with(reader: Reader, node: Node, rulebook: Rulebook) -> None:
                 )
 
 
+class _Checks:
+    """A memo and its keys, with the one way every phrase check uses them."""
+
+    def __init__(self, memo: Memo, keys: Keys) -> None:
+        self.memo = memo
+        self.keys = keys
+
+    def problem(self, key: str, compile_it: Callable[[], object]) -> str:
+        """The syntax problem of what ``key`` names ('' when it compiles), worked out once."""
+        known = self.memo.get(key)
+        if isinstance(known, str):
+            return known
+        try:
+            compile_it()
+            found = ""
+        except PatternSyntaxError as exc:
+            found = str(exc)
+        self.memo.put(key, found)
+        return found
+
+
 def _check_lexicon(
-    reader: Reader, node: Node | None, rulebook: Rulebook, compiler: PhraseCompiler
+    reader: Reader,
+    node: Node | None,
+    rulebook: Rulebook,
+    compiler: PhraseCompiler,
+    checks: _Checks,
 ) -> None:
     for entry in rulebook.lexicon:
-        try:
-            compiler.lexicon_expression(entry.name)
-        except PatternSyntaxError as exc:
+        key = f"lexicon-{checks.keys.lexicon_list(entry.name)}"
+        found = checks.problem(key, partial(compiler.lexicon_expression, entry.name))
+        if found:
             assert node is not None
             reader.error(
                 node.value[entry.name],
-                f"lexicon list '{entry.name}': {exc}",
+                f"lexicon list '{entry.name}': {found}",
                 "fix the term; see the pattern language in docs/rulebook.md",
             )
 
@@ -122,7 +160,11 @@ def _aligned(item: Node, key: str, count: int) -> list[Node]:
 
 
 def _check_patterns(
-    reader: Reader, node: Node | None, rulebook: Rulebook, compiler: PhraseCompiler
+    reader: Reader,
+    node: Node | None,
+    rulebook: Rulebook,
+    compiler: PhraseCompiler,
+    checks: _Checks,
 ) -> None:
     nodes = by_id(node)
     experts: list[tuple[str, Node, str]] = []
@@ -136,17 +178,17 @@ def _check_patterns(
             if pattern.kind == "regex":
                 experts.append((where, pattern_node, pattern.parts[0]))
                 continue
-            try:
-                for part in (*pattern.parts, *pattern.unless):
-                    compiler.compile(part)
-            except PatternSyntaxError as exc:
-                reader.error(
-                    pattern_node,
-                    f"{where}: {exc}",
-                    "fix the phrase; see the pattern language in docs/rulebook.md",
-                )
-    problems = expert_regex_problems(tuple(expression for _, _, expression in experts))
-    for number, refused in sorted(problems.items()):
+            for part in (*pattern.parts, *pattern.unless):
+                key = checks.keys.phrases("phrase", (part,))
+                found = checks.problem(key, partial(compiler.compile, part))
+                if found:
+                    reader.error(
+                        pattern_node,
+                        f"{where}: {found}",
+                        "fix the phrase; see the pattern language in docs/rulebook.md",
+                    )
+                    break
+    for number, refused in sorted(_expert_problems(experts, checks.memo).items()):
         where, pattern_node, _ = experts[number]
         reader.error(
             pattern_node,
@@ -366,10 +408,22 @@ EXPENSIVE = 150
 """A pattern whose rarest required words cost more than this is checked on most notes."""
 
 
-def _check_cost(reader: Reader, node: Node, rulebook: Rulebook) -> None:
-    """Warn about patterns that require only common words: they slow batch screening."""
-    from screen.patterns.anchors import cost
+def _expert_problems(experts: list[tuple[str, Node, str]], memo: Memo) -> dict[int, str]:
+    """Hyperscan's refusals of the expert expressions, by position (asked once per set)."""
+    expressions = tuple(expression for _, _, expression in experts)
+    key = experts_key(expressions)
+    known = memo.get(key)
+    if isinstance(known, dict):
+        return {int(number): str(message) for number, message in known.items()}
+    problems = {
+        number: str(refused) for number, refused in expert_regex_problems(expressions).items()
+    }
+    memo.put(key, {str(number): message for number, message in problems.items()})
+    return problems
 
+
+def _check_cost(reader: Reader, node: Node, rulebook: Rulebook, checks: _Checks) -> None:
+    """Warn about patterns that require only common words: they slow batch screening."""
     _, finder = compilers({entry.name: entry.terms for entry in rulebook.lexicon})
     nodes = by_id(node)
     for indicator in rulebook.indicators:
@@ -379,11 +433,12 @@ def _check_cost(reader: Reader, node: Node, rulebook: Rulebook) -> None:
         for pattern_node, pattern in zip(pattern_nodes, indicator.patterns):
             if pattern.kind == "regex":
                 continue
-            try:
-                sets = [s for part in pattern.parts for s in finder.components(part)]
-            except PatternSyntaxError:
-                continue  # already reported by _check_patterns
-            if sets and min(cost(s) for s in sets) <= EXPENSIVE:
+            key = checks.keys.phrases("cost", pattern.parts)
+            cheap = checks.memo.get(key)
+            if not isinstance(cheap, bool):
+                cheap = _cheap(finder, pattern.parts)
+                checks.memo.put(key, cheap)
+            if cheap:
                 continue
             reader.warn(
                 pattern_node,
@@ -391,3 +446,14 @@ def _check_cost(reader: Reader, node: Node, rulebook: Rulebook) -> None:
                 "(or very many), so it is checked on most notes and slows batch screening",
                 "add a specific word, or split the pattern",
             )
+
+
+def _cheap(finder: AnchorFinder, parts: tuple[str, ...]) -> bool:
+    """Whether a pattern requires a word rare enough to skip most notes (or cannot say)."""
+    from screen.patterns.anchors import cost
+
+    try:
+        sets = [s for part in parts for s in finder.components(part)]
+    except PatternSyntaxError:
+        return True  # already reported by _check_patterns
+    return bool(sets) and min(cost(s) for s in sets) <= EXPENSIVE

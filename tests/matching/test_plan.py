@@ -29,3 +29,16 @@ def test_the_plan_is_the_same_every_time_and_survives_the_cache(shipped: Ruleboo
     first, second = build_plan(shipped), build_plan(shipped)
     assert codec.dumps(first) == codec.dumps(second)
     assert codec.loads(codec.dumps(first), Plan) == first
+
+
+def test_the_plan_key_ignores_what_the_plan_does_not_read(minimal) -> None:
+    from screen.matching.plan import plan_digest
+    from screen.rulebook import parse_rulebook
+    from tests.conftest import MINIMAL
+
+    data = MINIMAL.read_bytes()
+    worded = parse_rulebook(data.replace(b'version: "test-1"', b'version: "test-2"'), "m.yaml")
+    assert worded.sha256 != minimal.sha256
+    assert plan_digest(worded) == plan_digest(minimal)
+    edited = parse_rulebook(data.replace(b'"7 days a week"', b'"7 days per week"', 1), "m.yaml")
+    assert plan_digest(edited) != plan_digest(minimal)
