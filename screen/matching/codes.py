@@ -76,28 +76,34 @@ def vocabulary(phrases: Iterable[Phrase], lexicon: Mapping[str, tuple[str, ...]]
     """Every slot word and prefix in ``phrases`` and in the lexicon lists."""
     words: set[str] = set()
     prefixes: set[str] = set()
-
-    def visit(phrase: Phrase) -> None:
-        for unit in phrase.units:
-            item = unit.item
-            if isinstance(item, Word):
-                for variant in _variants(item):
-                    for piece, is_prefix in variant:
-                        if piece:
-                            (prefixes if is_prefix else words).add(piece)
-            elif isinstance(item, Group):
-                for alternative in item.alternatives:
-                    visit(alternative)
-
     for phrase in phrases:
-        visit(phrase)
+        slots(phrase, words, prefixes)
     for terms in lexicon.values():
-        for term in terms:
-            try:
-                visit(parse(term))
-            except PatternSyntaxError:
-                continue
+        list_slots(terms, words, prefixes)
     return Vocabulary(tuple(sorted(words)), tuple(sorted(prefixes)))
+
+
+def slots(phrase: Phrase, words: set[str], prefixes: set[str]) -> None:
+    """Add the slot words and prefixes of ``phrase`` (not of the lists it names)."""
+    for unit in phrase.units:
+        item = unit.item
+        if isinstance(item, Word):
+            for variant in _variants(item):
+                for piece, is_prefix in variant:
+                    if piece:
+                        (prefixes if is_prefix else words).add(piece)
+        elif isinstance(item, Group):
+            for alternative in item.alternatives:
+                slots(alternative, words, prefixes)
+
+
+def list_slots(terms: Iterable[str], words: set[str], prefixes: set[str]) -> None:
+    """Add the slot words and prefixes of a lexicon list's terms (bad terms are skipped)."""
+    for term in terms:
+        try:
+            slots(parse(term), words, prefixes)
+        except PatternSyntaxError:
+            continue
 
 
 class TokenTable:

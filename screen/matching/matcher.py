@@ -25,6 +25,7 @@ from screen.matching.context import LIST_REACH, Clauses, CueHit, Words, classify
 from screen.matching.dates import first_date
 from screen.matching.expressions import Expressions
 from screen.matching.learned import Learned, LearnedLoader
+from screen.matching.memory import Memory
 from screen.matching.plan import PLAN_FORMAT, Plan, Rule, build_plan, plan_digest
 from screen.matching.scanner import PROBE_FLAGS, Artefacts, Hit, Scanner, ascii_view
 from screen.matching.tokens import TokenGate, any_anchor, token_set
@@ -609,6 +610,13 @@ AGES_DIGEST = hashlib.sha256(repr(AGE_EXPRESSIONS).encode()).hexdigest()[:12]
 """The built-in age expressions are compiled into every plan, so a change to them is a new key."""
 
 
+PIECES_KEY = "plan-pieces"
+"""Where each phrase's compiled pieces are kept between plans (plan._Pieces)."""
+PIECES_LIMIT = 120_000
+"""About three rulebooks' worth of regexes, code tests and required word sets."""
+PIECES_BYTES = 1 << 25
+
+
 def compile_matcher(
     rulebook: Rulebook, artefacts: Artefacts | None = None, learned: LearnedLoader | None = None
 ) -> Matcher:
@@ -627,7 +635,10 @@ def compile_matcher(
             except codec.CodecError:
                 plan = None
     if plan is None:
-        plan = build_plan(rulebook)
+        pieces = Memory(artefacts, PIECES_KEY, PIECES_LIMIT, PIECES_BYTES) if artefacts else None
+        plan = build_plan(rulebook, pieces)
         if artefacts is not None:
             artefacts.put(key, codec.dumps(plan))
+        if pieces is not None:
+            pieces.save(force=True)
     return Matcher(rulebook, plan, artefacts, learned)

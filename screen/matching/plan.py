@@ -13,14 +13,18 @@ so the rule is not even tried.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from screen.matching.ages import AGE_EXPRESSIONS, probe_form
-from screen.matching.codes import TokenCompiler, TokenTable, Vocabulary, vocabulary
+from screen.matching.codes import TokenCompiler, TokenTable, Vocabulary, list_slots, slots
 from screen.model import CueDirection, CueKind, PatternKind, Rulebook
-from screen.patterns.anchors import Anchor, cost
+from screen.patterns.anchors import Anchor, AnchorFinder, cost
+from screen.patterns.compile import PhraseCompiler
 from screen.patterns.shared import compilers
 from screen.patterns.syntax import parse
+from screen.rulebook.memo import Forgetful, Keys, Memo
 
 PLAN_FORMAT = 22
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""
@@ -99,12 +103,18 @@ def plan_digest(rulebook: Rulebook) -> str:
     return hashlib.sha256(repr(read).encode()).hexdigest()
 
 
-def build_plan(rulebook: Rulebook) -> Plan:
-    """Compile every pattern and cue of ``rulebook`` into a plan (pure)."""
+def build_plan(rulebook: Rulebook, memo: Memo | None = None) -> Plan:
+    """Compile every pattern and cue of ``rulebook`` into a plan.
+
+    Pure but for ``memo``, which keeps each phrase's compiled pieces between runs
+    under keys made of what they depend on (see :class:`_Pieces`), so the first run
+    after an edit compiles only what the edit touched.
+    """
     lexicon = {entry.name: entry.terms for entry in rulebook.lexicon}
     compiler, finder = compilers(lexicon)
+    pieces = _Pieces(memo if memo is not None else Forgetful(), Keys(lexicon), lexicon)
     plan = Plan()
-    text_rules = []
+    text_rules: list[tuple[int, tuple[str, ...]]] = []
     for indicator in rulebook.indicators:
         for number, pattern in enumerate(indicator.patterns, start=1):
             index = len(plan.rules)
@@ -122,8 +132,8 @@ def build_plan(rulebook: Rulebook) -> Plan:
                 plan.regexes.append(pattern.parts[0])
                 plan.probes.append(pattern.parts[0])
                 continue
-            parts = tuple(compiler.compile(part) for part in pattern.parts)
-            unless = "|".join(compiler.compile(phrase) for phrase in pattern.unless)
+            parts = tuple(pieces.regex(part, compiler) for part in pattern.parts)
+            unless = "|".join(pieces.regex(phrase, compiler) for phrase in pattern.unless)
             plan.rules.append(
                 Rule(
                     indicator.id,
@@ -136,20 +146,19 @@ def build_plan(rulebook: Rulebook) -> Plan:
                     number,
                 )
             )
-            text_rules.append((index, pattern.kind, tuple(parse(p) for p in pattern.parts)))
-    plan.vocabulary = vocabulary((t for _, _, trees in text_rules for t in trees), lexicon)
+            text_rules.append((index, pattern.parts))
+    plan.vocabulary = pieces.vocabulary([text for _, texts in text_rules for text in texts])
     table = TokenTable(plan.vocabulary)
     tokens = TokenCompiler(table, lexicon)
     ids: dict[str, int] = {}
-    for index, _, trees in text_rules:
+    for index, texts in text_rules:
+        components = {text: pieces.components(text, finder) for text in texts}
         # The part with the rarest required word is searched first; the others only in
         # the clauses it was found in.
-        ranked = sorted(
-            trees, key=lambda t: min((cost(c) for c in finder.components(t)), default=10**9)
-        )
-        plan.tests[index] = tuple(dict.fromkeys(tokens.test(tree) for tree in ranked))
+        ranked = sorted(texts, key=lambda t: min((cost(c) for c in components[t]), default=10**9))
+        plan.tests[index] = tuple(dict.fromkeys(pieces.test(text, tokens) for text in ranked))
         found = sorted(
-            {c for tree in trees for c in finder.components(tree)},
+            {c for text in texts for c in components[text]},
             key=lambda c: (cost(c), sorted(c)),
         )
         numbers = []
@@ -177,3 +186,93 @@ def build_plan(rulebook: Rulebook) -> Plan:
         plan.regexes.append(expression)
         plan.probes.append(probe_form(expression))
     return plan
+
+
+class _Pieces:
+    """A phrase's compiled pieces, each worked out once and kept in a memo.
+
+    A piece's key holds the phrase, the lexicon lists it reaches and, for a code
+    test, the vocabulary (codes are numbered in it): an edit that adds no word
+    keeps every other phrase's test, and one that does rebuilds the tests only.
+    """
+
+    def __init__(self, memo: Memo, keys: Keys, lexicon: dict[str, tuple[str, ...]]) -> None:
+        self.memo = memo
+        self.keys = keys
+        self.lexicon = lexicon
+        self._vocabulary = ""
+
+    def regex(self, text: str, compiler: PhraseCompiler) -> str:
+        """The phrase's regular expression."""
+        key = self.keys.phrases("plan-regex", (text,))
+        known = self.memo.get(key)
+        if isinstance(known, str):
+            return known
+        found = compiler.compile(text)
+        self.memo.put(key, found)
+        return found
+
+    def components(self, text: str, finder: AnchorFinder) -> list[frozenset[Anchor]]:
+        """The phrase's required word sets."""
+        key = self.keys.phrases("plan-components", (text,))
+        known = self.memo.get(key)
+        if isinstance(known, list):
+            return [frozenset((str(w), bool(p)) for w, p in c) for c in known]
+        found = finder.components(text)
+        self.memo.put(key, [sorted([w, p] for w, p in c) for c in found])
+        return found
+
+    def vocabulary(self, texts: list[str]) -> Vocabulary:
+        """Every slot word and prefix of ``texts`` and the lexicon (each phrase's own kept)."""
+        words: set[str] = set()
+        prefixes: set[str] = set()
+        for text in dict.fromkeys(texts):
+            self._slots(
+                f"plan-slots-{self.keys.phrases('p', (text,))}",
+                words,
+                prefixes,
+                partial(_phrase_slots, text),
+            )
+        for name, terms in self.lexicon.items():
+            self._slots(
+                f"plan-list-slots-{self.keys.lexicon_list(name)}",
+                words,
+                prefixes,
+                partial(list_slots, terms),
+            )
+        found = Vocabulary(tuple(sorted(words)), tuple(sorted(prefixes)))
+        self._vocabulary = hashlib.sha256(repr(found).encode()).hexdigest()[:24]
+        return found
+
+    def _slots(
+        self,
+        key: str,
+        words: set[str],
+        prefixes: set[str],
+        work: Callable[[set[str], set[str]], None],
+    ) -> None:
+        known = self.memo.get(key)
+        if isinstance(known, list) and len(known) == 2:
+            words.update(map(str, known[0]))
+            prefixes.update(map(str, known[1]))
+            return
+        own_words: set[str] = set()
+        own_prefixes: set[str] = set()
+        work(own_words, own_prefixes)
+        self.memo.put(key, [sorted(own_words), sorted(own_prefixes)])
+        words |= own_words
+        prefixes |= own_prefixes
+
+    def test(self, text: str, tokens: TokenCompiler) -> str:
+        """The phrase's code test (after :meth:`vocabulary`)."""
+        key = self.keys.phrases("plan-test", (text, self._vocabulary))
+        known = self.memo.get(key)
+        if isinstance(known, str):
+            return known
+        found = tokens.test(parse(text))
+        self.memo.put(key, found)
+        return found
+
+
+def _phrase_slots(text: str, words: set[str], prefixes: set[str]) -> None:
+    slots(parse(text), words, prefixes)

@@ -35,7 +35,7 @@ def check_references(
     top = root.value
     lexicon = {entry.name: entry.terms for entry in rulebook.lexicon}
     compiler, _ = compilers(lexicon)
-    checks = _Checks(memo or Forgetful(), Keys(lexicon))
+    checks = _Checks(memo if memo is not None else Forgetful(), Keys(lexicon))
     _check_lexicon(reader, top.get("lexicon"), rulebook, compiler, checks)
     _check_cues(reader, top.get("cues"), rulebook, compiler)
     _check_patterns(reader, top.get("indicators"), rulebook, compiler, checks)

@@ -42,3 +42,18 @@ def test_the_plan_key_ignores_what_the_plan_does_not_read(minimal) -> None:
     assert plan_digest(worded) == plan_digest(minimal)
     edited = parse_rulebook(data.replace(b'"7 days a week"', b'"7 days per week"', 1), "m.yaml")
     assert plan_digest(edited) != plan_digest(minimal)
+
+
+def test_a_plan_built_from_remembered_pieces_is_the_same(minimal) -> None:
+    from screen import codec
+    from screen.matching.plan import build_plan
+
+    class Kept(dict):
+        def put(self, name, value):
+            self[name] = value
+
+    memo = Kept()
+    fresh = codec.dumps(build_plan(minimal))
+    assert codec.dumps(build_plan(minimal, memo)) == fresh
+    assert memo
+    assert codec.dumps(build_plan(minimal, memo)) == fresh
