@@ -198,7 +198,7 @@ def rulebook_from_bytes(data: bytes, source: str, store: Store | None = None) ->
 
 
 CHECKS_KEY = "rulebook-checks"
-"""Where the validator's per-phrase results are kept (screen.rulebook.memo)."""
+"""Where the validator's per-phrase results are kept (screen.patterns.memo)."""
 CHECKS_LIMIT = 60_000
 """About four rulebooks' worth of phrases, lists and patterns."""
 CHECKS_BYTES = 1 << 23

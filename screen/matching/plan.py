@@ -22,9 +22,9 @@ from screen.matching.codes import TokenCompiler, TokenTable, Vocabulary, list_sl
 from screen.model import CueDirection, CueKind, PatternKind, Rulebook
 from screen.patterns.anchors import Anchor, AnchorFinder, cost
 from screen.patterns.compile import PhraseCompiler
+from screen.patterns.memo import Forgetful, Keys, Memo
 from screen.patterns.shared import compilers
 from screen.patterns.syntax import parse
-from screen.rulebook.memo import Forgetful, Keys, Memo
 
 PLAN_FORMAT = 22
 """Bumped whenever :class:`Plan` changes shape, so stale cached plans are not used."""

@@ -16,8 +16,8 @@ from screen.errors import Problem, RulebookError
 from screen.model import Rulebook
 
 if TYPE_CHECKING:
+    from screen.patterns.memo import Memo
     from screen.rulebook.fields import Reader
-    from screen.rulebook.memo import Memo
     from screen.rulebook.yaml_nodes import Node
 
 # The validator (YAML, schema, cross-references) is imported only when a rulebook
@@ -41,7 +41,7 @@ OPTIONAL_KEYS = ("learned",)
 def parse_rulebook(data: bytes, source: str, memo: Memo | None = None) -> Rulebook:
     """Validate rulebook bytes; ``source`` names the file in messages.
 
-    ``memo`` keeps check results between runs (see :mod:`screen.rulebook.memo`).
+    ``memo`` keeps check results between runs (see :mod:`screen.patterns.memo`).
     """
     from screen.rulebook.fields import Reader
     from screen.rulebook.references import check_references

@@ -17,10 +17,10 @@ from screen.matching.scanner import expert_regex_problems
 from screen.model import OFFENCES, SPECIAL_ANSWERS, Question, Rulebook
 from screen.patterns.anchors import AnchorFinder
 from screen.patterns.compile import PatternSyntaxError, PhraseCompiler
+from screen.patterns.memo import Forgetful, Keys, Memo, experts_key
 from screen.patterns.shared import compilers
 from screen.rulebook import fairness
 from screen.rulebook.fields import Reader, by_id
-from screen.rulebook.memo import Forgetful, Keys, Memo, experts_key
 from screen.rulebook.yaml_nodes import Node
 
 
@@ -30,7 +30,7 @@ def check_references(
     """Record a located problem for every broken reference in ``rulebook``.
 
     ``memo`` holds the results of checks made before on the same words (see
-    :mod:`screen.rulebook.memo`); without one every check runs.
+    :mod:`screen.patterns.memo`); without one every check runs.
     """
     top = root.value
     lexicon = {entry.name: entry.terms for entry in rulebook.lexicon}

@@ -90,7 +90,7 @@ def test_damaged_cache_entries_are_rebuilt_never_trusted(tmp_path: Path, monkeyp
 
 
 def _is_check_memo(data: bytes) -> bool:
-    """Whether a cache entry is a memo of validator or plan pieces (screen.rulebook.memo)."""
+    """Whether a cache entry is a memo of validator or plan pieces (screen.patterns.memo)."""
     return b'"phrase-' in data or b'"plan-regex-' in data
 
 

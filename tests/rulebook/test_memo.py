@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from screen.errors import RulebookError
+from screen.patterns.memo import Keys
 from screen.rulebook import parse_rulebook
-from screen.rulebook.memo import Keys
 from tests.conftest import DATA, MINIMAL
 
 BROKEN = sorted((DATA / "rulebooks" / "broken").glob("*.yaml"))
