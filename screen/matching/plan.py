@@ -22,7 +22,7 @@ from screen.matching.codes import TokenCompiler, TokenTable, Vocabulary, list_sl
 from screen.model import CueDirection, CueKind, PatternKind, Rulebook
 from screen.patterns.anchors import Anchor, AnchorFinder, cost
 from screen.patterns.compile import PhraseCompiler
-from screen.patterns.memo import Forgetful, Keys, Memo
+from screen.patterns.memo import Forgetful, Keys, Memo, remembered
 from screen.patterns.shared import compilers
 from screen.patterns.syntax import parse
 
@@ -205,22 +205,16 @@ class _Pieces:
     def regex(self, text: str, compiler: PhraseCompiler) -> str:
         """The phrase's regular expression."""
         key = self.keys.phrases("plan-regex", (text,))
-        known = self.memo.get(key)
-        if isinstance(known, str):
-            return known
-        found = compiler.compile(text)
-        self.memo.put(key, found)
-        return found
+        return remembered(self.memo, key, str, partial(compiler.compile, text))
 
     def components(self, text: str, finder: AnchorFinder) -> list[frozenset[Anchor]]:
         """The phrase's required word sets."""
-        key = self.keys.phrases("plan-components", (text,))
-        known = self.memo.get(key)
-        if isinstance(known, list):
-            return [frozenset((str(w), bool(p)) for w, p in c) for c in known]
-        found = finder.components(text)
-        self.memo.put(key, [sorted([w, p] for w, p in c) for c in found])
-        return found
+
+        def find() -> list[list[list[object]]]:
+            return [sorted([w, p] for w, p in c) for c in finder.components(text)]
+
+        kept = remembered(self.memo, self.keys.phrases("plan-components", (text,)), list, find)
+        return [frozenset((str(w), bool(p)) for w, p in c) for c in kept]
 
     def vocabulary(self, texts: list[str]) -> Vocabulary:
         """Every slot word and prefix of ``texts`` and the lexicon (each phrase's own kept)."""
@@ -228,7 +222,7 @@ class _Pieces:
         prefixes: set[str] = set()
         for text in dict.fromkeys(texts):
             self._slots(
-                f"plan-slots-{self.keys.phrases('p', (text,))}",
+                self.keys.phrases("plan-slots", (text,)),
                 words,
                 prefixes,
                 partial(_phrase_slots, text),
@@ -251,27 +245,20 @@ class _Pieces:
         prefixes: set[str],
         work: Callable[[set[str], set[str]], None],
     ) -> None:
-        known = self.memo.get(key)
-        if isinstance(known, list) and len(known) == 2:
-            words.update(map(str, known[0]))
-            prefixes.update(map(str, known[1]))
-            return
-        own_words: set[str] = set()
-        own_prefixes: set[str] = set()
-        work(own_words, own_prefixes)
-        self.memo.put(key, [sorted(own_words), sorted(own_prefixes)])
-        words |= own_words
-        prefixes |= own_prefixes
+        def find() -> list[list[str]]:
+            own_words: set[str] = set()
+            own_prefixes: set[str] = set()
+            work(own_words, own_prefixes)
+            return [sorted(own_words), sorted(own_prefixes)]
+
+        kept = remembered(self.memo, key, list, find)
+        words.update(map(str, kept[0]))
+        prefixes.update(map(str, kept[1]))
 
     def test(self, text: str, tokens: TokenCompiler) -> str:
         """The phrase's code test (after :meth:`vocabulary`)."""
         key = self.keys.phrases("plan-test", (text, self._vocabulary))
-        known = self.memo.get(key)
-        if isinstance(known, str):
-            return known
-        found = tokens.test(parse(text))
-        self.memo.put(key, found)
-        return found
+        return remembered(self.memo, key, str, lambda: tokens.test(parse(text)))
 
 
 def _phrase_slots(text: str, words: set[str], prefixes: set[str]) -> None:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, TypeVar
 
 FORMAT = 1
 """Part of every key: raise it when a check's result changes meaning."""
 _REFERENCE = re.compile(r"@([a-z0-9][a-z0-9-]*)")
+T = TypeVar("T")
 
 
 class Memo(Protocol):
@@ -45,6 +46,19 @@ class Forgetful:
     def put(self, name: str, value: Any) -> None:
         """Forget ``value`` at once."""
         return None
+
+
+def remembered(memo: Memo, key: str, shape: type[T], work: Callable[[], T]) -> T:
+    """The value kept as ``key`` when it has the expected ``shape``, else ``work()``, kept.
+
+    A value of another shape (damaged, or from an older format) is worked out again.
+    """
+    known = memo.get(key)
+    if isinstance(known, shape):
+        return known
+    found = work()
+    memo.put(key, found)
+    return found
 
 
 def _digest(*parts: object) -> str:

@@ -17,7 +17,7 @@ from screen.matching.scanner import expert_regex_problems
 from screen.model import OFFENCES, SPECIAL_ANSWERS, Question, Rulebook
 from screen.patterns.anchors import AnchorFinder
 from screen.patterns.compile import PatternSyntaxError, PhraseCompiler
-from screen.patterns.memo import Forgetful, Keys, Memo, experts_key
+from screen.patterns.memo import Forgetful, Keys, Memo, experts_key, remembered
 from screen.patterns.shared import compilers
 from screen.rulebook import fairness
 from screen.rulebook.fields import Reader, by_id
@@ -103,16 +103,15 @@ class _Checks:
 
     def problem(self, key: str, compile_it: Callable[[], object]) -> str:
         """The syntax problem of what ``key`` names ('' when it compiles), worked out once."""
-        known = self.memo.get(key)
-        if isinstance(known, str):
-            return known
-        try:
-            compile_it()
-            found = ""
-        except PatternSyntaxError as exc:
-            found = str(exc)
-        self.memo.put(key, found)
-        return found
+        return remembered(self.memo, key, str, partial(_syntax_problem, compile_it))
+
+
+def _syntax_problem(compile_it: Callable[[], object]) -> str:
+    try:
+        compile_it()
+    except PatternSyntaxError as exc:
+        return str(exc)
+    return ""
 
 
 def _check_lexicon(
@@ -411,15 +410,13 @@ EXPENSIVE = 150
 def _expert_problems(experts: list[tuple[str, Node, str]], memo: Memo) -> dict[int, str]:
     """Hyperscan's refusals of the expert expressions, by position (asked once per set)."""
     expressions = tuple(expression for _, _, expression in experts)
-    key = experts_key(expressions)
-    known = memo.get(key)
-    if isinstance(known, dict):
-        return {int(number): str(message) for number, message in known.items()}
-    problems = {
-        number: str(refused) for number, refused in expert_regex_problems(expressions).items()
-    }
-    memo.put(key, {str(number): message for number, message in problems.items()})
-    return problems
+
+    def ask() -> dict[str, str]:
+        found = expert_regex_problems(expressions)
+        return {str(number): str(refused) for number, refused in found.items()}
+
+    kept = remembered(memo, experts_key(expressions), dict, ask)
+    return {int(number): str(message) for number, message in kept.items()}
 
 
 def _check_cost(reader: Reader, node: Node, rulebook: Rulebook, checks: _Checks) -> None:
@@ -434,11 +431,7 @@ def _check_cost(reader: Reader, node: Node, rulebook: Rulebook, checks: _Checks)
             if pattern.kind == "regex":
                 continue
             key = checks.keys.phrases("cost", pattern.parts)
-            cheap = checks.memo.get(key)
-            if not isinstance(cheap, bool):
-                cheap = _cheap(finder, pattern.parts)
-                checks.memo.put(key, cheap)
-            if cheap:
+            if remembered(checks.memo, key, bool, partial(_cheap, finder, pattern.parts)):
                 continue
             reader.warn(
                 pattern_node,
