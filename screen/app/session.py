@@ -314,8 +314,9 @@ def _warn_changed(interview: Interview, start: NoteStart | None, prompter: Promp
 def _loop(interview: Interview, prompter: Prompter, path: Path, plain: bool) -> None:
     rest_offered = False
     while True:
+        opening = interview.opening()
         proposal = interview.pending()
-        if proposal is not None:
+        if proposal is not None and (opening is None or interview.is_safety(proposal.question)):
             _proposal(interview, prompter, proposal, plain)
             store.save_json(path, interview.to_dict())
             continue

@@ -27,6 +27,8 @@ from screen.model import (
 from screen.results import Evidence, Recommendation
 
 FORMAT = "htscreen-interview/1"
+SAFETY = "safety"
+"""The section whose questions are asked before anything else."""
 
 
 class AnswerRejected(ValueError):
@@ -108,8 +110,12 @@ class Interview:
         """The next question to ask, or None when every relevant question is answered.
 
         A focused interview asks its opening questions, then only the questions whose
-        answer could still make the level more urgent, the most decisive first.
+        answer could still make the level more urgent, the most decisive first. Either
+        way an unanswered safety question comes first (see :meth:`opening`).
         """
+        first = self.opening()
+        if first is not None:
+            return first
         if self.focused:
             # a focused interview has no fixed order: what the officer reopened comes first
             again = self.find(self.reopened) if self.reopened else None
@@ -120,6 +126,26 @@ class Interview:
             if question.id not in self.answers and self.relevant(question):
                 return question
         return None
+
+    def opening(self) -> Question | None:
+        """A safety question to ask before the note's proposals, or None.
+
+        Safety comes before any screening question, in an interview started from a
+        note too. A safety question the note proposes an answer for is offered as a
+        proposal instead (safety proposals come first, since they are in asking order).
+        """
+        waiting = {p.question for p in self.proposals} - self.resolved.keys()
+        for question in self.order:
+            if question.section != SAFETY or question.id in self.answers:
+                continue
+            if question.id not in waiting and self.relevant(question):
+                return question
+        return None
+
+    def is_safety(self, question_id: str) -> bool:
+        """Whether the question is one of the safety questions asked first."""
+        question = self.find(question_id)
+        return question is not None and question.section == SAFETY
 
     def pending(self) -> Proposal | None:
         """The next proposed answer from the note the officer has not dealt with.

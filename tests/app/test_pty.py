@@ -121,6 +121,9 @@ def test_a_note_started_interview_in_a_terminal(tmp_path: Path) -> None:
         "--plain",
     ]
     child = spawn(args, tmp_path)
+    # safety comes first, before the note's proposals
+    child.expect("Are you in danger right now")
+    child.send("n")
     child.expect("FROM THE NOTE · 1 of 4")
     child.expect("How old are you")
     child.expect("34 y/o")
@@ -133,8 +136,6 @@ def test_a_note_started_interview_in_a_terminal(tmp_path: Path) -> None:
     child.expect("proposed answer: My employer")
     child.send("y")
     child.expect("Can you leave your work")
-    child.send("n")
-    child.expect("Are you in danger right now")
     child.send("n")
     # nothing left could change the level; the officer goes on to the rest anyway
     child.expect(r"Go on to the other 2\s+questions of the form")

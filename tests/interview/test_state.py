@@ -173,6 +173,21 @@ def test_a_follow_up_proposal_comes_with_its_gate_and_confirming_answers_both(mi
     assert counted[0].provenance().startswith("confirmed from the note: «mgr has her ppt»")
 
 
+def test_safety_is_asked_before_the_notes_proposals_unless_the_note_proposes_it(minimal) -> None:
+    iv = from_note(minimal, DOCS, LEAVE)
+    assert iv.opening() is not None and iv.current() == iv.opening()
+    assert iv.current().id == "safety-now"
+    iv.answer("no")
+    assert iv.answers["safety-now"].value == "no"
+    assert iv.opening() is None and iv.pending() is not None
+    danger = Proposal("safety-now", "yes", "immediate-danger", "he has a knife", 0, 14)
+    proposed = from_note(minimal, danger, DOCS)
+    assert proposed.opening() is None  # offered as a proposal instead
+    assert proposed.is_safety(proposed.pending().question)
+    proposed.reject(proposed.pending(), unknown=True)
+    assert proposed.opening().id == "safety-now"  # set aside, so asked at once
+
+
 def test_not_so_to_a_yes_no_proposal_is_the_officers_answer_the_other_way(minimal) -> None:
     iv = from_note(minimal, LEAVE)
     iv.reject(iv.pending())
